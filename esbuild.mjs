@@ -1,0 +1,53 @@
+// Builds the extension host, the training worker, the CLI and the webview into dist/.
+// Usage: node esbuild.mjs [--watch] [--minify]
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+// Native tfjs-node is optional and loaded at run time only if installed; never bundle it.
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node'];
+
+const targets = [
+  { in: 'src/host/extension.ts', out: 'extension.js', platform: 'node' },
+  { in: 'src/worker/main.ts', out: 'worker.js', platform: 'node' },
+  { in: 'src/cli/main.ts', out: 'cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  { in: 'webview/main.ts', out: 'webview.js', platform: 'browser' },
+];
+
+mkdirSync(dist, { recursive: true });
+// The wasm backend loads its .wasm binaries at run time from next to the built worker.
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+  cpSync(join(wasmDir, f), join(dist, f));
+}
+
+const contexts = [];
+for (const t of targets) {
+  if (!existsSync(join(root, t.in))) continue; // entry not written yet
+  const options = {
+    entryPoints: [join(root, t.in)],
+    outfile: join(dist, t.out),
+    bundle: true,
+    sourcemap: true,
+    minify,
+    logLevel: 'warning',
+    ...(t.platform === 'node'
+      ? { platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }
+      : { platform: 'browser', format: 'iife', target: 'es2022' }),
+    ...(t.banner ? { banner: { js: t.banner } } : {}),
+  };
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+    contexts.push(ctx);
+  } else {
+    await esbuild.build(options);
+  }
+}
+if (watch) console.log('watching...');

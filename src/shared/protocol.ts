@@ -1,0 +1,104 @@
+// The worker protocol: every message between the training worker (child process) and its parent
+// (CLI or extension host). Discriminated unions; both sides validate what they receive with the
+// parsers in ./protocolValidate.ts. Bump PROTOCOL_VERSION on any incompatible change.
+import type { ModelSpec } from '../model/spec';
+
+export const PROTOCOL_VERSION = 1;
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
+
+export interface TrainConfig {
+  /** 'auto' | 'mnist-sample' | 'mnist' | 'fashion-mnist' | 'idx:<folder>' | 'npz:<file>' */
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  backend: BackendChoice;
+  seed: number;
+  /** Use only the first N training images; 0 = all. */
+  limit: number;
+  /** Parent folder of run folders; each run gets <outDir>/<timestamp>. */
+  outDir: string;
+  /** Where downloaded datasets are cached. */
+  cacheDir: string;
+  /** Model to train; the seed's LeNet-5 when absent. */
+  model?: ModelSpec;
+}
+
+export interface LayerSummaryRow {
+  name: string;
+  type: string;
+  /** Keras notation with null for the batch axis: [null, 28, 28, 6]. */
+  outputShape: (number | null)[];
+  params: number;
+}
+
+export interface SummaryInfo {
+  layers: LayerSummaryRow[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+}
+
+/** One row of history; epoch is 1-based like Keras's progress output. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  acc: number;
+  val_loss: number;
+  val_acc: number;
+  seconds: number;
+}
+
+export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
+
+export interface Misclassified {
+  index: number;
+  label: number;
+  predicted: number;
+  probabilities: number[];
+  /** 784 values 0..255 (compact for the wire). */
+  pixels: number[];
+}
+
+export type ErrorCode =
+  | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
+  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'INTERNAL';
+
+interface V { v: number }
+
+// worker -> parent
+export type WorkerEvent = V & (
+  | { type: 'ready'; backend: BackendName; reason: string; versions: Record<string, string> }
+  | { type: 'downloadProgress'; file: string; bytes: number; total: number }
+  | { type: 'dataset'; name: string; source: string; train: number; test: number; classes: string[] }
+  | ({ type: 'summary' } & SummaryInfo)
+  | { type: 'epochBegin'; epoch: number; epochs: number; batches: number }
+  | { type: 'batchEnd'; epoch: number; batch: number; batches: number; loss: number; acc: number }
+  | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number } & EpochMetrics)
+  | { type: 'stopped'; epoch: number; batch: number }
+  | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
+  | {
+      type: 'evaluation'; modelDir: string; dataset: string; classes: string[];
+      loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
+      misclassified: Misclassified[];
+    }
+  | { type: 'prediction'; id: number; probabilities: number[] }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'error'; code: ErrorCode; message: string }
+);
+
+// parent -> worker
+export type WorkerCommand = V & (
+  | { type: 'train'; config: TrainConfig }
+  | { type: 'stop' }
+  | { type: 'evaluate'; modelDir?: string; dataset?: string; outDir?: string; cacheDir?: string; backend?: BackendChoice }
+  | { type: 'predict'; id: number; pixels: number[]; modelDir?: string }
+  | { type: 'shutdown' }
+);
+
+export type WorkerEventType = WorkerEvent['type'];
+export type WorkerCommandType = WorkerCommand['type'];
