@@ -1,0 +1,69 @@
+// Messages between the extension host and the training panel's webview. The webview is untrusted:
+// the host validates every WebviewMessage (see src/host/webviewMessages.ts) before acting on it.
+import type {
+  BackendName, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
+} from './protocol';
+
+export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+export type RunStatus =
+  | 'idle' | 'starting' | 'loading' | 'training' | 'stopping' | 'stopped' | 'done'
+  | 'evaluating' | 'error';
+
+export interface EvaluationResult {
+  modelDir: string; dataset: string; classes: string[];
+  loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
+  misclassified: Misclassified[];
+}
+
+/** A past run found in the output folder. */
+export interface RunInfo {
+  runDir: string;
+  name: string;
+  dataset?: string;
+  epochs: number;
+  final?: EpochMetrics;
+}
+
+/** Per-batch series, x = fractional epoch (epoch - 1 + batch / batches). Decimated by the host. */
+export interface BatchSeries { x: number[]; loss: number[]; acc: number[] }
+
+/** Everything the panel shows; the host keeps it so a reopened or restored panel shows it all. */
+export interface PanelState {
+  status: RunStatus;
+  message?: string;
+  backend?: { name: BackendName; reason: string };
+  dataset?: { name: string; source: string; train: number; test: number; classes: string[] };
+  epoch?: number;
+  epochs?: number;
+  batch?: number;
+  batches?: number;
+  samplesPerSecond?: number;
+  etaSeconds?: number;
+  summary?: SummaryInfo;
+  history: EpochMetrics[];
+  batchSeries: BatchSeries;
+  evaluation?: EvaluationResult;
+  runDir?: string;
+  runs: RunInfo[];
+  /** Set when the panel shows a past run instead of the live one. */
+  viewingRun?: string;
+}
+
+// host -> webview
+export type HostMessage =
+  | { type: 'state'; state: PanelState }
+  | { type: 'event'; event: WorkerEvent }
+  | { type: 'runs'; runs: RunInfo[] }
+  | { type: 'prediction'; id: number; probabilities: number[] }
+  | { type: 'predictionError'; id: number; message: string };
+
+// webview -> host (untrusted)
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'command'; command: 'start' | 'stop' | 'evaluate' }
+  | { type: 'predict'; id: number; pixels: number[] }
+  | { type: 'openRun'; runDir: string }
+  | { type: 'showLive' }
+  | { type: 'exportCsv'; runDir: string }
+  | { type: 'refreshRuns' };
