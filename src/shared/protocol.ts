@@ -78,7 +78,8 @@ export type WorkerEvent = V & (
   | ({ type: 'summary' } & SummaryInfo)
   | { type: 'epochBegin'; epoch: number; epochs: number; batches: number }
   | { type: 'batchEnd'; epoch: number; batch: number; batches: number; loss: number; acc: number }
-  | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number } & EpochMetrics)
+  // numTensors: tf.memory().numTensors after the epoch (leak checks in tests and the benchmark)
+  | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number; numTensors?: number } & EpochMetrics)
   | { type: 'stopped'; epoch: number; batch: number }
   | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
   | {

@@ -1,0 +1,130 @@
+// Runtime checks for every message crossing the worker boundary. Both sides call these on receipt:
+// a message that fails is dropped with the returned reason, never half-trusted. Table-driven: one
+// field table per message type; no dependencies so the webview/extension can share it.
+import { PROTOCOL_VERSION } from './protocol';
+import type { WorkerCommand, WorkerEvent } from './protocol';
+
+/** Returns an error string (what is wrong, at which path) or null when the value is fine. */
+type Check = (x: unknown, path: string) => string | null;
+
+const isObj = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+const str: Check = (x, p) => (typeof x === 'string' ? null : `${p} must be a string`);
+const bool: Check = (x, p) => (typeof x === 'boolean' ? null : `${p} must be a boolean`);
+const num: Check = (x, p) => (typeof x === 'number' && Number.isFinite(x) ? null : `${p} must be a finite number`);
+/** Losses may legitimately diverge to NaN/Infinity; they must still be numbers. */
+const metric: Check = (x, p) => (typeof x === 'number' ? null : `${p} must be a number`);
+const int: Check = (x, p) => (Number.isInteger(x) ? null : `${p} must be an integer`);
+const nat: Check = (x, p) => (Number.isInteger(x) && (x as number) >= 0 ? null : `${p} must be an integer >= 0`);
+const pos: Check = (x, p) => (Number.isInteger(x) && (x as number) >= 1 ? null : `${p} must be an integer >= 1`);
+const oneOf = (...vals: string[]): Check => (x, p) =>
+  typeof x === 'string' && vals.includes(x) ? null : `${p} must be one of ${vals.join(', ')}`;
+const optional = (c: Check): Check => (x, p) => (x === undefined ? null : c(x, p));
+const nullable = (c: Check): Check => (x, p) => (x === null ? null : c(x, p));
+const arrayOf = (c: Check, len?: number): Check => (x, p) => {
+  if (!Array.isArray(x)) return `${p} must be an array`;
+  if (len !== undefined && x.length !== len) return `${p} must have ${len} items, got ${x.length}`;
+  for (let i = 0; i < x.length; i++) {
+    const e = c(x[i], `${p}[${i}]`);
+    if (e) return e;
+  }
+  return null;
+};
+const record = (c: Check): Check => (x, p) => {
+  if (!isObj(x)) return `${p} must be an object`;
+  for (const [k, v] of Object.entries(x)) {
+    const e = c(v, `${p}.${k}`);
+    if (e) return e;
+  }
+  return null;
+};
+type Fields = Record<string, Check>;
+const object = (fields: Fields): Check => (x, p) => {
+  if (!isObj(x)) return `${p} must be an object`;
+  for (const [k, c] of Object.entries(fields)) {
+    const e = c(x[k], `${p}.${k}`);
+    if (e) return e;
+  }
+  return null;
+};
+const pixel: Check = (x, p) => (typeof x === 'number' && x >= 0 && x <= 255 ? null : `${p} must be a number 0..255`);
+const prob: Check = (x, p) => (typeof x === 'number' && x >= 0 && x <= 1 ? null : `${p} must be a probability 0..1`);
+
+const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
+const ERROR_CODES = [
+  'BAD_CONFIG', 'BAD_MESSAGE', 'DATA', 'DOWNLOAD', 'OFFLINE', 'BACKEND', 'MODEL',
+  'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'INTERNAL',
+];
+
+const epochMetrics: Fields = {
+  epoch: pos, loss: metric, acc: metric, val_loss: metric, val_acc: metric, seconds: num,
+};
+
+const EVENTS: Record<WorkerEvent['type'], Fields> = {
+  ready: { backend: oneOf(...BACKENDS), reason: str, versions: record(str) },
+  downloadProgress: { file: str, bytes: nat, total: nat },
+  dataset: { name: str, source: str, train: nat, test: nat, classes: arrayOf(str) },
+  summary: {
+    layers: arrayOf(object({ name: str, type: str, outputShape: arrayOf(nullable(nat)), params: nat })),
+    totalParams: nat, trainableParams: nat, nonTrainableParams: nat,
+  },
+  epochBegin: { epoch: pos, epochs: pos, batches: nat },
+  batchEnd: { epoch: pos, batch: pos, batches: pos, loss: metric, acc: metric },
+  epochEnd: { ...epochMetrics, epochs: pos, samplesPerSecond: num, numTensors: optional(nat) },
+  stopped: { epoch: nat, batch: nat },
+  done: { history: arrayOf(object(epochMetrics)), runDir: str, stopped: bool },
+  evaluation: {
+    modelDir: str, dataset: str, classes: arrayOf(str), loss: metric, acc: num,
+    confusion: arrayOf(arrayOf(nat, 10), 10),
+    perClass: arrayOf(object({ precision: num, recall: num, f1: num, support: nat }), 10),
+    misclassified: arrayOf(object({
+      index: nat, label: nat, predicted: nat, probabilities: arrayOf(prob, 10), pixels: arrayOf(pixel, 784),
+    })),
+  },
+  prediction: { id: int, probabilities: arrayOf(prob, 10) },
+  log: { level: oneOf('info', 'warn'), message: str },
+  error: { code: oneOf(...ERROR_CODES), message: str },
+};
+
+const trainConfig = object({
+  dataset: str, epochs: num, batchSize: num, learningRate: num,
+  optimizer: str, backend: str, seed: num, limit: num, outDir: str, cacheDir: str,
+  // The model spec is checked in depth by the model core's parser in the worker.
+  model: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
+});
+// Command fields are checked for type only; the worker validates values (ranges, names) itself so
+// that it can answer with a precise BAD_CONFIG error instead of a dropped message.
+const COMMANDS: Record<WorkerCommand['type'], Fields> = {
+  train: { config: trainConfig },
+  stop: {},
+  evaluate: {
+    modelDir: optional(str), dataset: optional(str), outDir: optional(str), cacheDir: optional(str),
+    backend: optional(oneOf('auto', ...BACKENDS)),
+  },
+  predict: { id: int, pixels: arrayOf(num, 784), modelDir: optional(str) },
+  shutdown: {},
+};
+
+function parse<T>(x: unknown, table: Record<string, Fields>, what: string): T | string {
+  if (!isObj(x)) return `${what} must be an object`;
+  if (x.v !== PROTOCOL_VERSION) {
+    return `${what} has protocol version ${JSON.stringify(x.v)}, expected ${PROTOCOL_VERSION} (rebuild both sides)`;
+  }
+  const type = x.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) {
+    return `${what} has unknown type ${JSON.stringify(type)}`;
+  }
+  const err = object(table[type])(x, type);
+  return err ? `invalid ${what}: ${err}` : (x as T);
+}
+
+/** The event, or a string saying what is wrong with it. */
+export function parseWorkerEvent(x: unknown): WorkerEvent | string {
+  return parse<WorkerEvent>(x, EVENTS, 'worker event');
+}
+
+/** The command, or a string saying what is wrong with it. */
+export function parseWorkerCommand(x: unknown): WorkerCommand | string {
+  return parse<WorkerCommand>(x, COMMANDS, 'worker command');
+}
