@@ -25,8 +25,12 @@ export interface RunInfo {
   final?: EpochMetrics;
 }
 
-/** Per-batch series, x = fractional epoch (epoch - 1 + batch / batches). Decimated by the host. */
-export interface BatchSeries { x: number[]; loss: number[]; acc: number[] }
+/**
+ * Per-batch series, x = fractional epoch (epoch - 1 + batch / batches). Decimated by
+ * reducePanelState (src/shared/panelState.ts): each point is the mean of `stride` batches
+ * (the last point of `lastCount` so far); both absent = 1.
+ */
+export interface BatchSeries { x: number[]; loss: number[]; acc: number[]; stride?: number; lastCount?: number }
 
 /** Everything the panel shows; the host keeps it so a reopened or restored panel shows it all. */
 export interface PanelState {
@@ -40,6 +44,8 @@ export interface PanelState {
   batches?: number;
   samplesPerSecond?: number;
   etaSeconds?: number;
+  /** Wall-clock ms (Date.now) when the current epoch began; for the ETA inside the first epoch. */
+  epochStartedAt?: number;
   summary?: SummaryInfo;
   history: EpochMetrics[];
   batchSeries: BatchSeries;
