@@ -1,0 +1,95 @@
+// Strict validation of messages from the training panel's webview. The webview is untrusted
+// content: every message must match one WebviewMessage shape exactly (no extra keys, right types,
+// bounded sizes) or it is dropped; the caller logs the reason and never acts on it.
+// Pure (no vscode import), unit-tested with hostile inputs.
+import type { WebviewMessage } from '../shared/webviewProtocol';
+
+/** The try-it pad sends 28x28 intensities in 0..1 (the webview's preprocessDigit output, MNIST /255 scale). */
+export const PREDICT_PIXELS = 784;
+const MAX_ID = 2 ** 31 - 1;
+const MAX_PATH_LENGTH = 4096;
+const COMMANDS = ['start', 'stop', 'evaluate'] as const;
+
+export type WebviewCheck = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+};
+
+/** Exactly these keys (own, enumerable), no more, no fewer. */
+function keysAre(o: Record<string, unknown>, keys: string[]): string | null {
+  const own = Object.keys(o);
+  const extra = own.filter((k) => !keys.includes(k));
+  if (extra.length) return `unexpected field ${JSON.stringify(extra[0])}`;
+  const missing = keys.filter((k) => !Object.prototype.hasOwnProperty.call(o, k));
+  if (missing.length) return `missing field ${JSON.stringify(missing[0])}`;
+  return null;
+}
+
+/**
+ * Checks one message. `knownRuns` holds the run folders the host listed itself: a runDir must be
+ * one of them verbatim (never an arbitrary path chosen by the webview).
+ */
+export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> = new Set()): WebviewCheck {
+  const no = (reason: string): WebviewCheck => ({ ok: false, reason });
+  if (!isPlainObject(x)) return no(`not an object (${x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x})`);
+  const type = x.type;
+  if (typeof type !== 'string') return no('field "type" is not a string');
+  const shape = (keys: string[]) => keysAre(x, ['type', ...keys]);
+  let err: string | null;
+  switch (type) {
+    case 'ready':
+    case 'showLive':
+    case 'refreshRuns':
+      if ((err = shape([]))) return no(`${type}: ${err}`);
+      return { ok: true, message: { type } };
+    case 'command': {
+      if ((err = shape(['command']))) return no(`command: ${err}`);
+      const c = x.command;
+      if (typeof c !== 'string' || !(COMMANDS as readonly string[]).includes(c)) {
+        return no(`command: "command" must be one of ${COMMANDS.join(', ')}`);
+      }
+      return { ok: true, message: { type: 'command', command: c as (typeof COMMANDS)[number] } };
+    }
+    case 'predict': {
+      if ((err = shape(['id', 'pixels']))) return no(`predict: ${err}`);
+      const id = x.id;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_ID) {
+        return no('predict: "id" must be an integer from 0 to 2^31-1');
+      }
+      const px = x.pixels;
+      if (!Array.isArray(px)) return no('predict: "pixels" must be an array');
+      if (px.length !== PREDICT_PIXELS) return no(`predict: "pixels" must have ${PREDICT_PIXELS} values, got ${px.length}`);
+      const pixels = new Array<number>(PREDICT_PIXELS);
+      for (let i = 0; i < PREDICT_PIXELS; i++) {
+        // Index access also catches sparse arrays (holes read as undefined).
+        const p = px[i];
+        if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 1) {
+          return no(`predict: pixels[${i}] must be a number from 0 to 1`);
+        }
+        pixels[i] = p;
+      }
+      return { ok: true, message: { type: 'predict', id, pixels } };
+    }
+    case 'openRun':
+    case 'exportCsv': {
+      if ((err = shape(['runDir']))) return no(`${type}: ${err}`);
+      const runDir = x.runDir;
+      if (typeof runDir !== 'string' || runDir.length === 0 || runDir.length > MAX_PATH_LENGTH) {
+        return no(`${type}: "runDir" must be a non-empty string`);
+      }
+      if (!knownRuns.has(runDir)) return no(`${type}: "runDir" is not one of the listed runs`);
+      return { ok: true, message: { type, runDir } };
+    }
+    default:
+      return no(`unknown type ${JSON.stringify(type.slice(0, 40))}`);
+  }
+}
+
+/** The message when it is valid, else undefined (see checkWebviewMessage for the reason). */
+export function parseWebviewMessage(x: unknown, knownRuns?: ReadonlySet<string>): WebviewMessage | undefined {
+  const r = checkWebviewMessage(x, knownRuns);
+  return r.ok ? r.message : undefined;
+}
