@@ -1,0 +1,179 @@
+// Past runs in the output folder, as the worker writes them (src/worker/runDir.ts):
+// <outDir>/<YYYYMMDD-HHMMSS>[-n]/ with config.json, metrics.csv (Keras CSVLogger columns, 0-based
+// epoch), summary.json (when the run ended), model.json + weights.bin. Read-only; no vscode import.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { inferModel } from '../model/infer';
+import { toSummaryInfo } from '../model/summary';
+import type { ModelSpec } from '../model/spec';
+import type { BackendName, EpochMetrics, SummaryInfo } from '../shared/protocol';
+import { initialPanelState } from '../shared/panelState';
+import type { PanelState, RunInfo } from '../shared/webviewProtocol';
+
+const RUN_NAME = /^(\d{8}-\d{6})(?:-(\d+))?$/;
+
+/** Run folders newest first (name order is time order; -2, -3 suffixes after the plain name). */
+function runNames(outDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(outDir);
+  } catch {
+    return []; // no output folder yet
+  }
+  const key = (n: string): [string, number] => {
+    const m = RUN_NAME.exec(n)!;
+    return [m[1], Number(m[2] ?? 1)];
+  };
+  return names
+    .filter((n) => RUN_NAME.test(n))
+    .filter((n) => {
+      try {
+        return statSync(join(outDir, n)).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .sort((a, b) => {
+      const [ta, sa] = key(a);
+      const [tb, sb] = key(b);
+      return ta < tb ? 1 : ta > tb ? -1 : sb - sa;
+    });
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const num = (s: string | undefined): number => {
+  if (s === undefined) return NaN;
+  const t = s.trim().toLowerCase();
+  if (t === 'nan') return NaN;
+  if (t === 'inf' || t === 'infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  return t === '' ? NaN : Number(t);
+};
+
+/**
+ * Parses a Keras CSVLogger file (columns by name, any order; accuracy or acc; 0-based epoch).
+ * Rows without a valid epoch are skipped. `seconds` is 0 when the file has no such column.
+ */
+export function parseMetricsCsv(text: string): EpochMetrics[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return [];
+  const header = lines[0].split(',').map((h) => h.trim());
+  const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
+  const c = {
+    epoch: col('epoch'), acc: col('accuracy', 'acc'), loss: col('loss'),
+    valAcc: col('val_accuracy', 'val_acc'), valLoss: col('val_loss'), seconds: col('seconds', 'time'),
+  };
+  if (c.epoch < 0) return [];
+  const out: EpochMetrics[] = [];
+  for (const line of lines.slice(1)) {
+    const f = line.split(',');
+    const e = num(f[c.epoch]);
+    if (!Number.isInteger(e) || e < 0) continue;
+    const get = (i: number) => (i >= 0 ? num(f[i]) : NaN);
+    out.push({
+      epoch: e + 1, loss: get(c.loss), acc: get(c.acc), val_loss: get(c.valLoss), val_acc: get(c.valAcc),
+      seconds: c.seconds >= 0 ? get(c.seconds) : 0,
+    });
+  }
+  return out;
+}
+
+function readHistory(runDir: string): EpochMetrics[] {
+  try {
+    return parseMetricsCsv(readFileSync(join(runDir, 'metrics.csv'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+function datasetName(config: Record<string, unknown> | undefined): string | undefined {
+  const resolved = config?.resolvedDataset as { name?: unknown } | undefined;
+  if (typeof resolved?.name === 'string') return resolved.name;
+  return typeof config?.dataset === 'string' ? config.dataset : undefined;
+}
+
+export interface RunDetails extends RunInfo {
+  hasModel: boolean;
+}
+
+/** One run folder's description, or undefined when it has neither config nor metrics. */
+export function readRun(runDir: string): RunDetails | undefined {
+  const config = readJson(join(runDir, 'config.json'));
+  const history = readHistory(runDir);
+  if (!config && history.length === 0) return undefined;
+  const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
+  const summary = readJson(join(runDir, 'summary.json'));
+  // summary.json's final row has the epoch's seconds, which metrics.csv (Keras columns) lacks.
+  const finalFromSummary = summary?.final as EpochMetrics | null | undefined;
+  const last = history[history.length - 1];
+  const final = last && finalFromSummary && finalFromSummary.epoch === last.epoch ? { ...last, seconds: finalFromSummary.seconds } : last;
+  return {
+    runDir,
+    name: basename(runDir),
+    dataset: datasetName(config),
+    epochs,
+    ...(final ? { final } : {}),
+    hasModel: existsSync(join(runDir, 'model.json')),
+  };
+}
+
+/** Past runs under outDir, newest first (at most `max`). */
+export function listRuns(outDir: string, max = 200): RunDetails[] {
+  const base = resolve(outDir);
+  const out: RunDetails[] = [];
+  for (const n of runNames(base)) {
+    const r = readRun(join(base, n));
+    if (r) out.push(r);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** The newest run that has a saved model, for "Evaluate Model" without a pick. */
+export function latestRunWithModel(runs: RunDetails[]): RunDetails | undefined {
+  return runs.find((r) => r.hasModel);
+}
+
+function summaryOf(config: Record<string, unknown> | undefined): SummaryInfo | undefined {
+  const model = config?.model as ModelSpec | undefined;
+  if (!model || typeof model !== 'object' || !Array.isArray(model.layers)) return undefined;
+  try {
+    return toSummaryInfo(inferModel(model));
+  } catch {
+    return undefined; // a hand-edited or newer config: show the run without its table
+  }
+}
+
+/** A past run as a panel state (its charts per epoch, its summary), marked with viewingRun. */
+export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
+  const config = readJson(join(runDir, 'config.json'));
+  const history = readHistory(runDir);
+  const resolved = config?.resolvedDataset as PanelState['dataset'] | undefined;
+  const backend = config?.backend;
+  const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
+  const done = history.length >= epochs;
+  return {
+    ...initialPanelState(),
+    status: done ? 'done' : 'stopped',
+    message: `Run ${basename(runDir)}: ${history.length} of ${epochs} epochs`,
+    ...(typeof backend === 'string' ? { backend: { name: backend as BackendName, reason: 'recorded in config.json' } } : {}),
+    ...(resolved && typeof resolved.name === 'string'
+      ? { dataset: { name: resolved.name, source: String(resolved.source ?? ''), train: Number(resolved.train) || 0, test: Number(resolved.test) || 0, classes: [] } }
+      : {}),
+    epoch: history.length,
+    epochs,
+    summary: summaryOf(config),
+    history,
+    runDir,
+    runs,
+    viewingRun: runDir,
+  };
+}
