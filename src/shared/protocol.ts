@@ -97,7 +97,9 @@ export type WorkerCommand = V & (
   | { type: 'train'; config: TrainConfig }
   | { type: 'stop' }
   | { type: 'evaluate'; modelDir?: string; dataset?: string; outDir?: string; cacheDir?: string; backend?: BackendChoice }
-  | { type: 'predict'; id: number; pixels: number[]; modelDir?: string }
+  /** pixels: 784 values 0..1, row-major 28x28 like the training data. Without modelDir: the model
+   *  trained last in this worker, else the latest run in outDir (or the last outDir used). */
+  | { type: 'predict'; id: number; pixels: number[]; modelDir?: string; outDir?: string }
   | { type: 'shutdown' }
 );
 

@@ -102,7 +102,7 @@ const COMMANDS: Record<WorkerCommand['type'], Fields> = {
     modelDir: optional(str), dataset: optional(str), outDir: optional(str), cacheDir: optional(str),
     backend: optional(oneOf('auto', ...BACKENDS)),
   },
-  predict: { id: int, pixels: arrayOf(num, 784), modelDir: optional(str) },
+  predict: { id: int, pixels: arrayOf(num, 784), modelDir: optional(str), outDir: optional(str) },
   shutdown: {},
 };
 

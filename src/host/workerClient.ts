@@ -1,0 +1,139 @@
+// The parent side of the training worker (no vscode imports: the CLI and the extension host share
+// it). Forks dist/worker.js, validates every message it sends back (invalid ones are logged and
+// dropped), and reports a worker that crashed or was killed as an `error` event WORKER_EXITED.
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { PROTOCOL_VERSION } from '../shared/protocol';
+import type { BackendChoice, WorkerCommand, WorkerEvent } from '../shared/protocol';
+import { parseWorkerEvent } from '../shared/protocolValidate';
+
+type Body<T> = T extends unknown ? Omit<T, 'v'> : never;
+export type CommandBody = Body<WorkerCommand>;
+export type EventOf<K extends WorkerEvent['type']> = Extract<WorkerEvent, { type: K }>;
+
+export interface WorkerClientOptions {
+  /** Path of the built worker bundle (dist/worker.js). */
+  workerPath: string;
+  backend?: BackendChoice;
+  env?: NodeJS.ProcessEnv;
+  /** The worker's stdout/stderr and dropped messages; default: this process's stderr. */
+  log?: (text: string) => void;
+}
+
+/**
+ * Events: 'event' (WorkerEvent), 'exit' (code, signal). After an unexpected exit an `error` event
+ * with code WORKER_EXITED is emitted before 'exit'.
+ */
+export class WorkerClient extends EventEmitter {
+  readonly child: ChildProcess;
+  /** shutdown sent: a clean exit (code 0) is expected. */
+  private ending = false;
+  /** kill() called: the exit is ours, not an error. */
+  private killed = false;
+  private exited = false;
+  private readonly log: (text: string) => void;
+
+  constructor(opts: WorkerClientOptions) {
+    super();
+    this.log = opts.log ?? ((t) => process.stderr.write(t));
+    this.child = fork(opts.workerPath, ['--backend', opts.backend ?? 'auto'], {
+      // stdout is piped too: anything tfjs prints must not end up in a CLI's --json output.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone keeps NaN/Infinity losses intact (JSON would turn them into null).
+      serialization: 'advanced',
+      env: opts.env ?? process.env,
+    });
+    this.child.stdout?.setEncoding('utf8').on('data', (t: string) => this.log(t));
+    this.child.stderr?.setEncoding('utf8').on('data', (t: string) => this.log(t));
+    this.child.on('message', (m) => {
+      const e = parseWorkerEvent(m);
+      if (typeof e === 'string') this.log(`lenet-lab: dropped a message from the worker: ${e}\n`);
+      else this.emit('event', e);
+    });
+    this.child.on('error', (err) => {
+      if (!this.exited) this.log(`lenet-lab: worker process error: ${err.message}\n`);
+    });
+    this.child.on('exit', (code, signal) => {
+      this.exited = true;
+      if (!this.killed && !(this.ending && code === 0)) {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        this.emit('event', {
+          v: PROTOCOL_VERSION, type: 'error', code: 'WORKER_EXITED',
+          message: `the training worker ${how}${this.ending ? ' while shutting down' : ''}`,
+        } satisfies WorkerEvent);
+      }
+      this.emit('exit', code, signal);
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Sends a command; false when the worker is gone. */
+  send(cmd: CommandBody): boolean {
+    if (this.exited || !this.child.connected) return false;
+    if (cmd.type === 'shutdown') this.ending = true;
+    this.child.send({ v: PROTOCOL_VERSION, ...cmd });
+    return true;
+  }
+
+  onEvent(listener: (e: WorkerEvent) => void): () => void {
+    this.on('event', listener);
+    return () => this.off('event', listener);
+  }
+
+  /** Resolves with the first event of one of these types (an `error` event rejects unless listed). */
+  waitFor<K extends WorkerEvent['type']>(types: K | K[], timeoutMs = 0): Promise<EventOf<K>> {
+    const want = new Set<string>(Array.isArray(types) ? types : [types]);
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const off = this.onEvent((e) => {
+        if (want.has(e.type)) {
+          done();
+          resolve(e as EventOf<K>);
+        } else if (e.type === 'error') {
+          done();
+          reject(Object.assign(new Error(e.message), { code: e.code }));
+        }
+      });
+      const done = () => {
+        off();
+        if (timer) clearTimeout(timer);
+      };
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${[...want].join('/')}`));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /** Asks a running training to stop at the next batch boundary (harmless otherwise). */
+  stop(): void {
+    this.send({ type: 'stop' });
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.killed = true;
+    if (!this.exited) this.child.kill(signal);
+  }
+
+  /** Graceful shutdown (a running training saves its weights), then a kill after graceMs. */
+  dispose(graceMs = 5000): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.kill(), graceMs);
+      this.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (!this.send({ type: 'shutdown' })) this.kill();
+    });
+  }
+}

@@ -1,0 +1,234 @@
+// The training worker: a child process (child_process.fork of dist/worker.js) that owns all
+// TensorFlow.js work. It talks to its parent only through validated protocol messages, exits on
+// `shutdown` or when the parent goes away, and turns every failure into an `error` event.
+//
+// Argument: --backend auto|tensorflow|wasm|cpu (default auto) picks the backend reported in `ready`.
+import type { LayersModel } from '@tensorflow/tfjs';
+import { defaultCacheDir, loadDataset } from '../data/datasets';
+import { LENET5 } from '../model/lenet';
+import type { ModelSpec } from '../model/spec';
+import { toSummaryInfo } from '../model/summary';
+import { PROTOCOL_VERSION } from '../shared/protocol';
+import type { BackendChoice, WorkerCommand } from '../shared/protocol';
+import { parseWorkerCommand } from '../shared/protocolValidate';
+import { initBackend, type BackendInfo } from './backend';
+import { assertTrainable } from './buildModel';
+import { validateTrainConfig } from './config';
+import { toErrorInfo, WorkerError } from './errors';
+import { evaluateModel, predictOne } from './evaluate';
+import { latestRunDir, loadModel } from './runDir';
+import { runTraining, type DatasetLike, type EventBody } from './train';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const IMAGE_SHAPE = [28, 28, 1];
+
+function send(e: EventBody): Promise<void> {
+  return new Promise((res) => {
+    if (!process.connected || !process.send) return res();
+    process.send({ v: PROTOCOL_VERSION, ...e }, undefined, {}, () => res());
+  });
+}
+
+function sendError(err: unknown): void {
+  const info = toErrorInfo(err);
+  if (info.internal) process.stderr.write(`lenet-lab worker: ${(err as Error)?.stack ?? String(err)}\n`);
+  void send({ type: 'error', code: info.code, message: info.message });
+}
+
+function argBackend(): BackendChoice {
+  const i = process.argv.indexOf('--backend');
+  const v = i >= 0 ? process.argv[i + 1] : 'auto';
+  return (['auto', 'tensorflow', 'wasm', 'cpu'] as const).find((b) => b === v) ?? 'auto';
+}
+
+// ---- state -----------------------------------------------------------------------------------
+let backend: Promise<BackendInfo> | null = null;
+let busy: 'train' | 'evaluate' | null = null;
+let stopRequested = false;
+let abort: AbortController | null = null;
+let training: Promise<void> | null = null;
+/** The last trained (or loaded) model, for predict. */
+let current: { model: LayersModel; from: string } | null = null;
+/** The last outDir used, so evaluate/predict without arguments find the latest run. */
+let lastOutDir = resolve('runs');
+/** Loaded datasets are big (220 MB for 60k images): keep only the last one. */
+let cachedData: { key: string; data: DatasetLike } | null = null;
+
+async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const have = backend ? await backend.catch(() => null) : null;
+  if (have && (choice === 'auto' || choice === have.backend)) return have;
+  backend = initBackend(choice);
+  const info = await backend.catch((err) => {
+    backend = null;
+    throw err;
+  });
+  await send({ type: 'ready', backend: info.backend, reason: info.reason, versions: info.versions });
+  return info;
+}
+
+async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> {
+  const key = `${name}\0${cacheDir}`;
+  if (cachedData?.key === key) return cachedData.data;
+  cachedData = null; // free the old one before loading the next
+  abort = new AbortController();
+  try {
+    const data = await loadDataset(name, {
+      cacheDir: cacheDir || defaultCacheDir(),
+      signal: abort.signal,
+      onProgress: (file: string, bytes: number, total: number) => void send({ type: 'downloadProgress', file, bytes, total }),
+    });
+    cachedData = { key, data };
+    return data;
+  } finally {
+    abort = null;
+  }
+}
+
+function setCurrent(model: LayersModel, from: string): void {
+  if (current && current.model !== model) current.model.dispose();
+  current = { model, from };
+}
+
+// ---- commands --------------------------------------------------------------------------------
+async function train(rawConfig: unknown): Promise<void> {
+  const config = validateTrainConfig(rawConfig);
+  const info = await useBackend(config.backend);
+  lastOutDir = resolve(config.outDir);
+  const spec: ModelSpec = config.model ?? LENET5;
+  const inferred = assertTrainable(spec, { inputShape: IMAGE_SHAPE, classes: 10 });
+  let data: DatasetLike;
+  try {
+    data = await getDataset(config.dataset, config.cacheDir);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ABORTED' && stopRequested) {
+      await send({ type: 'stopped', epoch: 0, batch: 0 });
+      await send({ type: 'done', history: [], runDir: '', stopped: true });
+      return;
+    }
+    throw err;
+  }
+  await send({ type: 'dataset', name: data.name, source: data.source, train: data.train.count, test: data.test.count, classes: data.classes });
+  const summary = toSummaryInfo(inferred);
+  await send({ type: 'summary', ...summary });
+  const result = await runTraining(
+    { tf: info.tf, backend: info.backend, versions: info.versions, emit: (e) => void send(e), stopRequested: () => stopRequested },
+    config, data, spec, summary,
+  );
+  setCurrent(result.model, result.runDir);
+  await send({ type: 'done', history: result.history, runDir: result.runDir, stopped: result.stopped });
+}
+
+function runDirFor(modelDir: string | undefined, outDir: string | undefined): string {
+  if (modelDir) return resolve(modelDir);
+  const dir = latestRunDir(outDir ?? lastOutDir);
+  if (!dir) {
+    throw new WorkerError('NO_MODEL', `no trained model in ${resolve(outDir ?? lastOutDir)} (train one first, or pass the folder of a saved model)`);
+  }
+  return dir;
+}
+
+/** The dataset a run was trained on, from its config.json (falls back to auto). */
+function datasetOfRun(dir: string): string {
+  for (const f of [join(dir, 'config.json'), join(dir, '..', 'config.json')]) {
+    try {
+      const c = JSON.parse(readFileSync(f, 'utf8')) as { resolvedDataset?: { name?: unknown }; dataset?: unknown };
+      const name = c.resolvedDataset?.name ?? c.dataset;
+      if (typeof name === 'string' && name) return name;
+    } catch {
+      // no or unreadable config: not fatal for evaluation
+    }
+  }
+  return 'auto';
+}
+
+async function evaluate(cmd: Extract<WorkerCommand, { type: 'evaluate' }>): Promise<void> {
+  const info = await useBackend(cmd.backend ?? 'auto');
+  if (cmd.outDir) lastOutDir = resolve(cmd.outDir);
+  const dir = runDirFor(cmd.modelDir, cmd.outDir);
+  const model = await loadModel(info.tf, dir);
+  try {
+    const dataset = cmd.dataset ?? datasetOfRun(dir);
+    const data = await getDataset(dataset, cmd.cacheDir ?? '');
+    const result = await evaluateModel(info.tf, model, data.test, data.classes, { modelDir: dir, dataset: data.name });
+    await send(result);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function predict(cmd: Extract<WorkerCommand, { type: 'predict' }>): Promise<void> {
+  const info = await useBackend('auto');
+  if (cmd.pixels.some((p) => p < 0 || p > 1)) {
+    throw new WorkerError('BAD_MESSAGE', 'predict: pixels must be 784 values from 0 to 1 (divide 0..255 values by 255)');
+  }
+  if (cmd.modelDir && current?.from !== resolve(cmd.modelDir)) {
+    setCurrent(await loadModel(info.tf, resolve(cmd.modelDir)), resolve(cmd.modelDir));
+  } else if (!current) {
+    const dir = runDirFor(undefined, cmd.outDir);
+    setCurrent(await loadModel(info.tf, dir), dir);
+  }
+  await send({ type: 'prediction', id: cmd.id, probabilities: predictOne(info.tf, current!.model, cmd.pixels) });
+}
+
+async function shutdown(): Promise<never> {
+  stopRequested = true;
+  abort?.abort();
+  await training?.catch(() => undefined); // let a running training save its weights
+  process.exit(0);
+}
+
+/** Runs a long command exclusively: one train or evaluate at a time. */
+function exclusive(kind: 'train' | 'evaluate', job: () => Promise<void>): void {
+  if (busy) {
+    sendError(new WorkerError('BUSY', `cannot ${kind} while ${busy === 'train' ? 'training' : 'evaluating'}; stop it first`));
+    return;
+  }
+  busy = kind;
+  stopRequested = false;
+  const p = job()
+    .catch(sendError)
+    .finally(() => {
+      busy = null;
+      if (kind === 'train') training = null;
+    });
+  if (kind === 'train') training = p;
+}
+
+function onMessage(raw: unknown): void {
+  const cmd = parseWorkerCommand(raw);
+  if (typeof cmd === 'string') {
+    sendError(new WorkerError('BAD_MESSAGE', cmd));
+    return;
+  }
+  switch (cmd.type) {
+    case 'train': return exclusive('train', () => train(cmd.config));
+    case 'evaluate': return exclusive('evaluate', () => evaluate(cmd));
+    case 'predict': void predict(cmd).catch(sendError); return;
+    case 'stop':
+      // Harmless when idle or repeated: only a running train/download looks at it.
+      if (busy === 'train') {
+        stopRequested = true;
+        abort?.abort();
+      }
+      return;
+    case 'shutdown': void shutdown(); return;
+  }
+}
+
+function main(): void {
+  if (!process.send) {
+    process.stderr.write('lenet-lab worker: start me with child_process.fork (I talk over IPC)\n');
+    process.exit(2);
+  }
+  process.on('message', onMessage);
+  // No orphans: when the parent dies or closes the channel, go too.
+  process.on('disconnect', () => process.exit(0));
+  process.on('unhandledRejection', (err) => sendError(err));
+  const choice = argBackend();
+  useBackend(choice).catch((err) => {
+    sendError(err);
+  });
+}
+
+main();

@@ -1,0 +1,75 @@
+// Inference over a whole split in batches, and the numbers computed from the probabilities:
+// Keras-style loss/accuracy, confusion matrix, per-class precision/recall/F1.
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { ClassMetrics } from '../shared/protocol';
+import type { Tf } from './backend';
+
+export interface Split {
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+/** Probabilities for every image, count * numClasses floats. Yields between batches so stop/predict get through. */
+export async function predictAll(
+  tf: Tf, model: LayersModel, split: Split, inputShape: number[], numClasses: number, batchSize = 500,
+): Promise<Float32Array> {
+  const per = inputShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(split.count * numClasses);
+  for (let start = 0; start < split.count; start += batchSize) {
+    const n = Math.min(batchSize, split.count - start);
+    const probs = tf.tidy(() => {
+      const xs = tf.tensor(split.images.subarray(start * per, (start + n) * per), [n, ...inputShape], 'float32');
+      return model.predict(xs) as Tensor;
+    });
+    out.set(probs.dataSync() as Float32Array, start * numClasses);
+    probs.dispose();
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
+const EPS = 1e-7;
+
+/** Keras categorical cross-entropy mean and categorical accuracy from probabilities. */
+export function lossAndAccuracy(probs: Float32Array, labels: Uint8Array, count: number, numClasses: number) {
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < count; i++) {
+    const row = probs.subarray(i * numClasses, (i + 1) * numClasses);
+    let sum = 0;
+    for (let k = 0; k < numClasses; k++) sum += row[k];
+    const p = Math.min(Math.max(row[labels[i]] / sum, EPS), 1 - EPS);
+    loss -= Math.log(p);
+    if (argMax(row) === labels[i]) correct++;
+  }
+  return { loss: count ? loss / count : NaN, acc: count ? correct / count : NaN };
+}
+
+export function argMax(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  return best;
+}
+
+/** confusion[label][predicted] counts. */
+export function confusionMatrix(probs: Float32Array, labels: Uint8Array, count: number, numClasses: number): number[][] {
+  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < count; i++) m[labels[i]][argMax(probs.subarray(i * numClasses, (i + 1) * numClasses))]++;
+  return m;
+}
+
+/** Precision, recall, F1 and support per class; 0 where undefined (no predictions / no samples). */
+export function perClassMetrics(confusion: number[][]): ClassMetrics[] {
+  const n = confusion.length;
+  return confusion.map((row, c) => {
+    const tp = row[c];
+    const support = row.reduce((a, b) => a + b, 0);
+    let predicted = 0;
+    for (let r = 0; r < n; r++) predicted += confusion[r][c];
+    const precision = predicted ? tp / predicted : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    return { precision, recall, f1, support };
+  });
+}

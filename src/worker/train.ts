@@ -1,0 +1,172 @@
+// The training loop with the semantics of the seed's Keras fit(): seeded shuffle every epoch,
+// running batch means weighted by samples, validation on the test split after each epoch. Writes
+// the run folder as it goes (metrics.csv, model, best/), stops cleanly at a batch boundary.
+import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
+import type { ModelSpec } from '../model/spec';
+import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
+import type { Tf } from './backend';
+import { buildModel } from './buildModel';
+import { WorkerError } from './errors';
+import { lossAndAccuracy, predictAll, type Split } from './metrics';
+import { createRunDir, metricsCsv, saveModel, saveModelDirAtomic, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { permutation, rng } from './shuffle';
+import { createTrainStep, type Batch } from './trainStep';
+import { join } from 'node:path';
+
+export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
+
+/** What the loop needs from a dataset (the data module's Dataset has this shape). */
+export interface DatasetLike {
+  name: string;
+  source: string;
+  classes: string[];
+  train: Split;
+  test: Split;
+}
+
+export interface TrainContext {
+  tf: Tf;
+  backend: BackendName;
+  versions: Record<string, string>;
+  emit: (e: EventBody) => void;
+  stopRequested: () => boolean;
+}
+
+export interface TrainResult {
+  model: LayersModel;
+  runDir: string;
+  history: EpochMetrics[];
+  stopped: boolean;
+}
+
+/** batchEnd at most every 100 ms (the last batch of an epoch always goes out). */
+const BATCH_EVENT_INTERVAL_MS = 100;
+
+const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
+
+export function makeOptimizer(tf: Tf, config: TrainConfig): Optimizer {
+  const lr = config.learningRate;
+  switch (config.optimizer) {
+    case 'sgd': return tf.train.sgd(lr);
+    case 'momentum': return tf.train.momentum(lr, 0.9);
+    case 'adam': return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'rmsprop': return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+  }
+}
+
+/** Uses only the first `limit` training images (0 = all). */
+export function limitSplit(split: Split, limit: number): Split {
+  if (!limit || limit >= split.count) return split;
+  const per = split.images.length / split.count;
+  return { images: split.images.subarray(0, limit * per), labels: split.labels.subarray(0, limit), count: limit };
+}
+
+export async function runTraining(
+  ctx: TrainContext, config: TrainConfig, data: DatasetLike, spec: ModelSpec, summary: SummaryInfo,
+): Promise<TrainResult> {
+  const { tf, emit } = ctx;
+  const train = limitSplit(data.train, config.limit);
+  if (config.batchSize > train.count) {
+    throw new WorkerError('BAD_CONFIG', `batchSize ${config.batchSize} is larger than the ${train.count} training images${config.limit ? ` (limit ${config.limit})` : ''}`);
+  }
+  const inputShape = spec.inputShape;
+  const per = inputShape.reduce((a, b) => a * b, 1);
+  const numClasses = data.classes.length;
+
+  const model = await buildModel(tf, spec, { seed: config.seed });
+  const optimizer = makeOptimizer(tf, config);
+  const step = await createTrainStep({ tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses });
+  const runDir = createRunDir(config.outDir);
+  const startedAt = new Date();
+  writeJsonAtomic(join(runDir, 'config.json'), {
+    ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, test: data.test.count },
+    backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
+  });
+
+  const random = rng(config.seed);
+  const batches = Math.ceil(train.count / config.batchSize);
+  const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
+  const history: EpochMetrics[] = [];
+  let best: EpochMetrics | null = null;
+  let stoppedAt: { epoch: number; batch: number } | null = null;
+
+  try {
+    for (let epoch = 1; epoch <= config.epochs && !stoppedAt; epoch++) {
+      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches });
+      const t0 = performance.now();
+      const order = permutation(train.count, random);
+      let seen = 0, lossSum = 0, accSum = 0, lastSent = 0;
+      for (let b = 0; b < batches; b++) {
+        if (ctx.stopRequested()) {
+          stoppedAt = { epoch, batch: b };
+          break;
+        }
+        const start = b * config.batchSize;
+        const size = Math.min(config.batchSize, train.count - start);
+        for (let i = 0; i < size; i++) {
+          const src = order[start + i];
+          batch.images.set(train.images.subarray(src * per, (src + 1) * per), i * per);
+          batch.labels[i] = train.labels[src];
+        }
+        batch.size = size;
+        // A short last batch gets views of the right length.
+        const r = await step.run(size === config.batchSize ? batch : {
+          images: batch.images.subarray(0, size * per), labels: batch.labels.subarray(0, size), size,
+        });
+        seen += size;
+        lossSum += r.loss * size;
+        accSum += r.acc * size;
+        const now = performance.now();
+        if (b === batches - 1 || now - lastSent >= BATCH_EVENT_INTERVAL_MS) {
+          lastSent = now;
+          emit({ type: 'batchEnd', epoch, batch: b + 1, batches, loss: lossSum / seen, acc: accSum / seen });
+        }
+        await yieldToEvents(); // lets 'stop' and 'predict' messages in between batches
+      }
+      if (stoppedAt) break;
+      const trainSeconds = (performance.now() - t0) / 1000;
+      await step.sync();
+      const probs = await predictAll(tf, model, data.test, inputShape, numClasses);
+      const val = lossAndAccuracy(probs, data.test.labels, data.test.count, numClasses);
+      const m: EpochMetrics = {
+        epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      history.push(m);
+      writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
+      await saveModel(tf, model, runDir);
+      if (!best || m.val_acc > best.val_acc) {
+        best = m;
+        await saveModelDirAtomic(tf, model, join(runDir, 'best'));
+      }
+      emit({
+        type: 'epochEnd', ...m, epochs: config.epochs,
+        // Training throughput (validation excluded), like Keras's ms/step.
+        samplesPerSecond: seen / trainSeconds,
+        numTensors: tf.memory().numTensors,
+      });
+    }
+    if (stoppedAt) {
+      await step.sync();
+      await saveModel(tf, model, runDir); // the weights so far, mid-epoch included
+      emit({ type: 'stopped', ...stoppedAt });
+    }
+    if (!history.length) writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
+    writeJsonAtomic(join(runDir, 'summary.json'), {
+      model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
+      dataset: { name: data.name, source: data.source, train: train.count, test: data.test.count },
+      epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
+      best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
+      final: history[history.length - 1] ?? null,
+      startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    step.dispose();
+    optimizer.dispose();
+  }
+  return { model, runDir, history, stopped: !!stoppedAt };
+}
