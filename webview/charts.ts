@@ -1,0 +1,157 @@
+// Loss and accuracy charts with uPlot: training per batch (raw, faint, and EMA-smoothed) and
+// validation per epoch, with uPlot's cursor crosshair and live legend values. Redraws are driven
+// by main.ts once per animation frame at most, and only when the data or smoothing changed.
+import uPlot from 'uplot';
+import type { PanelState } from '../src/shared/webviewProtocol';
+import { alignedSeries, type AlignedData, type Metric } from './chartData';
+import { cssVar, withAlpha } from './colour';
+import { h, setText } from './dom';
+
+const HEIGHT = 240;
+
+interface Theme { fg: string; grid: string; train: string; val: string; font: string }
+
+function readTheme(): Theme {
+  const family = cssVar('--vscode-font-family', 'system-ui, sans-serif');
+  const size = parseFloat(cssVar('--vscode-font-size', '13px')) || 13;
+  return {
+    fg: cssVar('--vscode-descriptionForeground', cssVar('--vscode-foreground', '#888')),
+    grid: withAlpha(cssVar('--vscode-foreground', '#888'), 0.12),
+    train: cssVar('--vscode-charts-blue', '#3794ff'),
+    val: cssVar('--vscode-charts-orange', '#d18616'),
+    font: `${Math.max(10, size - 2)}px ${family}`,
+  };
+}
+
+function fmt(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+class MetricChart {
+  readonly el: HTMLElement;
+  private readonly plotHost: HTMLElement;
+  private readonly empty: HTMLElement;
+  private plot: uPlot | null = null;
+  private data: AlignedData = [[], [], [], []];
+  private zoomed = false;
+  private width = 0;
+
+  constructor(private readonly metric: Metric, title: string, testid: string) {
+    this.plotHost = h('div', { class: 'plot' });
+    this.empty = h('p', { class: 'chart-empty' }, 'No training data yet. Start training to see the curves.');
+    this.el = h('figure', { class: 'chart', 'data-testid': testid, 'data-points': 0 },
+      h('figcaption', {}, title), this.plotHost, this.empty);
+    // The chart follows its container's width (panel resizes, side-by-side layout).
+    new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0].contentRect.width);
+      if (w > 0 && w !== this.width) {
+        this.width = w;
+        if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
+        else this.create();
+      }
+    }).observe(this.plotHost);
+  }
+
+  /** Builds (or rebuilds after a theme change) the uPlot instance with the current colours. */
+  create(): void {
+    if (this.width <= 0) return;
+    this.plot?.destroy();
+    const t = readTheme();
+    const digits = this.metric === 'loss' ? 4 : 4;
+    const axis = { stroke: t.fg, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
+    const opts: uPlot.Options = {
+      width: this.width,
+      height: HEIGHT,
+      pxAlign: false,
+      scales: { x: { time: false } },
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      legend: { live: true },
+      axes: [
+        { ...axis, label: 'epoch', labelFont: t.font, values: (_u, ticks) => ticks.map((v) => fmt(v, Number.isInteger(v) ? 0 : 1)) },
+        { ...axis, size: 52, values: (_u, ticks) => ticks.map((v) => fmt(v, this.metric === 'acc' ? 2 : v < 1 ? 2 : 1)) },
+      ],
+      series: [
+        { label: 'epoch', value: (_u, v) => fmt(v, 2) },
+        { label: 'train (raw)', stroke: withAlpha(t.train, 0.28), width: 1, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
+        { label: 'train', stroke: t.train, width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
+        { label: 'validation', stroke: t.val, width: 2, spanGaps: true, points: { show: true, size: 6, fill: t.val }, value: (_u, v) => fmt(v, digits) },
+      ],
+      hooks: {
+        setSelect: [(u) => { if (u.select.width > 0) this.zoomed = true; }],
+      },
+    };
+    this.plot = new uPlot(opts, this.data as uPlot.AlignedData, this.plotHost);
+    // Double-click resets uPlot's zoom; after that, follow the stream again.
+    this.plot.over.addEventListener('dblclick', () => { this.zoomed = false; });
+  }
+
+  setData(data: AlignedData, trainingPoints: number): void {
+    this.data = data;
+    this.el.setAttribute('data-points', String(trainingPoints));
+    this.empty.classList.toggle('hidden', data[0].length > 0);
+    // While the user is zoomed in, keep their x range instead of jumping back to the full run.
+    this.plot?.setData(data as uPlot.AlignedData, !this.zoomed);
+  }
+
+  redrawTheme(): void {
+    this.create();
+  }
+}
+
+export interface Charts {
+  el: HTMLElement;
+  /** Recomputes and redraws only if the series, history or smoothing changed; returns true if it did. */
+  update(s: PanelState): boolean;
+  setSmoothing(w: number): void;
+  smoothing(): number;
+  refreshTheme(): void;
+}
+
+export function createCharts(initialSmoothing: number, onSmoothing: (w: number) => void): Charts {
+  const loss = new MetricChart('loss', 'Loss', 'chart-loss');
+  const acc = new MetricChart('acc', 'Accuracy', 'chart-acc');
+  let smoothing = clampSmoothing(initialSmoothing);
+  let last: { series: unknown; history: unknown; smoothing: number; viewing?: string } | null = null;
+
+  const slider = h('input', {
+    type: 'range', min: 0, max: 0.99, step: 0.01, value: smoothing,
+    'data-testid': 'smoothing', 'aria-label': 'Smoothing of the training curves (exponential moving average weight)',
+  });
+  const sliderValue = h('output', { class: 'smoothing-value' }, smoothing.toFixed(2));
+  slider.addEventListener('input', () => {
+    smoothing = clampSmoothing(Number(slider.value));
+    setText(sliderValue, smoothing.toFixed(2));
+    onSmoothing(smoothing);
+  });
+  const el = h('div', { class: 'charts-block' },
+    h('div', { class: 'chart-controls' },
+      h('label', { title: 'Exponential moving average of the per-batch training values, like TensorBoard' }, 'Smoothing ', slider), sliderValue,
+      h('span', { class: 'hint' }, 'Drag to zoom, double-click to reset')),
+    h('div', { class: 'charts' }, loss.el, acc.el));
+
+  return {
+    el,
+    update(s) {
+      if (last && last.series === s.batchSeries && last.history === s.history && last.smoothing === smoothing) return false;
+      last = { series: s.batchSeries, history: s.history, smoothing };
+      const n = Math.min(s.batchSeries.x.length, s.batchSeries.loss.length, s.batchSeries.acc.length);
+      loss.setData(alignedSeries(s.batchSeries, s.history, 'loss', smoothing), n);
+      acc.setData(alignedSeries(s.batchSeries, s.history, 'acc', smoothing), n);
+      return true;
+    },
+    setSmoothing(w) {
+      smoothing = clampSmoothing(w);
+      slider.value = String(smoothing);
+      setText(sliderValue, smoothing.toFixed(2));
+    },
+    smoothing: () => smoothing,
+    refreshTheme() {
+      loss.redrawTheme();
+      acc.redrawTheme();
+    },
+  };
+}
+
+function clampSmoothing(w: number): number {
+  return Number.isFinite(w) ? Math.min(0.99, Math.max(0, w)) : 0.6;
+}

@@ -1,0 +1,62 @@
+// The header: run status, backend, dataset, epoch i/N, batch progress, ETA, throughput, and the
+// Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
+import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
+import { h, setText } from './dom';
+import { duration, epochText, rate, thousands } from './format';
+import { button, progressRing, setDisabled } from './toolkit';
+
+const BUSY: RunStatus[] = ['starting', 'loading', 'training', 'stopping', 'evaluating'];
+
+export interface Header { el: HTMLElement; update(s: PanelState): void }
+
+export function createHeader(post: (m: WebviewMessage) => void): Header {
+  const status = h('span', { class: 'status-pill', 'data-testid': 'status', role: 'status' }, 'idle');
+  const ring = progressRing('Working');
+  ring.classList.add('busy-ring');
+  const backend = h('span', { class: 'meta', 'data-testid': 'backend' });
+  const dataset = h('span', { class: 'meta', 'data-testid': 'dataset' });
+  const epoch = h('span', { class: 'meta epoch', 'data-testid': 'epoch' }, 'Epoch –');
+  const progress = h('progress', { class: 'batch-progress', max: 1, value: 0, 'data-testid': 'batch-progress', 'aria-label': 'Batch progress in this epoch' });
+  const batchText = h('span', { class: 'meta small' });
+  const eta = h('span', { class: 'meta', 'data-testid': 'eta' });
+  const speed = h('span', { class: 'meta', 'data-testid': 'speed' });
+  const start = button('Start', { appearance: 'primary', testid: 'btn-start', title: 'LeNet: Start Training', onClick: () => post({ type: 'command', command: 'start' }) });
+  const stop = button('Stop', { testid: 'btn-stop', title: 'LeNet: Stop Training', onClick: () => post({ type: 'command', command: 'stop' }) });
+  const evaluate = button('Evaluate', { testid: 'btn-evaluate', title: 'LeNet: Evaluate Model on the test set', onClick: () => post({ type: 'command', command: 'evaluate' }) });
+  const message = h('p', { class: 'message', 'data-testid': 'message' });
+
+  const el = h('header', { class: 'toolbar' },
+    h('div', { class: 'toolbar-row' },
+      h('h1', {}, 'LeNet Lab'), status, ring, epoch,
+      h('span', { class: 'progress-wrap' }, progress, batchText),
+      eta, speed,
+      h('span', { class: 'spacer' }),
+      h('span', { class: 'buttons' }, start, stop, evaluate)),
+    h('div', { class: 'toolbar-row secondary' }, backend, dataset, message));
+
+  return {
+    el,
+    update(s) {
+      setText(status, s.status);
+      status.className = `status-pill status-${s.status}`;
+      ring.classList.toggle('hidden', !BUSY.includes(s.status));
+      setText(epoch, epochText(s.epoch, s.epochs));
+      const batches = s.batches ?? 0;
+      const frac = batches > 0 ? Math.min(1, (s.batch ?? 0) / batches) : 0;
+      progress.value = frac;
+      setText(batchText, batches > 0 ? `${thousands(s.batch ?? 0)}/${thousands(batches)}` : '');
+      setText(eta, s.etaSeconds !== undefined && BUSY.includes(s.status) ? `ETA ${duration(s.etaSeconds)}` : '');
+      setText(speed, s.samplesPerSecond !== undefined ? rate(s.samplesPerSecond) : '');
+      setText(backend, s.backend ? `Backend: ${s.backend.name}` : '');
+      backend.title = s.backend?.reason ?? '';
+      setText(dataset, s.dataset ? `Dataset: ${s.dataset.name} (${thousands(s.dataset.train)} train / ${thousands(s.dataset.test)} test)` : '');
+      dataset.title = s.dataset?.source ?? '';
+      setText(message, s.message ?? '');
+      message.classList.toggle('error', s.status === 'error');
+      const running = ['starting', 'loading', 'training'].includes(s.status);
+      setDisabled(start, running || s.status === 'stopping' || s.status === 'evaluating');
+      setDisabled(stop, !running);
+      setDisabled(evaluate, BUSY.includes(s.status));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Past runs from the output folder: final metrics, Open (show its charts), Export CSV, and
+// "Back to live run" while a past run is shown.
+import type { PanelState, RunInfo, WebviewMessage } from '../src/shared/webviewProtocol';
+import { h, replace, setText } from './dom';
+import { fixed } from './format';
+import { button } from './toolkit';
+
+/** el: the runs table; banner: the 'showing a past run' strip, placed under the header. */
+export interface RunsView { el: HTMLElement; banner: HTMLElement; update(s: PanelState): void }
+
+export function createRunsView(post: (m: WebviewMessage) => void): RunsView {
+  const body = h('tbody');
+  const table = h('table', { class: 'data runs-table' },
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Run'), h('th', { scope: 'col' }, 'Dataset'), h('th', { scope: 'col', class: 'num' }, 'Epochs'),
+      h('th', { scope: 'col', class: 'num' }, 'Val acc'), h('th', { scope: 'col', class: 'num' }, 'Val loss'),
+      h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+    body);
+  const empty = h('p', { class: 'empty' }, 'No past runs in the output folder yet.');
+  const viewing = h('p', { class: 'viewing' });
+  const back = button('Back to live run', { appearance: 'primary', testid: 'btn-live', onClick: () => post({ type: 'showLive' }) });
+  const banner = h('div', { class: 'viewing-banner hidden', 'data-testid': 'viewing-banner' }, viewing, back);
+  const refresh = button('Refresh', { testid: 'btn-refresh-runs', onClick: () => post({ type: 'refreshRuns' }) });
+  const el = h('div', { class: 'runs-block', 'data-testid': 'runs' }, empty, table, h('div', { class: 'runs-actions' }, refresh));
+  let shownRuns: RunInfo[] | undefined;
+  let shownViewing: string | undefined | null = null;
+
+  return {
+    el,
+    banner,
+    update(s) {
+      if (s.runs !== shownRuns || s.viewingRun !== shownViewing) {
+        shownRuns = s.runs;
+        shownViewing = s.viewingRun;
+        empty.classList.toggle('hidden', s.runs.length > 0);
+        table.classList.toggle('hidden', s.runs.length === 0);
+        replace(body, ...s.runs.map((r) => {
+          const open = button('Open', { testid: 'run-open', title: `Show the charts of ${r.name}`, onClick: () => post({ type: 'openRun', runDir: r.runDir }) });
+          const csv = button('Export CSV', { testid: 'run-export', title: `Save the metrics of ${r.name} as CSV`, onClick: () => post({ type: 'exportCsv', runDir: r.runDir }) });
+          return h('tr', { 'data-run': r.runDir, class: r.runDir === s.viewingRun ? 'current' : '' },
+            h('th', { scope: 'row', title: r.runDir }, r.name),
+            h('td', {}, r.dataset ?? '–'),
+            h('td', { class: 'num mono' }, String(r.final?.epoch ?? r.epochs)),
+            h('td', { class: 'num mono' }, fixed(r.final?.val_acc)),
+            h('td', { class: 'num mono' }, fixed(r.final?.val_loss)),
+            h('td', { class: 'actions' }, open, csv));
+        }));
+      }
+      banner.classList.toggle('hidden', s.viewingRun === undefined);
+      const name = s.runs.find((r) => r.runDir === s.viewingRun)?.name ?? s.viewingRun ?? '';
+      setText(viewing, s.viewingRun ? `Showing past run ${name}` : '');
+    },
+  };
+}

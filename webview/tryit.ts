@@ -1,0 +1,167 @@
+// Try-it pad: draw a digit with the mouse, pen or finger; it is preprocessed like MNIST
+// (preprocess.ts) and sent to the host, which runs predict in the worker. Requests are debounced
+// while drawing; answers to superseded requests are ignored.
+import type { WebviewMessage } from '../src/shared/webviewProtocol';
+import { cssVar } from './colour';
+import { h, replace, setText } from './dom';
+import { classNames } from './evaluationData';
+import { percent } from './format';
+import { preprocessDigit, rgbaToInk } from './preprocess';
+import { button } from './toolkit';
+
+export const PAD_SIZE = 280;
+const PEN_WIDTH = 20;
+const DEBOUNCE_MS = 150;
+
+export interface TryItPad {
+  el: HTMLElement;
+  setClasses(classes: string[] | undefined): void;
+  onPrediction(id: number, probabilities: number[]): void;
+  onPredictionError(id: number, message: string): void;
+}
+
+export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
+  const canvas = h('canvas', {
+    width: PAD_SIZE, height: PAD_SIZE, class: 'pad', 'data-testid': 'tryit-canvas',
+    'aria-label': 'Drawing pad: draw a digit with the mouse',
+  });
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('try-it pad: this browser gives no 2D canvas context');
+  const preview = h('canvas', { width: 28, height: 28, class: 'digit', 'data-testid': 'tryit-preview', 'aria-label': 'What the model sees (28x28)' });
+  const previewCtx = preview.getContext('2d');
+  const note = h('p', { class: 'tryit-note', 'data-testid': 'tryit-status', 'aria-live': 'polite' }, 'Draw a digit in the box.');
+  const probs = h('ol', { class: 'probs', 'data-testid': 'tryit-probs', 'aria-label': 'Predicted probabilities' });
+  let names = classNames(undefined);
+  let values = new Array<number>(10).fill(0);
+  let nextId = 1;
+  let latestSent = 0;
+  let drawing = false;
+  let dirty = false;
+  let last: { x: number; y: number } | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const clear = button('Clear', { testid: 'tryit-clear', onClick: () => reset() });
+  const el = h('div', { class: 'tryit-block' },
+    h('div', { class: 'pad-col' }, canvas, h('div', { class: 'pad-actions' }, clear, h('span', { class: 'meta' }, 'Model input '), preview)),
+    h('div', { class: 'probs-col' }, probs, note));
+
+  function renderProbs(): void {
+    const best = values.some((v) => v > 0) ? values.indexOf(Math.max(...values)) : -1;
+    replace(probs, ...values.map((p, i) => {
+      const bar = h('span', { class: 'bar' });
+      bar.style.width = `${(Math.max(0, Math.min(1, p)) * 100).toFixed(1)}%`; // CSSOM, allowed by the CSP
+      return h('li', { class: i === best ? 'prob best' : 'prob', 'data-testid': 'prob', 'data-value': p, 'data-class': i },
+        h('span', { class: 'label' }, names[i] ?? String(i)),
+        h('span', { class: 'track' }, bar),
+        h('span', { class: 'value mono' }, percent(p)));
+    }));
+  }
+
+  function point(ev: PointerEvent): { x: number; y: number } {
+    const r = canvas.getBoundingClientRect();
+    return { x: ((ev.clientX - r.left) / r.width) * PAD_SIZE, y: ((ev.clientY - r.top) / r.height) * PAD_SIZE };
+  }
+
+  function stroke(from: { x: number; y: number }, to: { x: number; y: number }): void {
+    ctx!.strokeStyle = cssVar('--vscode-editor-foreground', cssVar('--vscode-foreground', '#fff'));
+    ctx!.lineWidth = PEN_WIDTH;
+    ctx!.lineCap = 'round';
+    ctx!.lineJoin = 'round';
+    ctx!.beginPath();
+    ctx!.moveTo(from.x, from.y);
+    ctx!.lineTo(to.x, to.y);
+    ctx!.stroke();
+    dirty = true;
+  }
+
+  function schedule(delay: number): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => { timer = undefined; predict(); }, delay);
+  }
+
+  function predict(): void {
+    if (!dirty) return;
+    dirty = false;
+    const img = rgbaToInk(ctx!.getImageData(0, 0, PAD_SIZE, PAD_SIZE).data, PAD_SIZE, PAD_SIZE);
+    const pixels = preprocessDigit(img);
+    if (!pixels) return;
+    drawPreview(pixels);
+    const id = nextId++;
+    latestSent = id;
+    setText(note, 'Predicting…');
+    // Round to 3 decimals like the mnist sample: a 784-number message stays small.
+    post({ type: 'predict', id, pixels: pixels.map((v) => Math.round(v * 1000) / 1000) });
+  }
+
+  function drawPreview(pixels: number[]): void {
+    if (!previewCtx) return;
+    const rgba = new Uint8ClampedArray(784 * 4);
+    for (let i = 0; i < 784; i++) {
+      const v = Math.round(pixels[i] * 255);
+      rgba[i * 4] = v; rgba[i * 4 + 1] = v; rgba[i * 4 + 2] = v; rgba[i * 4 + 3] = 255;
+    }
+    previewCtx.putImageData(new ImageData(rgba, 28, 28), 0, 0);
+  }
+
+  function reset(): void {
+    ctx!.clearRect(0, 0, PAD_SIZE, PAD_SIZE);
+    previewCtx?.clearRect(0, 0, 28, 28);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    dirty = false;
+    latestSent = nextId; // answers still in flight belong to the cleared drawing
+    values = new Array<number>(10).fill(0);
+    renderProbs();
+    setText(note, 'Draw a digit in the box.');
+  }
+
+  canvas.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0) return;
+    drawing = true;
+    canvas.setPointerCapture(ev.pointerId);
+    last = point(ev);
+    stroke(last, { x: last.x + 0.01, y: last.y }); // a click leaves a dot
+    ev.preventDefault();
+  });
+  canvas.addEventListener('pointermove', (ev) => {
+    if (!drawing || !last) return;
+    const p = point(ev);
+    stroke(last, p);
+    last = p;
+    schedule(DEBOUNCE_MS);
+  });
+  const end = () => {
+    if (!drawing) return;
+    drawing = false;
+    last = null;
+    schedule(0);
+  };
+  canvas.addEventListener('pointerup', end);
+  canvas.addEventListener('pointercancel', end);
+
+  renderProbs();
+  return {
+    el,
+    setClasses(classes) {
+      const next = classNames(classes);
+      if (next.join('\u0000') === names.join('\u0000')) return;
+      names = next;
+      renderProbs();
+    },
+    onPrediction(id, probabilities) {
+      if (id !== latestSent) return; // superseded by a newer drawing or a Clear
+      if (probabilities.length !== 10 || probabilities.some((p) => !Number.isFinite(p))) {
+        setText(note, 'The model returned an unexpected answer; try drawing again.');
+        return;
+      }
+      values = probabilities.slice();
+      renderProbs();
+      const best = values.indexOf(Math.max(...values));
+      setText(note, `Looks like ${names[best] ?? best} (${percent(values[best])}).`);
+    },
+    onPredictionError(id, message) {
+      if (id !== latestSent) return;
+      setText(note, message || 'No prediction: train a model first.');
+    },
+  };
+}
