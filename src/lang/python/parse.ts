@@ -1,0 +1,402 @@
+// Finds Keras Sequential models in Python source: `m = Sequential()` + `m.add(Conv2D(...))`,
+// `Sequential([...])`, keras./tf.keras. prefixes, layers as bare names or layers.X, keyword and
+// positional arguments, module-level constants. Statements are read in order, scope-blind (a
+// model built inside a function is found too); a name rebound to something else stops being a model.
+import type { Shape } from '../../model/infer';
+import { buildLayer, type ReadableType } from '../layerArgs';
+import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
+import { binary, unknown, type Val } from '../values';
+import { PyExprParser, type PyExpr } from './expr';
+import { tokenizePython, type PyTok } from './tokenize';
+
+interface PyLayerDef {
+  type: ReadableType;
+  /** Positional parameters in Keras's order (snake_case), only those that are stable across versions. */
+  pos: string[];
+}
+
+const CONV = { type: 'Conv2D', pos: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'] } as const;
+const MAXP = { type: 'MaxPooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] } as const;
+const AVGP = { type: 'AveragePooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] } as const;
+const GAP = { type: 'GlobalAveragePooling2D', pos: ['data_format', 'keepdims'] } as const;
+const GMP = { type: 'GlobalMaxPooling2D', pos: ['data_format', 'keepdims'] } as const;
+
+/** Keras class names (and their aliases) this reader models. */
+export const PY_LAYERS: Record<string, PyLayerDef> = {
+  Conv2D: CONV as unknown as PyLayerDef,
+  Convolution2D: CONV as unknown as PyLayerDef,
+  MaxPooling2D: MAXP as unknown as PyLayerDef,
+  MaxPool2D: MAXP as unknown as PyLayerDef,
+  AveragePooling2D: AVGP as unknown as PyLayerDef,
+  AvgPool2D: AVGP as unknown as PyLayerDef,
+  GlobalAveragePooling2D: GAP as unknown as PyLayerDef,
+  GlobalAvgPool2D: GAP as unknown as PyLayerDef,
+  GlobalMaxPooling2D: GMP as unknown as PyLayerDef,
+  GlobalMaxPool2D: GMP as unknown as PyLayerDef,
+  Flatten: { type: 'Flatten', pos: ['data_format'] },
+  Dense: { type: 'Dense', pos: ['units', 'activation', 'use_bias'] },
+  Dropout: { type: 'Dropout', pos: ['rate', 'noise_shape', 'seed'] },
+  Activation: { type: 'Activation', pos: ['activation'] },
+  BatchNormalization: { type: 'BatchNormalization', pos: ['axis'] },
+  ZeroPadding2D: { type: 'ZeroPadding2D', pos: ['padding', 'data_format'] },
+  Reshape: { type: 'Reshape', pos: ['target_shape'] },
+  Input: { type: 'Input', pos: ['shape', 'batch_size', 'name'] },
+  InputLayer: { type: 'Input', pos: ['input_shape'] },
+};
+
+const COMPOUND = new Set(['def', 'class', 'if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'async', 'match', 'case']);
+const SKIP = new Set(['import', 'from', 'global', 'nonlocal', 'pass', 'break', 'continue']);
+const LEADING = new Set(['return', 'yield', 'await', 'assert', 'del', 'raise', 'print']);
+
+const toCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+export function parsePython(src: string): ParseResult {
+  return new PyModelFinder(src).run();
+}
+
+class PyModelFinder {
+  private toks: PyTok[];
+  private env = new Map<string, Val>();
+  private vars = new Map<string, SourceModel>();
+  private models: SourceModel[] = [];
+
+  constructor(private src: string) {
+    this.toks = tokenizePython(src);
+  }
+
+  run(): ParseResult {
+    let from = 0;
+    for (let i = 0; i < this.toks.length; i++) {
+      if (this.toks[i].kind === 'nl') {
+        if (i > from) this.statement(from, i);
+        from = i + 1;
+      }
+    }
+    return { language: 'python', models: this.models, problems: [] };
+  }
+
+  private statement(from: number, to: number): void {
+    const first = this.toks[from];
+    if (first.kind === 'op' && first.text === '@') return; // decorator line
+    if (first.kind === 'name' && SKIP.has(first.text)) return;
+    if (first.kind === 'name' && COMPOUND.has(first.text)) {
+      // Header up to the ':' outside brackets; a body on the same line is a statement of its own.
+      let depth = 0;
+      for (let i = from + 1; i < to; i++) {
+        const t = this.toks[i];
+        if (t.kind !== 'op') continue;
+        if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+        else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
+        else if (t.text === ':' && depth <= 0) {
+          const p = new PyExprParser(this.toks, from + 1, i);
+          while (p.pos < i) {
+            const e = p.parseExprList(true);
+            if (e) this.visit(e);
+            else p.pos++;
+          }
+          if (i + 1 < to) this.statement(i + 1, to);
+          return;
+        }
+      }
+      return;
+    }
+    const p = new PyExprParser(this.toks, from + (first.kind === 'name' && LEADING.has(first.text) && !p2isCall(this.toks, from, to) ? 1 : 0), to);
+    const exprs: PyExpr[] = [];
+    let augmented = false;
+    let e = p.parseExprList(true);
+    while (e) {
+      exprs.push(e);
+      if (p.isOp(':') && exprs.length === 1) {
+        p.pos++; // annotation: x: int = 5
+        p.parseTest();
+      }
+      const t = p.peek();
+      if (t && t.kind === 'op' && t.text === '=') {
+        p.pos++;
+        e = p.parseExprList(true);
+      } else {
+        if (t && t.kind === 'op' && t.text.length >= 2 && t.text.endsWith('=') && !['==', '<=', '>=', '!='].includes(t.text)) {
+          augmented = true;
+          p.pos++;
+          const v = p.parseExprList(true);
+          if (v) this.visit(v);
+        }
+        break;
+      }
+    }
+    if (exprs.length === 0) {
+      // Not an expression we read: still look for calls further on the line.
+      this.scanRest(from + 1, to);
+      return;
+    }
+    const value = exprs[exprs.length - 1];
+    const targets = augmented ? exprs : exprs.slice(0, -1);
+    const created = this.visit(augmented ? { k: 'other', span: value.span, children: [] } : value);
+    for (const t of targets) this.assign(t, augmented ? unknown('changed in place') : undefined, value, created);
+    if (p.pos < to) this.scanRest(p.pos, to);
+  }
+
+  /** Parses whatever follows an unreadable part of a line, so calls there are not missed. */
+  private scanRest(from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      const p = new PyExprParser(this.toks, i, to);
+      const e = p.parseExprList(true);
+      if (e) {
+        this.visit(e);
+        i = Math.max(p.pos, i + 1);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  private assign(target: PyExpr, forced: Val | undefined, value: PyExpr, created: SourceModel | undefined): void {
+    if (target.k === 'name') {
+      const id = target.id;
+      if (!forced && value.k === 'call' && created && created.createSpan.start === value.span.start) {
+        created.varName = id;
+        created.varSpans.push(target.span);
+        this.vars.set(id, created);
+        this.env.delete(id);
+        return;
+      }
+      this.vars.delete(id);
+      if (forced) {
+        this.env.set(id, forced);
+        return;
+      }
+      const v = this.evaluate(value);
+      this.env.set(id, v.t === 'unknown' ? unknown(`${id} is computed at run time`) : v);
+      return;
+    }
+    if (target.k === 'seq') {
+      const v = forced ?? this.evaluate(value);
+      target.items.forEach((item, i) => {
+        if (item.k !== 'name') return;
+        this.vars.delete(item.id);
+        const iv = v.t === 'seq' && v.items.length === target.items.length ? v.items[i] : undefined;
+        this.env.set(item.id, iv && iv.t !== 'unknown' ? iv : unknown(`${item.id} is computed at run time`));
+      });
+      return;
+    }
+    // obj.attr = ..., x[i] = ...: nothing to remember, but names used there are still visited
+    this.visit(target);
+  }
+
+  /** Walks an expression: creates models, reads `.add` calls, records mentions of model variables. */
+  private visit(e: PyExpr): SourceModel | undefined {
+    let created: SourceModel | undefined;
+    switch (e.k) {
+      case 'name': {
+        const m = this.vars.get(e.id);
+        if (m) m.varSpans.push(e.span);
+        break;
+      }
+      case 'attr':
+        this.visit(e.obj);
+        break;
+      case 'call': {
+        const callee = lastName(e.fn);
+        if (callee === 'Sequential') {
+          created = this.sequential(e);
+          break;
+        }
+        this.visit(e.fn);
+        const obj = e.fn.k === 'attr' && e.fn.obj.k === 'name' ? this.vars.get(e.fn.obj.id) : undefined;
+        if (obj && e.fn.k === 'attr' && e.fn.attr === 'add' && e.args.length >= 1) {
+          this.addLayer(obj, e.args[0]);
+          for (const a of e.args.slice(1)) this.visit(a);
+          break;
+        }
+        if (obj && e.fn.k === 'attr' && e.fn.attr === 'build' && !obj.inputShape && obj.layers.length > 0) {
+          const arg = e.args[0] ?? e.kwargs.find((k) => k.name === 'input_shape')?.value;
+          const v = arg ? this.evaluate(arg) : undefined;
+          if (v?.t === 'seq' && v.items.length >= 2 && v.items.every((x) => x.t === 'num' || x.t === 'none')) {
+            obj.inputShape = [null, ...v.items.slice(1).map((x) => (x.t === 'num' ? x.v : null))];
+          }
+        }
+        for (const a of e.args) this.visit(a);
+        for (const k of e.kwargs) this.visit(k.value);
+        break;
+      }
+      case 'seq':
+        for (const x of e.items) this.visit(x);
+        break;
+      case 'unary':
+        this.visit(e.arg);
+        break;
+      case 'bin':
+        this.visit(e.left);
+        this.visit(e.right);
+        break;
+      case 'sub':
+        this.visit(e.obj);
+        this.visit(e.index);
+        break;
+      case 'other':
+        for (const x of e.children) this.visit(x);
+        break;
+    }
+    return created;
+  }
+
+  private sequential(call: Extract<PyExpr, { k: 'call' }>): SourceModel {
+    const model: SourceModel = { varSpans: [], createSpan: call.span, layers: [] };
+    this.models.push(model);
+    const nameArg = call.kwargs.find((k) => k.name === 'name')?.value ?? call.args[1];
+    if (nameArg) {
+      const v = this.evaluate(nameArg);
+      if (v.t === 'str') model.name = v.v;
+    }
+    const list = call.kwargs.find((k) => k.name === 'layers')?.value ?? call.args[0];
+    if (list) {
+      if (list.k === 'seq') for (const item of list.items) this.addLayer(model, item);
+      else if (!(list.k === 'name' && list.id === 'None')) {
+        model.layers.push({ className: this.text(list.span), classSpan: list.span, callSpan: list.span, notAnalyzed: 'the layer list is not written inline' });
+      }
+    }
+    return model;
+  }
+
+  private addLayer(model: SourceModel, e: PyExpr): void {
+    if (e.k !== 'call') {
+      this.visit(e);
+      const label = this.text(e.span).slice(0, 40);
+      model.layers.push({ className: label, classSpan: e.span, callSpan: e.span, notAnalyzed: 'the layer is not written inline here' });
+      return;
+    }
+    for (const a of e.args) this.visit(a);
+    for (const k of e.kwargs) this.visit(k.value);
+    const className = lastName(e.fn) ?? this.text(e.fn.span).slice(0, 40);
+    const classSpan = e.fn.k === 'attr' ? e.fn.attrSpan : e.fn.span;
+    const layer: SourceLayer = { className, classSpan, callSpan: e.span };
+    const def = PY_LAYERS[className];
+    if (!def) {
+      layer.notAnalyzed = `${className} is not a layer type LeNet Lab models`;
+      model.layers.push(layer);
+      return;
+    }
+    const opts = new Map<string, Val>();
+    const spelling = new Map<string, string>();
+    const extra: string[] = [];
+    e.args.forEach((a, i) => {
+      const snake = def.pos[i];
+      if (snake === undefined) {
+        extra.push(`positional argument ${i + 1}`);
+        return;
+      }
+      opts.set(pyKey(def, snake), this.evaluate(a));
+      spelling.set(pyKey(def, snake), snake);
+    });
+    for (const k of e.kwargs) {
+      const key = pyKey(def, k.name);
+      opts.set(key, this.evaluate(k.value));
+      spelling.set(key, k.name);
+    }
+    const built = buildLayer(def.type, { opts, spell: (c) => spelling.get(c) ?? c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`) });
+    if (e.starred) built.notAnalyzed ??= 'arguments passed with * or ** cannot be read';
+    if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
+      if (built.input.shape) model.inputShape = built.input.shape;
+      else model.inputNote = built.input.note;
+    }
+    if (def.type === 'Input') {
+      if (model.layers.length === 0) return; // an Input is not a layer row in Keras's summary
+      layer.notAnalyzed = 'an Input can only come first';
+      model.layers.push(layer);
+      return;
+    }
+    if (built.notAnalyzed) layer.notAnalyzed = built.notAnalyzed;
+    else layer.spec = built.spec;
+    const unresolved = [...(built.unresolved ?? []), ...extra];
+    if (unresolved.length > 0) layer.unresolved = unresolved;
+    model.layers.push(layer);
+  }
+
+  private text(span: Span): string {
+    return this.src.slice(span.start, span.end).replace(/\s+/g, ' ');
+  }
+
+  evaluate(e: PyExpr): Val {
+    switch (e.k) {
+      case 'num':
+        return parseNumber(e.text);
+      case 'str':
+        return e.dynamic ? unknown('an f-string') : { t: 'str', v: e.value };
+      case 'name': {
+        if (e.id === 'True' || e.id === 'False') return { t: 'bool', v: e.id === 'True' };
+        if (e.id === 'None') return { t: 'none' };
+        return this.env.get(e.id) ?? { t: 'ref', path: [e.id] };
+      }
+      case 'attr': {
+        const base = this.evaluate(e.obj);
+        return base.t === 'ref' ? { t: 'ref', path: [...base.path, e.attr] } : unknown(`.${e.attr}`);
+      }
+      case 'seq':
+        return { t: 'seq', items: e.items.map((x) => this.evaluate(x)) };
+      case 'unary': {
+        const v = this.evaluate(e.arg);
+        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v, int: v.int };
+        if (v.t === 'num' && e.op === '+') return v;
+        return unknown(`${e.op} expression`);
+      }
+      case 'bin':
+        return binary(e.op, this.evaluate(e.left), this.evaluate(e.right));
+      case 'sub': {
+        const obj = this.evaluate(e.obj);
+        const idx = this.evaluate(e.index);
+        if (obj.t === 'seq' && idx.t === 'num' && idx.int) {
+          const i = idx.v < 0 ? obj.items.length + idx.v : idx.v;
+          if (i >= 0 && i < obj.items.length) return obj.items[i];
+        }
+        return unknown('an indexing expression');
+      }
+      case 'call': {
+        const fn = lastName(e.fn);
+        // tuple((28, 28, 1)) / list(...) / int(10): trivially constant
+        if ((fn === 'tuple' || fn === 'list') && e.args.length === 1) {
+          const v = this.evaluate(e.args[0]);
+          if (v.t === 'seq') return v;
+        }
+        if (fn === 'int' && e.args.length === 1) {
+          const v = this.evaluate(e.args[0]);
+          if (v.t === 'num') return { t: 'num', v: Math.trunc(v.v), int: true };
+        }
+        return unknown(`a call to ${fn ?? 'a function'}`);
+      }
+      case 'other':
+        return unknown('an expression');
+    }
+  }
+}
+
+/** `print(...)` is a name in Python 3: only strip a leading keyword when the line is not a call of it. */
+function p2isCall(toks: PyTok[], from: number, to: number): boolean {
+  return toks[from].text === 'print' && from + 1 < to && toks[from + 1].text === '(';
+}
+
+function pyKey(def: PyLayerDef, snake: string): string {
+  if (def.type === 'Input' && snake === 'input_shape') return 'shape';
+  if (def.type === 'Input' && snake === 'batch_input_shape') return 'batchShape';
+  return toCamel(snake);
+}
+
+function lastName(e: PyExpr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k === 'attr') return e.attr;
+  return undefined;
+}
+
+export function parseNumber(text: string): Val {
+  const t = text.replace(/_/g, '');
+  if (/[jJ]$/.test(t)) return unknown('a complex number');
+  if (/^0[xXoObB]/.test(t)) {
+    const v = Number(t);
+    return Number.isFinite(v) ? { t: 'num', v, int: true } : unknown('a bad number');
+  }
+  const v = Number(t);
+  if (!Number.isFinite(v)) return unknown('a number too large');
+  return { t: 'num', v, int: !/[.eE]/.test(t) };
+}
+
+export type { Shape };
