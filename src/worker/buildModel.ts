@@ -1,0 +1,202 @@
+// Builds a tfjs LayersModel from a ModelSpec with Keras's defaults (glorot-uniform kernels, zero
+// biases, Keras's layer names). tfjs is passed in by the caller (the worker owns the instance and
+// its backend), so this module only imports types from it.
+import type * as TF from '@tensorflow/tfjs';
+import { formatShape, inferModel, type InferResult, type LayerInfo } from '../model/infer';
+import type { ActivationName, LayerSpec, LayerType, ModelSpec } from '../model/spec';
+
+type Tf = typeof TF;
+
+/** Every spec layer type the builder turns into a tfjs layer (InputLayer sets the input shape). */
+export const TRAINABLE_LAYER_TYPES: ReadonlySet<LayerType> = new Set<LayerType>([
+  'InputLayer', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization',
+  'ZeroPadding2D', 'Reshape',
+]);
+
+/** Above this the worker would run out of memory long before training anything useful. */
+export const MAX_TRAINABLE_PARAMS = 50_000_000;
+
+/** tfjs names weights "<layer>/kernel" and accepts only these characters. */
+const TFJS_NAME = /^[A-Za-z0-9][-A-Za-z0-9._]*$/;
+
+export class UntrainableModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UntrainableModelError';
+  }
+}
+
+export interface TrainableCheck {
+  /** The dataset's image shape without the batch axis, e.g. [28, 28, 1]. */
+  inputShape?: number[];
+  /** Number of classes the labels have; the model must end in (None, classes). */
+  classes?: number;
+}
+
+/**
+ * Throws a clear error (ShapeError or UntrainableModelError) for a spec tfjs cannot build or
+ * that cannot be trained on the given data; returns the inference otherwise.
+ */
+export function assertTrainable(spec: ModelSpec, check: TrainableCheck = {}): InferResult {
+  spec.layers.forEach((l, i) => {
+    if (!TRAINABLE_LAYER_TYPES.has(l.type)) {
+      throw new UntrainableModelError(
+        `layer ${i + 1} (${l.name ?? l.type}): the trainer cannot build ${l.type} layers; supported: ${[...TRAINABLE_LAYER_TYPES].join(', ')}`,
+      );
+    }
+  });
+  const r = inferModel(spec);
+  if (r.layers.length === 0) {
+    throw new UntrainableModelError('the model has no layers to train; add at least one layer after the input');
+  }
+  for (const l of r.layers) {
+    if (!TFJS_NAME.test(l.name)) {
+      throw new UntrainableModelError(
+        `layer name '${l.name}' cannot be used by TensorFlow.js: use letters, digits, '_', '-' or '.', starting with a letter or digit`,
+      );
+    }
+    if (l.outputShape.slice(1).some((d) => d === null)) {
+      throw new UntrainableModelError(`${l.name}: output shape ${formatShape(l.outputShape)} is not fully known`);
+    }
+  }
+  if (r.totalParams > MAX_TRAINABLE_PARAMS) {
+    throw new UntrainableModelError(
+      `the model has ${r.totalParams.toLocaleString('en-US')} parameters, more than the ${MAX_TRAINABLE_PARAMS.toLocaleString('en-US')} this trainer accepts; use fewer filters or units`,
+    );
+  }
+  if (check.inputShape) {
+    const want = formatShape([null, ...check.inputShape]);
+    const have = formatShape(r.inputShape);
+    if (want !== have) {
+      throw new UntrainableModelError(`the model expects input ${have} but the dataset's images are ${want}; set the model's inputShape to [${check.inputShape.join(', ')}]`);
+    }
+  }
+  if (check.classes !== undefined) {
+    const last = r.layers[r.layers.length - 1];
+    const out = last.outputShape;
+    if (out.length !== 2 || out[1] !== check.classes) {
+      throw new UntrainableModelError(
+        `the last layer ${last.name} outputs ${formatShape(out)} but the labels have ${check.classes} classes; end the model with a Flatten and Dense(${check.classes}, activation 'softmax')`,
+      );
+    }
+  }
+  return r;
+}
+
+type TfActivation = NonNullable<Parameters<Tf['layers']['dense']>[0]>['activation'];
+
+/** Keras activation names, in tfjs spelling where it differs. */
+function tfActivation(a: ActivationName | undefined): TfActivation {
+  if (a === undefined) return undefined;
+  return (a === 'hard_sigmoid' ? 'hardSigmoid' : a) as TfActivation;
+}
+
+export interface BuildOptions {
+  /** Seeds every random initializer (layer i uses seed + i), so the same spec builds the same weights. */
+  seed?: number;
+}
+
+/**
+ * Builds the Sequential model for `spec`. Layer names are the inferred ones (explicit or Keras
+ * defaults), so tfjs's summary and ours agree. Throws what assertTrainable throws.
+ */
+export function buildModel(tf: Tf, spec: ModelSpec, opts: BuildOptions = {}): TF.LayersModel {
+  const r = assertTrainable(spec);
+  const model = tf.sequential({ name: r.name });
+  const byIndex = new Map(r.layers.map((l) => [l.index, l]));
+  let first = true;
+  try {
+    spec.layers.forEach((spec, i) => {
+      const info = byIndex.get(i);
+      if (!info) return; // the leading InputLayer: its shape goes to the first real layer
+      const seed = opts.seed === undefined ? undefined : opts.seed + i;
+      const base = { name: info.name, ...(first ? { inputShape: r.inputShape.slice(1) as number[] } : {}) };
+      first = false;
+      const layer = makeLayer(tf, spec, info, base, seed);
+      try {
+        model.add(layer);
+      } catch (e) {
+        // Not part of the model yet, so model.dispose() would not free the weights it built.
+        try { layer.dispose(); } catch { /* it built nothing */ }
+        throw e;
+      }
+    });
+    // Our inference is what users see in the summary and hovers: refuse to train a model that
+    // tfjs shapes differently (a bug here, never the user's mistake).
+    model.layers.forEach((layer, i) => {
+      const ours = formatShape(r.layers[i].outputShape);
+      const theirs = formatShape(layer.outputShape as (number | null)[]);
+      if (ours !== theirs) throw new Error(`internal error: ${layer.name} is ${theirs} in TensorFlow.js but ${ours} in LeNet Lab's inference`);
+    });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+type Base = { name: string; inputShape?: number[] };
+
+// Arrays are copied before they reach tfjs: some tfjs layers modify their arguments in place
+// (Reshape turns -1 into null), and the spec belongs to the caller.
+function makeLayer(tf: Tf, l: LayerSpec, info: LayerInfo, base: Base, seed: number | undefined): TF.layers.Layer {
+  const known = info.outputShape.slice(1) as number[];
+  const kernelInitializer = tf.initializers.glorotUniform({ seed });
+  const biasInitializer = tf.initializers.zeros();
+  switch (l.type) {
+    case 'Conv2D':
+      return tf.layers.conv2d({
+        ...base,
+        filters: l.filters,
+        kernelSize: [...l.kernelSize],
+        strides: [...(l.strides ?? [1, 1])],
+        padding: l.padding ?? 'valid',
+        dilationRate: [...(l.dilationRate ?? [1, 1])],
+        activation: tfActivation(l.activation),
+        useBias: l.useBias ?? true,
+        kernelInitializer,
+        biasInitializer,
+      });
+    case 'Dense':
+      return tf.layers.dense({
+        ...base,
+        units: l.units,
+        activation: tfActivation(l.activation),
+        useBias: l.useBias ?? true,
+        kernelInitializer,
+        biasInitializer,
+      });
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const poolSize: [number, number] = [...(l.poolSize ?? [2, 2])];
+      const args = { ...base, poolSize, strides: [...(l.strides ?? poolSize)] as [number, number], padding: l.padding ?? 'valid' };
+      return l.type === 'MaxPooling2D' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+    }
+    case 'GlobalAveragePooling2D':
+      return tf.layers.globalAveragePooling2d(base);
+    case 'GlobalMaxPooling2D':
+      return tf.layers.globalMaxPooling2d(base);
+    case 'Flatten':
+      // tfjs's Flatten refuses a (None, n) input (min rank 3) where Keras passes it through;
+      // a Reshape to (n) is the same operation.
+      if (info.inputShape.length === 2) return tf.layers.reshape({ ...base, targetShape: known });
+      return tf.layers.flatten(base);
+    case 'Dropout':
+      return tf.layers.dropout({ ...base, rate: l.rate, seed });
+    case 'Activation':
+      return tf.layers.activation({ ...base, activation: tfActivation(l.activation) ?? 'linear' });
+    case 'BatchNormalization':
+      // Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3) equal tfjs's.
+      return tf.layers.batchNormalization({ ...base, axis: -1 });
+    case 'ZeroPadding2D':
+      return tf.layers.zeroPadding2d({ ...base, padding: [[...l.padding[0]], [...l.padding[1]]] });
+    case 'Reshape':
+      // The -1 resolved by our inference: tfjs 4.22 leaves it unknown in the static shape (its
+      // computeOutputShape counts the batch axis as an unknown dimension), which then breaks a
+      // following Flatten or Dense.
+      return tf.layers.reshape({ ...base, targetShape: known });
+    case 'InputLayer':
+      throw new UntrainableModelError(`${base.name}: an InputLayer can only be the first layer`);
+  }
+}
