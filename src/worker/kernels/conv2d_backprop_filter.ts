@@ -53,6 +53,14 @@ export function conv2dBackpropFilter(tf: Tf, ops: WasmOps, x: TensorInfo, dy: Te
   }
 
   const channelsLast = fmt === 'channelsLast';
+  const { batchSize: N, inChannels: C, outChannels: CO } = info;
+  if (channelsLast && OH === 1 && OW === 1 && KH === H && KW === W && pt === 0 && pl === 0 && pb === 0 && pr === 0) {
+    // One output pixel that saw the whole input (LeNet's C5): dW[(h,w,ci),co] = sum_n x[n,(h,w,ci)] dy[n,co].
+    const xT = ops.transpose({ ...x, shape: [N, KH * KW * C] }, [1, 0]);
+    const out = ops.matMul({ ...xT, shape: [1, KH * KW * C, N] }, { ...dy, shape: [1, N, CO] });
+    ops.dispose(xT);
+    return { ...out, shape: [KH, KW, C, CO] };
+  }
   const xT = ops.transpose(x, channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0]); // [Cin, H, W, N]
   const dyT = ops.transpose(dy, channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1]); // [OH, OW, N, Cout]
   let input = xT;

@@ -21,6 +21,9 @@ export class WasmOps {
   private readonly transposeFn: KernelFunc;
   private readonly reverseFn: KernelFunc;
   private readonly sliceFn: KernelFunc;
+  private readonly matMulFn: KernelFunc;
+  private readonly binaryFns: Record<'Add' | 'Sub' | 'Multiply', KernelFunc>;
+  private readonly sigmoidFn: KernelFunc;
 
   constructor(
     private readonly tf: Tf,
@@ -30,6 +33,9 @@ export class WasmOps {
     this.transposeFn = stockKernel(tf, 'Transpose');
     this.reverseFn = stockKernel(tf, 'Reverse');
     this.sliceFn = stockKernel(tf, 'Slice');
+    this.matMulFn = stockKernel(tf, 'BatchMatMul');
+    this.binaryFns = { Add: stockKernel(tf, 'Add'), Sub: stockKernel(tf, 'Sub'), Multiply: stockKernel(tf, 'Multiply') };
+    this.sigmoidFn = stockKernel(tf, 'Sigmoid');
   }
 
   private call(fn: KernelFunc, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>): TensorInfo {
@@ -59,6 +65,36 @@ export class WasmOps {
 
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     return this.call(this.sliceFn, { x }, { begin, size });
+  }
+
+  /**
+   * Matrix product of rank-3 a [1, M, K] and b [1, K, N]. Untransposed operands on purpose: only
+   * then does tfjs-wasm's BatchMatMul use XNNPACK (with a transpose flag it runs plain loops,
+   * about 10x slower).
+   */
+  matMul(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.call(this.matMulFn, { a, b }, { transposeA: false, transposeB: false });
+  }
+
+  binary(op: 'Add' | 'Sub' | 'Multiply', a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.call(this.binaryFns[op], { a, b }, {});
+  }
+
+  sigmoid(x: TensorInfo): TensorInfo {
+    return this.call(this.sigmoidFn, { x }, {});
+  }
+
+  /** A float32 scalar on the wasm heap (the binary kernels broadcast it). */
+  scalar(value: number): TensorInfo {
+    const t = this.backend.makeOutput([], 'float32');
+    this.backend.typedArrayFromHeap(t)[0] = value;
+    return t;
+  }
+
+  /** Float32 view of a tensor's wasm memory. Take it after the last makeOutput: growing the
+   * wasm heap detaches older views. */
+  view(t: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(t) as Float32Array;
   }
 
   dispose(...infos: TensorInfo[]): void {

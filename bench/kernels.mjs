@@ -1,0 +1,68 @@
+// Per-kernel profile of one LeNet-5 training step (batch 64, SGD 0.01) on the wasm backend.
+// Usage: node --import tsx bench/kernels.mjs [--stock] [--steps N] [--json]
+//   --stock   only the missing Conv2DBackpropFilter (the phase-1 kernel), none of the speed-ups
+// Benchmark, not a test: numbers depend on machine load (it prints `uptime`'s load average).
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadavg } from 'node:os';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const stock = args.includes('--stock');
+const steps = Number(args[args.indexOf('--steps') + 1]) || 50;
+const kernels = await import('../src/worker/kernels/index.ts');
+
+setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+if (stock) kernels.registerWasmKernels(tf, { fast: false });
+else kernels.registerWasmKernels(tf);
+await tf.setBackend('wasm');
+
+function lenet() {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ name: 'C1', inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'tanh' }));
+  m.add(tf.layers.averagePooling2d({ name: 'S2', poolSize: 2 }));
+  m.add(tf.layers.conv2d({ name: 'C3', filters: 16, kernelSize: 5, activation: 'tanh' }));
+  m.add(tf.layers.averagePooling2d({ name: 'S4', poolSize: 2 }));
+  m.add(tf.layers.conv2d({ name: 'C5', filters: 120, kernelSize: 5, activation: 'tanh' }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ name: 'FC6', units: 84, activation: 'tanh' }));
+  m.add(tf.layers.dense({ name: 'OUTPUT', units: 10, activation: 'softmax' }));
+  return m;
+}
+
+const model = lenet();
+const optimizer = tf.train.sgd(0.01);
+model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 1);
+const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32', 2), 10);
+const step = () => model.trainOnBatch(x, y);
+
+for (let i = 0; i < 5; i++) await step();
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) await step();
+const msPerStep = (performance.now() - t0) / steps;
+
+const prof = await tf.profile(step);
+const byKernel = new Map();
+for (const k of prof.kernels) {
+  const shape = k.inputShapes.map((s) => `[${s}]`).join(' ');
+  const key = k.name === 'Conv2DBackpropInput' || k.name === 'Conv2DBackpropFilter' || k.name === 'FusedConv2D' || k.name === 'Tanh'
+    ? `${k.name} ${shape}` : k.name;
+  const e = byKernel.get(key) ?? { ms: 0, n: 0 };
+  e.ms += k.kernelTimeMs;
+  e.n++;
+  byKernel.set(key, e);
+}
+const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
+const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
+if (args.includes('--json')) {
+  console.log(JSON.stringify({ stock, msPerStep, kernelTotalMs: total, kernels: Object.fromEntries(rows.map(([k, e]) => [k, e.ms])), load: loadavg() }));
+} else {
+  console.log(`wasm ${stock ? '(phase-1 kernel only)' : '(fast kernels)'}: ${msPerStep.toFixed(1)} ms/step over ${steps} steps of 64 (trainOnBatch); load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`one profiled step: kernels sum ${total.toFixed(1)} ms`);
+  for (const [k, e] of rows.slice(0, 25)) console.log(`${e.ms.toFixed(2).padStart(8)} ms ${(100 * e.ms / total).toFixed(1).padStart(5)}%  x${e.n}  ${k}`);
+}
+tf.dispose([x, y]);
+model.dispose();
