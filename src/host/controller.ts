@@ -1,0 +1,599 @@
+// The extension's training session: owns the worker (through WorkerClient), the live panel state,
+// the status bar item, the progress notification and the "LeNet Lab" output channel, and answers
+// the commands and the panel's messages. Everything heavy (tfjs, data, training, evaluation,
+// prediction) happens in the worker process; this side only moves messages and files around.
+import * as vscode from 'vscode';
+import { copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { formatSummary } from '../model/summary';
+import type { InferResult } from '../model/infer';
+import type { BackendChoice, WorkerEvent } from '../shared/protocol';
+import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
+import {
+  countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
+} from '../shared/panelState';
+import type { HostMessage, PanelState, RunInfo, WebviewMessage } from '../shared/webviewProtocol';
+import { TrainingPanel, type PanelHost } from './panel';
+import { latestRunWithModel, listRuns, runPanelState, type RunDetails } from './runs';
+import {
+  datasetCacheDir, readOutputDirectory, readTrainSettings, settingsErrorMessage, type SettingsContext,
+} from './settings';
+import { statusBarText } from './statusText';
+import { WorkerClient } from './workerClient';
+
+/** workspaceState key of the last live panel state (restored after a window reload). */
+export const STATE_KEY = 'lenetLab.panelState';
+export const CONTEXT_ACTIVE = 'lenet.trainingActive';
+const PERSIST_DELAY_MS = 2000;
+const UI_THROTTLE_MS = 250;
+const STOP_WAIT_MS = 15000;
+
+interface ProgressHandle {
+  update(fraction: number | undefined, message: string): void;
+  finish(): void;
+}
+
+export class LenetController implements PanelHost, vscode.Disposable {
+  private state: PanelState;
+  private worker: WorkerClient | undefined;
+  private output: vscode.OutputChannel | undefined;
+  private statusItem: vscode.StatusBarItem | undefined;
+  private progress: ProgressHandle | undefined;
+  private runs: RunDetails[] = [];
+  private knownRunDirs = new Set<string>();
+  /** The past run the panel shows instead of the live one (events are then not forwarded). */
+  private viewing: string | undefined;
+  private pendingPredicts = new Set<number>();
+  /** Status to return to when an evaluation ends (evaluating is a detour, not a new run state). */
+  private statusBeforeEval: PanelState['status'] | undefined;
+  private persistTimer: NodeJS.Timeout | undefined;
+  private uiTimer: NodeJS.Timeout | undefined;
+  private batchesPerEpoch = 0;
+  private active = false;
+
+  constructor(private readonly ctx: vscode.ExtensionContext) {
+    this.state = restorePanelState(ctx.workspaceState.get(STATE_KEY));
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  async startTraining(): Promise<boolean> {
+    const settings = readTrainSettings((k) => vscode.workspace.getConfiguration('lenet').get(k), this.settingsContext());
+    if (!settings.ok) {
+      this.log(`Not started: ${settings.errors.join(' ')}`);
+      void vscode.window.showErrorMessage(settingsErrorMessage(settings.errors));
+      return false;
+    }
+    if (this.isRunActive()) {
+      const choice = await vscode.window.showWarningMessage(
+        'LeNet: A training run is active.', 'Stop and Start New', 'Keep Current',
+      );
+      if (choice !== 'Stop and Start New') return false;
+      await this.stopAndWait();
+    }
+    if (this.state.status === 'evaluating') {
+      void vscode.window.showWarningMessage('LeNet: an evaluation is running; start training when it has finished.');
+      return false;
+    }
+    const workerPath = this.ctx.asAbsolutePath(join('dist', 'worker.js'));
+    if (!existsSync(workerPath)) {
+      void vscode.window.showErrorMessage(`LeNet: the training worker is missing (${workerPath}). Reinstall the extension or run "npm run build".`);
+      return false;
+    }
+    const config = settings.config;
+    const worker = this.ensureWorker(config.backend);
+    this.viewing = undefined;
+    this.statusBeforeEval = undefined;
+    this.batchesPerEpoch = 0;
+    this.state = startingPanelState(this.state, config.epochs);
+    this.broadcastState();
+    this.setActive(true);
+    this.showOutputLine('');
+    this.log(`Training LeNet: ${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, dataset ${config.dataset}${config.limit ? ` (first ${config.limit} images)` : ''}, backend ${config.backend}, seed ${config.seed}`);
+    this.log(`Run folder under ${config.outDir}`);
+    this.showPanel(true);
+    this.startProgress('LeNet: training', true);
+    if (!worker.send({ type: 'train', config })) {
+      this.failLocally('the training worker could not be reached');
+      return false;
+    }
+    this.updateUi(true);
+    this.schedulePersist();
+    return true;
+  }
+
+  stopTraining(): void {
+    if (!this.isRunActive()) {
+      void vscode.window.showInformationMessage('LeNet: no training run is active.');
+      return;
+    }
+    this.state = { ...this.state, status: 'stopping', message: 'Stopping after the current batch' };
+    this.broadcastState();
+    this.log('Stop requested: the run stops after the current batch and keeps what it saved.');
+    this.worker?.stop();
+    this.updateUi(true);
+  }
+
+  /** Evaluates a run's model (the newest with a model when none is given) on its test set. */
+  async evaluate(modelDir?: string): Promise<boolean> {
+    if (this.isRunActive()) {
+      void vscode.window.showWarningMessage('LeNet: stop the training run before evaluating (LeNet: Stop Training).');
+      return false;
+    }
+    if (this.state.status === 'evaluating') {
+      void vscode.window.showInformationMessage('LeNet: an evaluation is already running.');
+      return false;
+    }
+    const runs = this.refreshRuns();
+    const run = modelDir ? runs.find((r) => r.runDir === modelDir) : latestRunWithModel(runs);
+    if (!run || !run.hasModel) {
+      const where = this.outputDirectory();
+      void vscode.window.showErrorMessage(
+        modelDir
+          ? `LeNet: no saved model in ${modelDir}.`
+          : `LeNet: no trained model in ${where}. Run "LeNet: Start Training" first.`,
+      );
+      return false;
+    }
+    const backend = this.setting<BackendChoice>('backend', 'auto');
+    const worker = this.ensureWorker(backend);
+    this.viewing = undefined;
+    this.statusBeforeEval = this.state.status;
+    this.state = { ...this.state, status: 'evaluating', message: `Evaluating run ${run.name} on the test set` };
+    this.broadcastState();
+    this.showPanel(true);
+    this.log(`Evaluating ${run.runDir}`);
+    this.startProgress(`LeNet: evaluating ${run.name}`, false);
+    const sent = worker.send({
+      type: 'evaluate', modelDir: run.runDir, cacheDir: datasetCacheDir(this.ctx.globalStorageUri.fsPath),
+      backend, outDir: this.outputDirectory(),
+    });
+    if (!sent) this.failLocally('the training worker could not be reached');
+    this.updateUi(true);
+    return sent;
+  }
+
+  /** Quick pick of the runs that have a model, newest first, then evaluate the picked one. */
+  async evaluatePicked(): Promise<boolean> {
+    const runs = this.refreshRuns().filter((r) => r.hasModel);
+    if (runs.length === 0) {
+      void vscode.window.showErrorMessage(`LeNet: no trained model in ${this.outputDirectory()}. Run "LeNet: Start Training" first.`);
+      return false;
+    }
+    const pick = await vscode.window.showQuickPick(
+      runs.map((r, i) => ({
+        label: r.name,
+        description: [i === 0 ? 'latest' : undefined, r.dataset, `${r.final?.epoch ?? 0}/${r.epochs} epochs`,
+          r.final && Number.isFinite(r.final.val_acc) ? `val ${r.final.val_acc.toFixed(3)}` : undefined]
+          .filter(Boolean).join(' · '),
+        detail: r.runDir,
+        runDir: r.runDir,
+      })),
+      { title: 'LeNet: evaluate which run?', placeHolder: 'Run folders with a saved model, newest first' },
+    );
+    return pick ? this.evaluate(pick.runDir) : false;
+  }
+
+  showPanel(preserveFocus = false): void {
+    TrainingPanel.createOrShow(this.ctx.extensionUri, this, preserveFocus);
+  }
+
+  revivePanel(panel: vscode.WebviewPanel): void {
+    TrainingPanel.revive(panel, this.ctx.extensionUri, this);
+  }
+
+  // ---- PanelHost -----------------------------------------------------------------------------
+
+  knownRuns(): ReadonlySet<string> {
+    return this.knownRunDirs;
+  }
+
+  log(line: string): void {
+    this.showOutputLine(line);
+  }
+
+  onPanelDisposed(): void {
+    // Closing the panel changes nothing about the run; the next panel starts from the live view.
+    this.viewing = undefined;
+  }
+
+  onWebviewMessage(m: WebviewMessage): void {
+    switch (m.type) {
+      case 'ready':
+        this.refreshRuns();
+        this.post({ type: 'state', state: this.viewing ? runPanelState(this.viewing, this.runInfos()) : this.state });
+        return;
+      case 'command': {
+        const id = { start: 'lenet.startTraining', stop: 'lenet.stopTraining', evaluate: 'lenet.evaluate' }[m.command];
+        void vscode.commands.executeCommand(id);
+        return;
+      }
+      case 'predict':
+        this.predict(m.id, m.pixels);
+        return;
+      case 'openRun':
+        this.viewing = m.runDir;
+        this.post({ type: 'state', state: runPanelState(m.runDir, this.runInfos()) });
+        return;
+      case 'showLive':
+        this.viewing = undefined;
+        this.post({ type: 'state', state: this.state });
+        return;
+      case 'exportCsv':
+        void this.exportCsv(m.runDir);
+        return;
+      case 'refreshRuns':
+        this.refreshRuns();
+        return;
+    }
+  }
+
+  // ---- worker ----------------------------------------------------------------------------------
+
+  private ensureWorker(backend: BackendChoice): WorkerClient {
+    if (this.worker?.alive) return this.worker;
+    const w = new WorkerClient({
+      workerPath: this.ctx.asAbsolutePath(join('dist', 'worker.js')),
+      backend,
+      log: (t) => this.outputChannel().append(t),
+    });
+    w.onEvent((e) => this.onWorkerEvent(w, e));
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = undefined;
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private onWorkerEvent(w: WorkerClient, e: WorkerEvent): void {
+    if (w !== this.worker && e.type !== 'error') return; // a replaced worker's leftovers
+    if (e.type === 'prediction') {
+      this.pendingPredicts.delete(e.id);
+      this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
+      return;
+    }
+    // Errors carry no request id; when only predictions are in flight, the error is theirs.
+    if (e.type === 'error' && this.pendingPredicts.size > 0 && e.code !== 'WORKER_EXITED' && !this.isRunActive() && this.state.status !== 'evaluating') {
+      this.failPredictions(e.message);
+      this.log(`[predict] ${e.code}: ${e.message}`);
+      return;
+    }
+    this.logEvent(e);
+    const before = this.state.status;
+    let next = reducePanelState(this.state, e, Date.now());
+    if (before === 'evaluating' && (e.type === 'evaluation' || e.type === 'error')) {
+      // Back to what the panel showed before the evaluation (an error message stays visible).
+      next = { ...next, status: e.type === 'error' ? 'error' : this.statusBeforeEval ?? 'done' };
+      this.statusBeforeEval = undefined;
+    }
+    this.state = next;
+    if (!this.viewing) this.post({ type: 'event', event: e });
+
+    switch (e.type) {
+      case 'epochBegin':
+        this.batchesPerEpoch = e.batches;
+        break;
+      case 'epochEnd':
+      case 'stopped':
+        this.schedulePersist();
+        break;
+      case 'done':
+        this.endRun();
+        this.refreshRuns();
+        break;
+      case 'evaluation': {
+        this.progress?.finish();
+        const images = countImages(e.confusion);
+        void vscode.window.showInformationMessage(
+          `Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images)`,
+        );
+        this.schedulePersist(true);
+        break;
+      }
+      case 'error':
+        this.onWorkerError(e, before);
+        break;
+      default:
+        break;
+    }
+    this.updateUi(e.type !== 'batchEnd');
+  }
+
+  private onWorkerError(e: Extract<WorkerEvent, { type: 'error' }>, before: PanelState['status']): void {
+    if (e.code === 'BUSY') {
+      void vscode.window.showWarningMessage(`LeNet: ${e.message}`);
+      return;
+    }
+    const wasRunning = isActive(before);
+    this.failPredictions(e.message);
+    if (e.code === 'WORKER_EXITED') {
+      this.worker = undefined;
+      const kept = wasRunning ? ' The run folder keeps the epochs saved so far.' : '';
+      void vscode.window.showErrorMessage(`LeNet: ${e.message}.${kept}`, 'Show Output').then((c) => {
+        if (c) this.outputChannel().show(true);
+      });
+    } else {
+      void vscode.window.showErrorMessage(`LeNet: ${e.message}`, 'Show Output').then((c) => {
+        if (c) this.outputChannel().show(true);
+      });
+    }
+    this.endRun();
+  }
+
+  /** A run (or evaluation) is over, whatever the outcome. */
+  private endRun(): void {
+    this.progress?.finish();
+    this.progress = undefined;
+    this.setActive(false);
+    this.schedulePersist(true);
+  }
+
+  private failLocally(message: string): void {
+    this.state = { ...this.state, status: 'error', message };
+    this.broadcastState();
+    void vscode.window.showErrorMessage(`LeNet: ${message}`);
+    this.endRun();
+    this.updateUi(true);
+  }
+
+  private async stopAndWait(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.stopTraining();
+    try {
+      await w.waitFor('done', STOP_WAIT_MS);
+    } catch {
+      // Did not stop in time (or failed): kill it; the run folder keeps the last saved epoch.
+      this.log(`The worker did not stop within ${STOP_WAIT_MS / 1000} s; killing it.`);
+      w.kill();
+      if (this.worker === w) this.worker = undefined;
+      this.endRun();
+    }
+  }
+
+  private predict(id: number, pixels: number[]): void {
+    const modelDir = this.viewing ?? this.state.runDir ?? latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
+      this.post({ type: 'predictionError', id, message: 'No trained model yet: train one first (LeNet: Start Training).' });
+      return;
+    }
+    const w = this.ensureWorker(this.setting<BackendChoice>('backend', 'auto'));
+    this.pendingPredicts.add(id);
+    if (!w.send({ type: 'predict', id, pixels, modelDir })) {
+      this.failPredictions('the worker is not running');
+    }
+  }
+
+  private failPredictions(message: string): void {
+    for (const id of this.pendingPredicts) this.post({ type: 'predictionError', id, message });
+    this.pendingPredicts.clear();
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  private refreshRuns(): RunDetails[] {
+    this.runs = listRuns(this.outputDirectory());
+    this.knownRunDirs = new Set(this.runs.map((r) => r.runDir));
+    const infos = this.runInfos();
+    this.state = { ...this.state, runs: infos };
+    this.post({ type: 'runs', runs: infos });
+    return this.runs;
+  }
+
+  private runInfos(): RunInfo[] {
+    return this.runs.map(({ hasModel: _h, ...info }) => info);
+  }
+
+  private async exportCsv(runDir: string): Promise<void> {
+    const src = join(runDir, 'metrics.csv');
+    if (!existsSync(src)) {
+      void vscode.window.showErrorMessage(`LeNet: ${basename(runDir)} has no metrics.csv yet.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export run metrics as CSV',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `lenet-${basename(runDir)}-metrics.csv`) : undefined,
+      filters: { 'CSV files': ['csv'] },
+    });
+    if (!target) return;
+    try {
+      await copyFile(src, target.fsPath);
+      void vscode.window.showInformationMessage(`LeNet: metrics of ${basename(runDir)} saved to ${target.fsPath}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LeNet: could not write ${target.fsPath}: ${(err as Error).message}`);
+    }
+  }
+
+  // ---- UI --------------------------------------------------------------------------------------
+
+  private post(m: HostMessage): void {
+    TrainingPanel.current?.post(m);
+  }
+
+  private broadcastState(): void {
+    if (!this.viewing) this.post({ type: 'state', state: this.state });
+  }
+
+  private outputChannel(): vscode.OutputChannel {
+    this.output ??= vscode.window.createOutputChannel('LeNet Lab');
+    return this.output;
+  }
+
+  private showOutputLine(line: string): void {
+    this.outputChannel().appendLine(line);
+  }
+
+  /** Keras-style log lines for the output channel. */
+  private logEvent(e: WorkerEvent): void {
+    switch (e.type) {
+      case 'ready':
+        this.log(`Backend: ${e.backend} (${e.reason})`);
+        break;
+      case 'dataset':
+        this.log(`Dataset: ${e.name} from ${e.source}: ${e.train} training, ${e.test} test images`);
+        break;
+      case 'summary': {
+        const { type: _t, v: _v, ...s } = e;
+        // formatSummary reads only the name, rows and totals, which SummaryInfo has.
+        this.log(formatSummary({ name: 'sequential', inputShape: [null, 28, 28, 1], ...s } as unknown as InferResult).trimEnd());
+        break;
+      }
+      case 'epochBegin':
+        this.log(formatEpochHeader(e.epoch, e.epochs));
+        break;
+      case 'epochEnd':
+        this.log(formatEpochLine(e, this.batchesPerEpoch || 1));
+        break;
+      case 'stopped':
+        this.log(`Stopped during epoch ${e.epoch}, batch ${e.batch}.`);
+        break;
+      case 'done':
+        this.log(`${e.stopped ? 'Stopped' : 'Finished'} after ${e.history.length} epoch(s). Run folder: ${e.runDir || '(none)'}`);
+        break;
+      case 'evaluation':
+        this.log(`Evaluation of ${e.modelDir} on ${e.dataset}: test loss ${e.loss.toFixed(4)} - test accuracy ${e.acc.toFixed(4)} (${countImages(e.confusion)} images)`);
+        break;
+      case 'log':
+        this.log(`[${e.level}] ${e.message}`);
+        break;
+      case 'error':
+        this.log(`[error ${e.code}] ${e.message}`);
+        break;
+      case 'downloadProgress':
+        if (e.bytes === e.total) this.log(`Downloaded ${e.file} (${e.total} bytes)`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    void vscode.commands.executeCommand('setContext', CONTEXT_ACTIVE, active);
+  }
+
+  private isRunActive(): boolean {
+    return isActive(this.state.status) && !!this.worker?.alive;
+  }
+
+  /** Status bar and progress; per-batch updates are coalesced to a few per second. */
+  private updateUi(now: boolean): void {
+    if (now) {
+      if (this.uiTimer) clearTimeout(this.uiTimer);
+      this.uiTimer = undefined;
+      this.renderUi();
+    } else if (!this.uiTimer) {
+      this.uiTimer = setTimeout(() => {
+        this.uiTimer = undefined;
+        this.renderUi();
+      }, UI_THROTTLE_MS);
+    }
+  }
+
+  private renderUi(): void {
+    const text = statusBarText(this.state);
+    if (text) {
+      if (!this.statusItem) {
+        this.statusItem = vscode.window.createStatusBarItem('lenetLab.status', vscode.StatusBarAlignment.Left, 10);
+        this.statusItem.name = 'LeNet Lab';
+        this.statusItem.command = 'lenet.showPanel';
+      }
+      this.statusItem.text = text.text;
+      this.statusItem.tooltip = text.tooltip;
+      this.statusItem.show();
+    } else {
+      this.statusItem?.hide();
+    }
+    const s = this.state;
+    if (!this.progress) return;
+    if (s.status === 'training' && s.epoch && s.epochs) {
+      const within = s.batches ? (s.batch ?? 0) / s.batches : 0;
+      this.progress.update((s.epoch - 1 + within) / s.epochs, `Epoch ${s.epoch}/${s.epochs}${s.batches ? ` · batch ${s.batch ?? 0}/${s.batches}` : ''}`);
+    } else if (s.message) {
+      this.progress.update(undefined, s.message);
+    }
+  }
+
+  private startProgress(title: string, cancellable: boolean): void {
+    this.progress?.finish();
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    let reporter: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+    let reported = 0;
+    const handle: ProgressHandle = {
+      update: (fraction, message) => {
+        if (!reporter) return;
+        const pct = fraction === undefined ? reported : Math.max(reported, Math.min(100, fraction * 100));
+        reporter.report({ message, increment: pct - reported });
+        reported = pct;
+      },
+      finish: () => finish(),
+    };
+    this.progress = handle;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable },
+      (progress, token) => {
+        reporter = progress;
+        token.onCancellationRequested(() => {
+          if (this.progress === handle && this.isRunActive()) this.stopTraining();
+        });
+        return finished;
+      },
+    );
+  }
+
+  // ---- settings and persistence ------------------------------------------------------------------
+
+  private settingsContext(): SettingsContext {
+    return {
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      globalStorage: this.ctx.globalStorageUri.fsPath,
+    };
+  }
+
+  private outputDirectory(): string {
+    return readOutputDirectory((k) => vscode.workspace.getConfiguration('lenet').get(k), this.settingsContext());
+  }
+
+  private setting<T>(key: string, fallback: T): T {
+    return vscode.workspace.getConfiguration('lenet').get<T>(key) ?? fallback;
+  }
+
+  private schedulePersist(now = false): void {
+    if (now) {
+      if (this.persistTimer) clearTimeout(this.persistTimer);
+      this.persistTimer = undefined;
+      void this.ctx.workspaceState.update(STATE_KEY, this.state);
+      return;
+    }
+    this.persistTimer ??= setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.ctx.workspaceState.update(STATE_KEY, this.state);
+    }, PERSIST_DELAY_MS);
+  }
+
+  /** For tests and the API: the live state. */
+  get snapshot(): PanelState {
+    return this.state;
+  }
+
+  /** On deactivate: save the state, let a running training save its weights, end the worker. */
+  async shutdown(): Promise<void> {
+    this.schedulePersist(true);
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.dispose(3000);
+  }
+
+  dispose(): void {
+    if (this.uiTimer) clearTimeout(this.uiTimer);
+    this.progress?.finish();
+    TrainingPanel.current?.dispose();
+    this.statusItem?.dispose();
+    this.output?.dispose();
+    this.worker?.kill();
+  }
+}
