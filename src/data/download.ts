@@ -84,6 +84,21 @@ class AttemptError extends Error {
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ECONNRESET', 'EPIPE']);
 
+const NET_WORDS: Record<string, string> = {
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNREFUSED: 'connection refused',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  ECONNRESET: 'connection reset',
+};
+
+function describeNetError(e: NodeJS.ErrnoException): string {
+  const code = e.code ?? '';
+  if (NET_WORDS[code]) return `${NET_WORDS[code]} (${code})`;
+  return code && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+}
+
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return !!signal?.aborted || (e as Error)?.name === 'AbortError';
 }
@@ -125,7 +140,7 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
       clearTimeout(connectTimer);
       if (gotResponse) return; // the body pipeline reports it
       if (isAbort(e, opts.signal)) reject(e);
-      else reject(new AttemptError(NETWORK_CODES.has(e.code ?? ''), e.code && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message));
+      else reject(new AttemptError(NETWORK_CODES.has(e.code ?? ''), describeNetError(e)));
     });
     req.on('response', (res) => {
       gotResponse = true;

@@ -88,12 +88,15 @@ function checkHeader(buf: Uint8Array, name: string, want: 'images' | 'labels', r
   const wantMagic = want === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
   const foreign = describeForeign(buf);
   if (foreign) fail(name, foreign, remedy);
-  if (buf.length < headerBytes) {
+  const tooShort = (): never =>
     fail(name, `too short to be an IDX ${want} file: ${fmtInt(buf.length)} bytes, the header alone is ${headerBytes} bytes`, remedy);
-  }
+  if (buf.length < 4) tooShort();
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = dv.getUint32(0, false);
-  if (magic === wantMagic) return dv;
+  if (magic === wantMagic) {
+    if (buf.length < headerBytes) tooShort();
+    return dv;
+  }
   const other = want === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC;
   if (magic === other) {
     const is = want === 'images' ? 'labels' : 'images';
