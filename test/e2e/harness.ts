@@ -234,15 +234,17 @@ export class VSCodeSession {
   /**
    * Runs a command by its palette title, as a user does: F1, type, pick the row. Right after
    * load the palette may not list an extension's commands yet and an open palette does not
-   * refresh, so it closes and reopens until the row appears.
+   * refresh, so it closes and reopens until the row appears. Returns when (performance.now())
+   * the row was clicked, so callers can time the command's effect.
    */
-  async runCommand(title: string, timeoutMs = 20_000): Promise<void> {
+  async runCommand(title: string, timeoutMs = 20_000): Promise<number> {
     if (!(await this.openPaletteRow(title, timeoutMs))) {
       await this.page.keyboard.press('Escape');
       throw new Error(`command palette never listed "${title}" within ${timeoutMs} ms`);
     }
+    const invokedAt = performance.now();
     await this.paletteRow(title).first().click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+    return invokedAt;
   }
 
   private async openPaletteRow(title: string, timeoutMs: number): Promise<boolean> {
@@ -303,8 +305,38 @@ export class VSCodeSession {
       .waitFor({ timeout: 10_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
-    // Text editors and notebook cells both render Monaco lines once the content is there.
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-line').first().waitFor({ timeout: 15_000 });
+    // Text editors and notebook cells both render Monaco lines once the content is there
+    // (the notebook editor lives in an overlay outside the editor group's DOM).
+    await this.page
+      .locator('.editor-group-container.active .monaco-editor .view-line, .notebookOverlay:not([style*="display: none"]) .monaco-editor .view-line')
+      .first()
+      .waitFor({ timeout: 15_000 });
+  }
+
+  /** Ctrl+G, line number, Enter: scrolls the active text editor so the line is in view. */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  /**
+   * Is `text` on a rendered line inside `scope` that is on screen? (Monaco renders only the
+   * lines in view; a notebook also renders cells just outside the viewport.)
+   */
+  async lineVisible(text: string, scope = '.monaco-editor'): Promise<boolean> {
+    return this.page.evaluate(
+      ({ text, scope }) =>
+        Array.from(document.querySelectorAll(`${scope} .view-line`)).some((l) => {
+          const r = l.getBoundingClientRect();
+          const onScreen = r.height > 0 && r.top >= 60 && r.bottom <= window.innerHeight - 30;
+          return onScreen && (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(text);
+        }),
+      { text, scope },
+    );
   }
 
   /**
@@ -317,6 +349,8 @@ export class VSCodeSession {
     const box = await this.page.evaluate(
       ({ text, scope }) => {
         for (const line of Array.from(document.querySelectorAll(`${scope} .view-line`))) {
+          const lr = line.getBoundingClientRect();
+          if (lr.height === 0 || lr.top < 0 || lr.bottom > window.innerHeight) continue;
           const nodes: Text[] = [];
           const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
@@ -408,6 +442,25 @@ export class VSCodeSession {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Polls `probe` until it returns a truthy value (returned) or time runs out; the error says
+ * what was awaited and the last value seen, so a failure reads as a finding, not a timeout.
+ */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as T;
+    } catch (e) {
+      last = e instanceof Error ? e.message.split('\n')[0] : e;
+    }
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last seen: ${JSON.stringify(last)})`);
+    await sleep(everyMs);
+  }
 }
 
 /** Where this run's screenshots go: outside the repo, one folder per run. */

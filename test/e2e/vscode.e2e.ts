@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { VSCodeSession, artifactsDir, requireFile, since } from './harness';
+import { VSCodeSession, artifactsDir, requireFile, since, sleep, waitUntil } from './harness';
 import { commandTitle, notLanded } from './landed';
 
 const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
@@ -59,5 +59,178 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     assert.equal(title, 'LeNet: Show Training Panel');
     assert.ok(await vs.paletteHas(title), `the palette never listed "${title}"`);
     timings.paletteListsCommandMs = since(t0);
+  });
+
+  // --- issue 3: training panel flows (they build on each other, in order) -------------------
+
+  const panel = () => vs.webviewFrame();
+  const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();
+  const points = async (testid: string) => Number(await panel().locator(`[data-testid=${testid}]`).first().getAttribute('data-points'));
+
+  test('a) "LeNet: Start Training" -> the panel summary lists C1 ... OUTPUT and 61,706 params', { timeout: 120_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.startTraining'], testIds: ['summary-table', 'status'] })) return;
+    const invoked = await vs.runCommand(commandTitle('lenet.startTraining')!);
+    const summary = await waitUntil(
+      'the summary table with C1 ... OUTPUT and 61,706',
+      async () => {
+        const s = await text('summary-table');
+        return /C1/.test(s) && /OUTPUT/.test(s) && /61,706/.test(s) ? s : undefined;
+      },
+      60_000,
+    );
+    timings.startCommandToSummaryMs = since(invoked);
+    await vs.screenshot('a-summary');
+    for (const layer of ['C1', 'S2', 'C3', 'S4', 'C5', 'FC6', 'OUTPUT']) assert.match(summary, new RegExp(`\\b${layer}\\b`));
+    assert.match(summary, /2,416/, 'C3 has 5x5x6x16 + 16 = 2,416 params');
+  });
+
+  test('b) the charts get points, two epochs of val accuracy appear, status says done', { timeout: 180_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.startTraining'], testIds: ['chart-loss', 'chart-acc', 'val-acc-list', 'status'] })) return;
+    const t0 = performance.now();
+    await waitUntil('loss chart data-points > 0', async () => (await points('chart-loss')) > 0, 60_000);
+    timings.firstChartPointMs = since(t0);
+    await vs.screenshot('b-training');
+    await waitUntil('status "done"', async () => /done/i.test(await text('status')), 150_000);
+    timings.quickRunDoneMs = since(t0);
+    const vals = await panel().locator('[data-testid=val-acc-list] li').allInnerTexts();
+    assert.equal(vals.length, 2, `two epochs of val accuracy, saw ${JSON.stringify(vals)}`);
+    for (const v of vals) assert.match(v, /\d/, `each val accuracy shows a number: ${JSON.stringify(v)}`);
+    assert.ok((await points('chart-loss')) > 0);
+    assert.ok((await points('chart-acc')) > 0, 'accuracy chart has points');
+    await vs.screenshot('b-done');
+  });
+
+  test('c) "LeNet: Stop Training" during a 50-epoch run: status says stopped within 2 s', { timeout: 180_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.startTraining', 'lenet.stopTraining'], testIds: ['status', 'epoch', 'chart-loss'] })) return;
+    vs.writeWorkspaceSettings({ ...QUICK, 'lenet.epochs': 50 });
+    await sleep(1_500); // let the file watcher deliver the new configuration
+    await vs.runCommand(commandTitle('lenet.startTraining')!);
+    // The new run, not the finished one: epoch i/50 and status training.
+    await waitUntil('a 50-epoch run training', async () => /\/\s*50/.test(await text('epoch')) && /train/i.test(await text('status')), 60_000);
+    await waitUntil('the first batches on the loss chart', async () => (await points('chart-loss')) > 0, 30_000);
+    await sleep(1_000);
+    await vs.screenshot('c-long-run');
+    const invoked = await vs.runCommand(commandTitle('lenet.stopTraining')!);
+    await waitUntil('status "stopped"', async () => /stopped/i.test(await text('status')), 10_000, 50);
+    const ms = since(invoked);
+    timings.stopCommandToStoppedMs = ms;
+    await vs.screenshot('c-stopped');
+    assert.ok(ms <= 2_000, `status said stopped ${ms} ms after the command (limit 2,000 ms)`);
+    assert.doesNotMatch(await text('epoch'), /50\s*\/\s*50/, 'the run was stopped before its last epoch');
+    vs.writeWorkspaceSettings(QUICK);
+  });
+
+  test('d) "LeNet: Evaluate Model" -> confusion counts add up to the 2,000 test images', { timeout: 120_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.evaluate'], testIds: ['confusion-cell', 'eval-acc'] })) return;
+    const invoked = await vs.runCommand(commandTitle('lenet.evaluate')!);
+    // Several saved models may be offered in a quick pick: take the first (the latest).
+    const pick = vs.page.locator('.quick-input-widget .monaco-list-row').first();
+    if (await pick.waitFor({ timeout: 1_500 }).then(() => true, () => false)) {
+      await vs.screenshot('d-model-pick');
+      await vs.page.keyboard.press('Enter');
+    }
+    const cells = panel().locator('[data-testid=confusion-cell]');
+    const counts = await waitUntil(
+      'a 10x10 confusion matrix',
+      async () => {
+        const c = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+        return c.length === 100 ? c : undefined;
+      },
+      90_000,
+    );
+    timings.evaluateCommandToMatrixMs = since(invoked);
+    await vs.screenshot('d-evaluation');
+    assert.ok(counts.every((n) => Number.isInteger(n) && n >= 0), 'every cell count is a whole number');
+    assert.equal(counts.reduce((a, b) => a + b, 0), SAMPLE_TEST_COUNT);
+    const acc = await text('eval-acc');
+    assert.match(acc, /\d+(\.\d+)?\s*%?/, `eval-acc shows a number: ${JSON.stringify(acc)}`);
+  });
+
+  test('e) the try-it pad: a drawn digit gets 10 probabilities that add up to 1', { timeout: 60_000 }, async (t) => {
+    if (!skipUnless(t, { testIds: ['tryit-canvas', 'tryit-probs', 'prob'] })) return;
+    const canvas = panel().locator('[data-testid=tryit-canvas]');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 20 && box.height > 20, `the pad is visible: ${JSON.stringify(box)}`);
+    // A "7": a stroke across the top, then down to the bottom left.
+    const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+    const m = vs.page.mouse;
+    const t0 = performance.now();
+    await m.move(...at(0.25, 0.22));
+    await m.down();
+    await m.move(...at(0.75, 0.22), { steps: 12 });
+    await m.move(...at(0.45, 0.82), { steps: 16 });
+    await m.up();
+    const probs = await waitUntil(
+      '10 probabilities',
+      async () => {
+        const v = await panel().locator('[data-testid=tryit-probs] [data-testid=prob]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+        return v.length === 10 && v.every((x) => Number.isFinite(x)) ? v : undefined;
+      },
+      30_000,
+    );
+    timings.drawToProbabilitiesMs = since(t0);
+    await vs.screenshot('e-tryit');
+    const sum = probs.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) <= 1e-3, `probabilities add up to ${sum}: ${JSON.stringify(probs)}`);
+    assert.ok(probs.every((p) => p >= 0 && p <= 1));
+  });
+
+  test('f) "Developer: Reload Window" -> the panel is back with its summary and charts', { timeout: 120_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.showPanel'], testIds: ['summary-table', 'chart-loss'] })) return;
+    const t0 = performance.now();
+    await vs.reloadWindow();
+    timings.reloadToWorkbenchMs = since(t0);
+    await waitUntil('the restored panel with 61,706 and chart points', async () => /61,706/.test(await text('summary-table')) && (await points('chart-loss')) > 0, 60_000);
+    timings.reloadToRestoredPanelMs = since(t0);
+    await vs.screenshot('f-restored');
+    assert.ok((await points('chart-acc')) > 0, 'accuracy chart restored with points');
+  });
+
+  // --- issue 4: layer shapes where the model is written ------------------------------------
+
+  test('g) hover over Conv2D(16 in the seed .py: (None, 10, 10, 16) and 2,416; inlay hints shown', { timeout: 60_000 }, async (t) => {
+    if (!skipUnless(t, { providers: ['HoverProvider', 'InlayHintsProvider'] })) return;
+    await vs.openFile('lenet_seed.py');
+    await vs.goToLine(68);
+    const t0 = performance.now();
+    const hover = await vs.hoverWord('Conv2D(16', /\(None, 10, 10, 16\)/);
+    timings.hoverMs = since(t0);
+    await vs.screenshot('g-hover-py');
+    assert.match(hover, /\(None, 10, 10, 16\)/);
+    assert.match(hover, /2,416/);
+    await vs.page.keyboard.press('Escape');
+    await vs.page.mouse.move(5, 5);
+    await waitUntil('the inlay hint "-> (None, 28, 28, 6)" on C1', () => vs.lineVisible('-> (None, 28, 28, 6)'), 10_000);
+    await vs.screenshot('g-inlay-py');
+  });
+
+  test('g) the same hover in a notebook cell (.ipynb in the notebook editor)', { timeout: 60_000 }, async (t) => {
+    if (!skipUnless(t, { providers: ['HoverProvider'] })) return;
+    await vs.openFile('lenet_seed.ipynb');
+    const scope = '.notebookOverlay .monaco-editor';
+    // Cells are virtualised: scroll the notebook until the C3 cell's line is rendered.
+    await waitUntil(
+      'the Conv2D(16 line in a rendered notebook cell',
+      async () => {
+        if (await vs.lineVisible('Conv2D(16', scope)) return true;
+        const list = vs.page.locator('.notebookOverlay .monaco-list').first();
+        const b = await list.boundingBox();
+        if (b) {
+          await vs.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+          await vs.page.mouse.wheel(0, 300);
+        }
+        return false;
+      },
+      20_000,
+      300,
+    );
+    await sleep(500); // let the scroll settle before measuring the word's box
+    const hover = await vs.hoverWord('Conv2D(16', /\(None, 10, 10, 16\)/, scope);
+    await vs.screenshot('g-hover-notebook');
+    assert.match(hover, /2,416/);
+    if (notLanded({ providers: ['InlayHintsProvider'] })) return;
+    await vs.page.keyboard.press('Escape');
+    await waitUntil('the inlay hint "-> (None, 28, 28, 6)" in the C1 cell', () => vs.lineVisible('-> (None, 28, 28, 6)', scope), 10_000);
   });
 });
