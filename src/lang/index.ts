@@ -2,6 +2,7 @@
 // (src/host/shapes) and by `lenet-lab summary FILE`.
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { parsePython } from './python/parse';
+import { parseTfjs } from './tfjs/parse';
 import type { ParseResult, SourceLanguage } from './types';
 
 export type { FileAnalysis };
@@ -21,6 +22,8 @@ export function parseSource(text: string, language: SourceLanguage): ParseResult
   switch (language) {
     case 'python':
       return parsePython(text);
+    case 'tfjs':
+      return parseTfjs(text);
     default:
       return { language, models: [], problems: [] };
   }

@@ -1,0 +1,610 @@
+// Finds TensorFlow.js Sequential models in JavaScript/TypeScript: `const model = tf.sequential()`
+// + `model.add(tf.layers.conv2d({...}))`, `tf.sequential({layers: [...]})`, options in camelCase,
+// simple `const` values. Reads expressions wherever they are (inside functions too), in order.
+import { buildLayer, type ReadableType } from '../layerArgs';
+import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
+import { binary, unknown, type Val } from '../values';
+import { tokenizeJs, type JsTok } from './tokenize';
+
+type JsExpr =
+  | { k: 'name'; id: string; span: Span }
+  | { k: 'member'; obj: JsExpr; prop: string; propSpan: Span; span: Span }
+  | { k: 'call'; fn: JsExpr; args: JsExpr[]; complete: boolean; span: Span }
+  | { k: 'num'; text: string; span: Span }
+  | { k: 'str'; value: string; dynamic: boolean; span: Span }
+  | { k: 'arr'; items: JsExpr[]; span: Span }
+  | { k: 'obj'; entries: { key: string; value: JsExpr }[]; spread: boolean; span: Span }
+  | { k: 'unary'; op: string; arg: JsExpr; span: Span }
+  | { k: 'bin'; op: string; left: JsExpr; right: JsExpr; span: Span }
+  | { k: 'other'; span: Span; children: JsExpr[] };
+
+/** tf.layers factory names this reader models. */
+export const TFJS_LAYERS: Record<string, ReadableType> = {
+  conv2d: 'Conv2D',
+  maxPooling2d: 'MaxPooling2D',
+  maxPool2d: 'MaxPooling2D',
+  averagePooling2d: 'AveragePooling2D',
+  avgPool2d: 'AveragePooling2D',
+  globalAveragePooling2d: 'GlobalAveragePooling2D',
+  globalMaxPooling2d: 'GlobalMaxPooling2D',
+  globalMaxPool2d: 'GlobalMaxPooling2D',
+  flatten: 'Flatten',
+  dense: 'Dense',
+  dropout: 'Dropout',
+  activation: 'Activation',
+  batchNormalization: 'BatchNormalization',
+  zeroPadding2d: 'ZeroPadding2D',
+  reshape: 'Reshape',
+  inputLayer: 'Input',
+};
+
+const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const BIN: Record<string, number> = {
+  '??': 1, '||': 2, '&&': 3, '|': 4, '^': 5, '&': 6, '==': 7, '!=': 7, '===': 7, '!==': 7,
+  '<': 8, '>': 8, '<=': 8, '>=': 8, instanceof: 8, in: 8, '<<': 9, '>>': 9, '>>>': 9,
+  '+': 10, '-': 10, '*': 11, '/': 11, '%': 11, '**': 12,
+};
+const STOP_NAMES = new Set(['const', 'let', 'var', 'function', 'return', 'if', 'else', 'for', 'while', 'new', 'typeof', 'await', 'async', 'export', 'import', 'class', 'interface', 'type']);
+
+class JsExprParser {
+  pos: number;
+  /** True when some part had to be skipped unread (so nested calls must be scanned again). */
+  skipped = false;
+  constructor(private toks: JsTok[], from: number) {
+    this.pos = from;
+  }
+  peek(o = 0): JsTok | undefined {
+    return this.toks[this.pos + o];
+  }
+  is(text: string, o = 0): boolean {
+    const t = this.peek(o);
+    return t !== undefined && (t.kind === 'punct' || t.kind === 'name') && t.text === text;
+  }
+  private lastEnd(): number {
+    return this.toks[Math.max(0, this.pos - 1)]?.end ?? 0;
+  }
+  skipBalanced(): void {
+    this.skipped = true;
+    let depth = 0;
+    while (this.pos < this.toks.length) {
+      const t = this.toks[this.pos++];
+      if (t.kind !== 'punct') continue;
+      if (t.text in CLOSE) depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        if (--depth <= 0) return;
+      }
+    }
+  }
+
+  expr(): JsExpr | undefined {
+    // Arrow functions: (a, b) => ..., x => ...: read the body, keep it as a child.
+    const t = this.peek();
+    if (!t) return undefined;
+    if (t.kind === 'name' && this.is('=>', 1)) {
+      this.pos += 2;
+      return this.arrowBody(t.start);
+    }
+    if (t.text === '(' && t.kind === 'punct') {
+      const save = this.pos;
+      const skippedBefore = this.skipped;
+      this.skipBalanced();
+      this.skipped = skippedBefore;
+      if (this.is('=>') || (this.is(':') && this.findArrow())) {
+        while (!this.is('=>') && this.pos < this.toks.length) this.pos++;
+        this.pos++;
+        return this.arrowBody(t.start);
+      }
+      this.pos = save;
+    }
+    const e = this.binary(1);
+    if (e && this.is('?')) {
+      this.pos++;
+      const a = this.expr();
+      if (this.is(':')) this.pos++;
+      const b = this.expr();
+      return { k: 'other', span: { start: e.span.start, end: this.lastEnd() }, children: [e, ...(a ? [a] : []), ...(b ? [b] : [])] };
+    }
+    return e;
+  }
+
+  private findArrow(): boolean {
+    for (let i = this.pos; i < Math.min(this.toks.length, this.pos + 30); i++) {
+      if (this.toks[i].text === '=>') return true;
+      if (this.toks[i].text === ';' || this.toks[i].text === '{') return false;
+    }
+    return false;
+  }
+
+  private arrowBody(start: number): JsExpr {
+    if (this.is('{')) {
+      // A block body: statements are scanned by the finder's main loop (calls inside are found there).
+      this.skipBalanced();
+      return { k: 'other', span: { start, end: this.lastEnd() }, children: [] };
+    }
+    const body = this.expr();
+    return { k: 'other', span: { start, end: this.lastEnd() }, children: body ? [body] : [] };
+  }
+
+  private binary(min: number): JsExpr | undefined {
+    let left = this.unary();
+    if (!left) return undefined;
+    for (;;) {
+      const t = this.peek();
+      if (!t || !(t.text in BIN) || (t.kind === 'name' && t.text !== 'in' && t.text !== 'instanceof')) return left;
+      const prec = BIN[t.text];
+      if (prec < min) return left;
+      this.pos++;
+      const right = this.binary(t.text === '**' ? prec : prec + 1);
+      if (!right) return left;
+      left = { k: 'bin', op: t.text, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  private unary(): JsExpr | undefined {
+    const t = this.peek();
+    if (!t) return undefined;
+    if (t.kind === 'punct' && ['-', '+', '!', '~'].includes(t.text)) {
+      this.pos++;
+      const arg = this.unary();
+      return arg ? { k: 'unary', op: t.text, arg, span: { start: t.start, end: arg.span.end } } : undefined;
+    }
+    if (t.kind === 'name' && (t.text === 'await' || t.text === 'new' || t.text === 'typeof' || t.text === 'void')) {
+      this.pos++;
+      const arg = this.unary();
+      return arg && t.text !== 'typeof' && t.text !== 'void' ? arg : arg ? { k: 'other', span: arg.span, children: [arg] } : undefined;
+    }
+    return this.postfix();
+  }
+
+  private postfix(): JsExpr | undefined {
+    let e = this.atom();
+    if (!e) return undefined;
+    for (;;) {
+      const t = this.peek();
+      if (!t) return e;
+      if ((t.text === '.' || t.text === '?.') && t.kind === 'punct') {
+        const nm = this.peek(1);
+        if (nm?.kind === 'name') {
+          this.pos += 2;
+          e = { k: 'member', obj: e, prop: nm.text, propSpan: { start: nm.start, end: nm.end }, span: { start: e.span.start, end: nm.end } };
+          continue;
+        }
+        if (t.text === '?.' && nm && (nm.text === '(' || nm.text === '[')) {
+          this.pos++;
+          continue;
+        }
+        return e;
+      }
+      if (t.kind === 'punct' && t.text === '(') {
+        e = this.call(e);
+        continue;
+      }
+      if (t.kind === 'punct' && t.text === '[') {
+        this.skipBalanced();
+        e = { k: 'other', span: { start: e.span.start, end: this.lastEnd() }, children: [e] };
+        continue;
+      }
+      if (t.kind === 'punct' && t.text === '!' && !this.is('=', 1)) {
+        this.pos++; // TypeScript non-null assertion
+        continue;
+      }
+      if (t.kind === 'name' && (t.text === 'as' || t.text === 'satisfies')) {
+        this.pos++;
+        this.skipType();
+        continue;
+      }
+      if (t.kind === 'punct' && t.text === '<' && e.k !== 'num' && this.genericCall()) continue;
+      return e;
+    }
+  }
+
+  /** `f<T>(...)`: skip the type arguments when a call follows. */
+  private genericCall(): boolean {
+    let depth = 0;
+    for (let i = this.pos; i < Math.min(this.toks.length, this.pos + 40); i++) {
+      const x = this.toks[i].text;
+      if (x === '<') depth++;
+      else if (x === '>') depth--;
+      else if (x === '>>') depth -= 2;
+      else if (x === ';' || x === '{' || x === '=') return false;
+      if (depth <= 0) {
+        if (this.toks[i + 1]?.text === '(') {
+          this.pos = i + 1;
+          return true;
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Skips a type after `as`/`:`: names, dots, generic brackets, array brackets, unions. */
+  skipType(): void {
+    let angle = 0;
+    while (this.pos < this.toks.length) {
+      const t = this.toks[this.pos];
+      if (t.kind === 'name' || t.text === '.' || t.text === '|' || t.text === '&') {
+        this.pos++;
+      } else if (t.text === '<') {
+        angle++;
+        this.pos++;
+      } else if (t.text === '>' && angle > 0) {
+        angle--;
+        this.pos++;
+      } else if (t.text === '>>' && angle > 1) {
+        angle -= 2;
+        this.pos++;
+      } else if (t.text === '[' && this.toks[this.pos + 1]?.text === ']') {
+        this.pos += 2;
+      } else if ((t.text === '{' || t.text === '(' || t.text === '[') && angle >= 0) {
+        this.skipBalanced();
+        this.skipped = false;
+      } else if (angle > 0 && (t.text === ',' || t.kind === 'str' || t.kind === 'num')) {
+        this.pos++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private call(fn: JsExpr): JsExpr {
+    const open = this.pos;
+    this.pos++;
+    const args: JsExpr[] = [];
+    while (this.pos < this.toks.length && !this.is(')')) {
+      if (this.is('...')) this.pos++;
+      const a = this.expr();
+      if (!a) break;
+      args.push(a);
+      if (this.is(',')) this.pos++;
+      else break;
+    }
+    if (this.is(')')) {
+      this.pos++;
+      return { k: 'call', fn, args, complete: true, span: { start: fn.span.start, end: this.lastEnd() } };
+    }
+    this.pos = open;
+    this.skipBalanced();
+    return { k: 'call', fn, args, complete: false, span: { start: fn.span.start, end: this.lastEnd() } };
+  }
+
+  private atom(): JsExpr | undefined {
+    const t = this.peek();
+    if (!t) return undefined;
+    const span = { start: t.start, end: t.end };
+    if (t.kind === 'name') {
+      if (STOP_NAMES.has(t.text) && t.text !== 'new') return undefined;
+      if (t.text === 'function') return undefined;
+      this.pos++;
+      return { k: 'name', id: t.text, span };
+    }
+    if (t.kind === 'num') {
+      this.pos++;
+      return { k: 'num', text: t.text, span };
+    }
+    if (t.kind === 'str') {
+      this.pos++;
+      return { k: 'str', value: t.text, dynamic: !!t.dynamic, span };
+    }
+    if (t.text === '(') {
+      const open = this.pos;
+      this.pos++;
+      const e = this.expr();
+      if (e && this.is(')')) {
+        this.pos++;
+        return e;
+      }
+      this.pos = open;
+      this.skipBalanced();
+      return { k: 'other', span: { start: t.start, end: this.lastEnd() }, children: e ? [e] : [] };
+    }
+    if (t.text === '[') {
+      const open = this.pos;
+      this.pos++;
+      const items: JsExpr[] = [];
+      while (this.pos < this.toks.length && !this.is(']')) {
+        if (this.is('...')) this.pos++;
+        const e = this.expr();
+        if (!e) break;
+        items.push(e);
+        if (this.is(',')) this.pos++;
+        else break;
+      }
+      if (this.is(']')) {
+        this.pos++;
+        return { k: 'arr', items, span: { start: t.start, end: this.lastEnd() } };
+      }
+      this.pos = open;
+      this.skipBalanced();
+      return { k: 'other', span: { start: t.start, end: this.lastEnd() }, children: items };
+    }
+    if (t.text === '{') {
+      const open = this.pos;
+      this.pos++;
+      const entries: { key: string; value: JsExpr }[] = [];
+      let spread = false;
+      while (this.pos < this.toks.length && !this.is('}')) {
+        const k = this.peek()!;
+        if (k.text === '...') {
+          this.pos++;
+          spread = true;
+          this.expr();
+        } else if ((k.kind === 'name' || k.kind === 'str' || k.kind === 'num') && this.is(':', 1)) {
+          this.pos += 2;
+          const v = this.expr();
+          if (!v) break;
+          entries.push({ key: k.text, value: v });
+        } else if (k.kind === 'name' && (this.is(',', 1) || this.is('}', 1))) {
+          this.pos++;
+          entries.push({ key: k.text, value: { k: 'name', id: k.text, span: { start: k.start, end: k.end } } });
+        } else {
+          break;
+        }
+        if (this.is(',')) this.pos++;
+        else if (!this.is('}')) break;
+      }
+      if (this.is('}')) {
+        this.pos++;
+        return { k: 'obj', entries, spread, span: { start: t.start, end: this.lastEnd() } };
+      }
+      this.pos = open;
+      this.skipBalanced();
+      return { k: 'other', span: { start: t.start, end: this.lastEnd() }, children: entries.map((e) => e.value) };
+    }
+    return undefined;
+  }
+}
+
+export function parseTfjs(src: string): ParseResult {
+  return new JsModelFinder(src).run();
+}
+
+class JsModelFinder {
+  private toks: JsTok[];
+  private env = new Map<string, Val>();
+  private vars = new Map<string, SourceModel>();
+  private models: SourceModel[] = [];
+  /** Start offsets of calls already handled (creations and .add), so rescans do not repeat them. */
+  private handled = new Set<number>();
+  private mentioned = new Set<number>();
+
+  constructor(private src: string) {
+    this.toks = tokenizeJs(src);
+  }
+
+  run(): ParseResult {
+    const toks = this.toks;
+    let i = 0;
+    while (i < toks.length) {
+      const t = toks[i];
+      const prev = toks[i - 1];
+      const afterDot = prev !== undefined && (prev.text === '.' || prev.text === '?.');
+      if (t.kind === 'name' && (t.text === 'const' || t.text === 'let' || t.text === 'var') && toks[i + 1]?.kind === 'name') {
+        i = this.declaration(i + 1);
+        continue;
+      }
+      if (t.kind === 'name' && !afterDot && !STOP_NAMES.has(t.text) && toks[i + 1]?.text === '=' ) {
+        i = this.assignment(i);
+        continue;
+      }
+      if (t.kind === 'name' && !afterDot && !STOP_NAMES.has(t.text)) {
+        const p = new JsExprParser(toks, i);
+        const e = p.expr();
+        if (e) {
+          this.visit(e);
+          i = p.skipped ? i + 1 : Math.max(p.pos, i + 1);
+          continue;
+        }
+      }
+      i++;
+    }
+    return { language: 'tfjs', models: this.models, problems: [] };
+  }
+
+  /** const NAME (: Type)? = value ; returns the index to continue at. */
+  private declaration(at: number): number {
+    const nameTok = this.toks[at];
+    const p = new JsExprParser(this.toks, at + 1);
+    if (p.is(':')) {
+      p.pos++;
+      p.skipType();
+    }
+    if (!p.is('=')) return at + 1;
+    return this.bind(nameTok, p);
+  }
+
+  private assignment(at: number): number {
+    const p = new JsExprParser(this.toks, at + 1);
+    return this.bind(this.toks[at], p);
+  }
+
+  private bind(nameTok: JsTok, p: JsExprParser): number {
+    const valueAt = p.pos + 1;
+    p.pos = valueAt;
+    const value = p.expr();
+    const id = nameTok.text;
+    if (!value) {
+      this.vars.delete(id);
+      this.env.set(id, unknown(`${id} is computed at run time`));
+      return valueAt;
+    }
+    const created = this.visit(value);
+    if (created && value.k === 'call' && created.createSpan.start === value.span.start) {
+      created.varName = id;
+      created.varSpans.push({ start: nameTok.start, end: nameTok.end });
+      this.vars.set(id, created);
+      this.env.delete(id);
+    } else {
+      this.vars.delete(id);
+      const v = this.evaluate(value);
+      this.env.set(id, v.t === 'unknown' ? unknown(`${id} is computed at run time`) : v);
+    }
+    return p.skipped ? valueAt : Math.max(p.pos, valueAt);
+  }
+
+  private visit(e: JsExpr): SourceModel | undefined {
+    switch (e.k) {
+      case 'name': {
+        const m = this.vars.get(e.id);
+        if (m && !this.mentioned.has(e.span.start)) {
+          this.mentioned.add(e.span.start);
+          m.varSpans.push(e.span);
+        }
+        return undefined;
+      }
+      case 'member':
+        this.visit(e.obj);
+        return undefined;
+      case 'call': {
+        const callee = lastName(e.fn);
+        if (callee === 'sequential') {
+          if (this.handled.has(e.span.start)) return this.models.find((m) => m.createSpan.start === e.span.start);
+          this.handled.add(e.span.start);
+          return this.sequential(e);
+        }
+        this.visit(e.fn);
+        const obj = e.fn.k === 'member' && e.fn.obj.k === 'name' ? this.vars.get(e.fn.obj.id) : undefined;
+        if (obj && e.fn.k === 'member' && e.fn.prop === 'add' && e.args.length >= 1) {
+          if (!this.handled.has(e.span.start)) {
+            this.handled.add(e.span.start);
+            this.addLayer(obj, e.args[0]);
+          }
+          return undefined;
+        }
+        for (const a of e.args) this.visit(a);
+        return undefined;
+      }
+      case 'arr':
+        for (const x of e.items) this.visit(x);
+        return undefined;
+      case 'obj':
+        for (const x of e.entries) this.visit(x.value);
+        return undefined;
+      case 'unary':
+        this.visit(e.arg);
+        return undefined;
+      case 'bin':
+        this.visit(e.left);
+        this.visit(e.right);
+        return undefined;
+      case 'other':
+        for (const x of e.children) this.visit(x);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private sequential(call: Extract<JsExpr, { k: 'call' }>): SourceModel {
+    const model: SourceModel = { varSpans: [], createSpan: call.span, layers: [] };
+    this.models.push(model);
+    const cfg = call.args[0];
+    if (cfg?.k === 'obj') {
+      const name = cfg.entries.find((x) => x.key === 'name')?.value;
+      if (name) {
+        const v = this.evaluate(name);
+        if (v.t === 'str') model.name = v.v;
+      }
+      const list = cfg.entries.find((x) => x.key === 'layers')?.value;
+      if (list?.k === 'arr') for (const item of list.items) this.addLayer(model, item);
+      else if (list) model.layers.push({ className: this.text(list.span), classSpan: list.span, callSpan: list.span, notAnalyzed: 'the layer list is not written inline' });
+    }
+    return model;
+  }
+
+  private addLayer(model: SourceModel, e: JsExpr): void {
+    if (e.k !== 'call') {
+      this.visit(e);
+      model.layers.push({ className: this.text(e.span).slice(0, 40), classSpan: e.span, callSpan: e.span, notAnalyzed: 'the layer is not written inline here' });
+      return;
+    }
+    for (const a of e.args) this.visit(a);
+    const className = lastName(e.fn) ?? this.text(e.fn.span).slice(0, 40);
+    const classSpan = e.fn.k === 'member' ? e.fn.propSpan : e.fn.span;
+    const layer: SourceLayer = { className, classSpan, callSpan: e.span };
+    const type = Object.prototype.hasOwnProperty.call(TFJS_LAYERS, className) ? TFJS_LAYERS[className] : undefined;
+    if (!type) {
+      layer.notAnalyzed = `${className} is not a layer type LeNet Lab models`;
+      model.layers.push(layer);
+      return;
+    }
+    const opts = new Map<string, Val>();
+    const cfg = e.args[0];
+    let spread = !e.complete;
+    if (cfg?.k === 'obj') {
+      for (const x of cfg.entries) opts.set(x.key, this.evaluate(x.value));
+      spread ||= cfg.spread;
+    } else if (cfg) {
+      const v = this.evaluate(cfg);
+      spread = true;
+      void v;
+    }
+    const built = buildLayer(type, { opts, spell: (c) => c });
+    if (spread) built.notAnalyzed ??= 'the options are not written inline as an object literal';
+    if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
+      if (built.input.shape) model.inputShape = built.input.shape;
+      else model.inputNote = built.input.note;
+    }
+    if (type === 'Input') {
+      if (model.layers.length === 0) return;
+      layer.notAnalyzed = 'an inputLayer can only come first';
+      model.layers.push(layer);
+      return;
+    }
+    if (built.notAnalyzed) layer.notAnalyzed = built.notAnalyzed;
+    else layer.spec = built.spec;
+    if (built.unresolved?.length) layer.unresolved = built.unresolved;
+    model.layers.push(layer);
+  }
+
+  private text(span: Span): string {
+    return this.src.slice(span.start, span.end).replace(/\s+/g, ' ');
+  }
+
+  private evaluate(e: JsExpr): Val {
+    switch (e.k) {
+      case 'num': {
+        const t = e.text.replace(/_/g, '').replace(/n$/, '');
+        const v = Number(t);
+        if (!Number.isFinite(v)) return unknown('a number too large');
+        return { t: 'num', v, int: Number.isInteger(v) && !/[.eE]/.test(t.replace(/^0[xX].*/, '')) };
+      }
+      case 'str':
+        return e.dynamic ? unknown('a template with substitutions') : { t: 'str', v: e.value };
+      case 'name':
+        if (e.id === 'true' || e.id === 'false') return { t: 'bool', v: e.id === 'true' };
+        if (e.id === 'null' || e.id === 'undefined') return { t: 'none' };
+        return this.env.get(e.id) ?? { t: 'ref', path: [e.id] };
+      case 'member': {
+        const base = this.evaluate(e.obj);
+        if (base.t === 'ref') return { t: 'ref', path: [...base.path, e.prop] };
+        if (base.t === 'seq' && e.prop === 'length') return { t: 'num', v: base.items.length, int: true };
+        return unknown(`.${e.prop}`);
+      }
+      case 'arr':
+        return { t: 'seq', items: e.items.map((x) => this.evaluate(x)) };
+      case 'unary': {
+        const v = this.evaluate(e.arg);
+        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v, int: v.int };
+        if (v.t === 'num' && e.op === '+') return v;
+        return unknown(`${e.op} expression`);
+      }
+      case 'bin': {
+        const l = this.evaluate(e.left);
+        const r = this.evaluate(e.right);
+        if (e.op === '/' && l.t === 'num' && r.t === 'num' && r.v !== 0 && Number.isInteger(l.v / r.v)) {
+          return { t: 'num', v: l.v / r.v, int: l.int && r.int };
+        }
+        return binary(e.op, l, r);
+      }
+      default:
+        return unknown('an expression');
+    }
+  }
+}
+
+function lastName(e: JsExpr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k === 'member') return e.prop;
+  return undefined;
+}
