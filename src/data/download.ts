@@ -4,7 +4,7 @@
 // from "a server answered but the file was bad" so callers can fall back to the bundled sample.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { homedir } from 'node:os';
@@ -81,6 +81,9 @@ class AttemptError extends Error {
     super(message);
   }
 }
+
+/** The cache folder itself is unusable (permissions, disk full): no point trying other mirrors. */
+class CacheWriteError extends Error {}
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ECONNRESET', 'EPIPE']);
 
@@ -181,11 +184,31 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
         },
         (e: NodeJS.ErrnoException) => {
           if (isAbort(e, opts.signal)) reject(e);
+          else if (e.syscall === 'open' || e.syscall === 'write') reject(new CacheWriteError(`${e.code ?? ''} ${e.message}`.trim()));
           else reject(new AttemptError(false, `connection cut after ${fmtInt(bytes)} of ${fmtInt(total)} bytes (${e.code ?? e.message})`));
         },
       );
     });
   });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files of `name` left by downloads whose process died (killed mid-transfer). */
+async function removeStaleTemps(destDir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  for (const n of await readdir(destDir).catch(() => [] as string[])) {
+    if (!n.startsWith(prefix) || !n.endsWith('.part')) continue;
+    const pid = Number(n.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) await removeQuietly(join(destDir, n));
+  }
 }
 
 /**
@@ -195,7 +218,15 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
  */
 export async function downloadFile(file: RemoteFile, destDir: string, opts: DownloadOptions): Promise<{ path: string; url: string }> {
   const dest = join(destDir, file.name);
-  await mkdir(destDir, { recursive: true });
+  const cannotWrite = (why: string): never => {
+    throw new DataError('DATA', `Cannot write ${file.name} into the cache folder ${destDir}: ${why}. Free some space, fix its permissions or choose another cache folder.`, file.name);
+  };
+  try {
+    await mkdir(destDir, { recursive: true });
+  } catch (e) {
+    cannotWrite((e as Error).message);
+  }
+  await removeStaleTemps(destDir, file.name);
   const failures: Failure[] = [];
   for (const base of opts.mirrors) {
     const url = base.endsWith('/') ? base + file.name : `${base}/${file.name}`;
@@ -219,11 +250,16 @@ export async function downloadFile(file: RemoteFile, destDir: string, opts: Down
         });
         continue;
       }
-      await rename(tmp, dest);
+      try {
+        await rename(tmp, dest);
+      } catch (e) {
+        throw new CacheWriteError((e as Error).message);
+      }
       return { path: dest, url };
     } catch (e) {
       await removeQuietly(tmp);
       if (isAbort(e, opts.signal)) break;
+      if (e instanceof CacheWriteError) cannotWrite(e.message);
       if (e instanceof AttemptError) failures.push({ offline: e.offline, reason: `${host}: ${e.message}` });
       else failures.push({ offline: false, reason: `${host}: ${(e as Error).message}` });
     }

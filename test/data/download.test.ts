@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -92,6 +93,27 @@ test('a good download lands in the cache with the right bytes; progress reaches 
   assert.ok(progress.length >= 1);
   assert.deepEqual(progress.at(-1), [NAME, body.length, body.length]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i][1] >= progress[i - 1][1]);
+});
+
+test('temp files left by a killed download are cleaned up; those of live processes are kept', async (t) => {
+  const srv = await serve(t, { [NAME]: body });
+  const cache = tempDir(t);
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = `.${NAME}.${deadPid}.0badf00d.part`;
+  const live = `.${NAME}.${process.ppid}.12345678.part`;
+  writeFileSync(join(cache, stale), 'partial');
+  writeFileSync(join(cache, live), 'in progress elsewhere');
+  await downloadFile(fileOf(NAME, body), cache, { mirrors: [`${srv.base}/good/`] });
+  assert.deepEqual(readdirSync(cache).sort(), [live, NAME].sort());
+});
+
+test('an unwritable cache folder is a clear DATA error, not a network one', async (t) => {
+  const srv = await serve(t, { [NAME]: body });
+  const dir = tempDir(t);
+  const blocker = join(dir, 'file-not-folder');
+  writeFileSync(blocker, 'x');
+  await expectDataError(() => downloadFile(fileOf(NAME, body), join(blocker, 'cache'), { mirrors: [`${srv.base}/good/`] }), 'DATA', /Cannot write train-images-idx3-ubyte\.gz into the cache folder .*file-not-folder\/cache: .*choose another cache folder/);
+  assert.deepEqual(srv.hits, []);
 });
 
 test('checksum mismatch: DOWNLOAD error, nothing in the cache, no temp leftovers', async (t) => {
