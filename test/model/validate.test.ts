@@ -21,6 +21,13 @@ test('media/lenet-model.schema.json is the generated schema', () => {
     'the schema file is stale: run UPDATE_SCHEMA=1 node scripts/run-tests.mjs test/model/validate');
 });
 
+test('package.json registers the schema for *.lenet.json files', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const entry = (pkg.contributes.jsonValidation as { fileMatch: string[]; url: string }[]).find((e) => e.fileMatch.includes('*.lenet.json'));
+  assert.ok(entry, 'no jsonValidation entry for *.lenet.json');
+  assert.equal(join(root, entry.url), schemaPath);
+});
+
 test('the schema is draft-07, uses only keywords the checker knows, and describes every property', () => {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
