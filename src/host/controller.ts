@@ -45,6 +45,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
   private pendingPredicts = new Set<number>();
+  /** predictOnce() callers waiting for their answer (by request id). */
+  private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
   /** Status to return to when an evaluation ends (evaluating is a detour, not a new run state). */
   private statusBeforeEval: PanelState['status'] | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
@@ -250,7 +252,10 @@ export class LenetController implements PanelHost, vscode.Disposable {
     if (w !== this.worker && e.type !== 'error') return; // a replaced worker's leftovers
     if (e.type === 'prediction') {
       this.pendingPredicts.delete(e.id);
-      this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
+      const api = this.apiPredicts.get(e.id);
+      this.apiPredicts.delete(e.id);
+      if (api) api.resolve(e.probabilities);
+      else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
     // Errors carry no request id; when only predictions are in flight, the error is theirs.
@@ -355,7 +360,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
   private predict(id: number, pixels: number[]): void {
     const modelDir = this.viewing ?? this.state.runDir ?? latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
     if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
-      this.post({ type: 'predictionError', id, message: 'No trained model yet: train one first (LeNet: Start Training).' });
+      this.failPrediction(id, 'No trained model yet: train one first (LeNet: Start Training).');
       return;
     }
     const w = this.ensureWorker(this.setting<BackendChoice>('backend', 'auto'));
@@ -365,9 +370,16 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
   }
 
+  private failPrediction(id: number, message: string): void {
+    this.pendingPredicts.delete(id);
+    const api = this.apiPredicts.get(id);
+    this.apiPredicts.delete(id);
+    if (api) api.reject(new Error(message));
+    else this.post({ type: 'predictionError', id, message });
+  }
+
   private failPredictions(message: string): void {
-    for (const id of this.pendingPredicts) this.post({ type: 'predictionError', id, message });
-    this.pendingPredicts.clear();
+    for (const id of [...this.pendingPredicts]) this.failPrediction(id, message);
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -573,6 +585,26 @@ export class LenetController implements PanelHost, vscode.Disposable {
       this.persistTimer = undefined;
       void this.ctx.workspaceState.update(STATE_KEY, this.state);
     }, PERSIST_DELAY_MS);
+  }
+
+  /**
+   * For the API and the electron suite: the model's 10 probabilities for 784 pixels (0..1), the
+   * same path as the panel's try-it pad (latest model, predicted in the worker).
+   */
+  predictOnce(pixels: number[], timeoutMs = 60000): Promise<number[]> {
+    const id = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      const timer = setTimeout(() => {
+        this.apiPredicts.delete(id);
+        reject(new Error(`no prediction within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.apiPredicts.set(id, {
+        resolve: (p) => { clearTimeout(timer); waiter.resolve(p); },
+        reject: (e) => { clearTimeout(timer); waiter.reject(e); },
+      });
+      this.predict(id, pixels);
+    });
   }
 
   /** For tests and the API: the live state. */
