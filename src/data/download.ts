@@ -102,6 +102,10 @@ function describeNetError(e: NodeJS.ErrnoException): string {
   return code && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
 }
 
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return !!signal?.aborted || (e as Error)?.name === 'AbortError';
 }
@@ -134,10 +138,13 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
     let gotResponse = false;
     const req = mod.get(parsed, { headers: { 'user-agent': 'lenet-lab', 'accept-encoding': 'identity' }, signal: opts.signal });
     const connectTimer = setTimeout(() => {
-      req.destroy(Object.assign(new Error(`no answer within ${((opts.connectTimeoutMs ?? 15000) / 1000).toFixed(0)} s`), { code: 'ETIMEDOUT' }));
+      req.destroy(Object.assign(new Error(`no answer within ${duration(opts.connectTimeoutMs ?? 15000)}`), { code: 'ETIMEDOUT' }));
     }, opts.connectTimeoutMs ?? 15000);
+    // Why we destroyed the request ourselves: the response stream then only reports "aborted".
+    let killedFor: string | undefined;
     req.setTimeout(opts.idleTimeoutMs ?? 30000, () => {
-      req.destroy(Object.assign(new Error(`connection idle for ${((opts.idleTimeoutMs ?? 30000) / 1000).toFixed(0)} s`), { code: gotResponse ? 'EIDLE' : 'ETIMEDOUT' }));
+      killedFor = `connection idle for ${duration(opts.idleTimeoutMs ?? 30000)}`;
+      req.destroy(Object.assign(new Error(killedFor), { code: 'ETIMEDOUT' }));
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(connectTimer);
@@ -185,7 +192,7 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
         (e: NodeJS.ErrnoException) => {
           if (isAbort(e, opts.signal)) reject(e);
           else if (e.syscall === 'open' || e.syscall === 'write') reject(new CacheWriteError(`${e.code ?? ''} ${e.message}`.trim()));
-          else reject(new AttemptError(false, `connection cut after ${fmtInt(bytes)} of ${fmtInt(total)} bytes (${e.code ?? e.message})`));
+          else reject(new AttemptError(false, `connection cut after ${fmtInt(bytes)} of ${fmtInt(total)} bytes (${killedFor ?? e.code ?? e.message})`));
         },
       );
     });
