@@ -1,0 +1,36 @@
+// The wasm backend's training step, plugged into the worker's loop with registerTrainStep():
+// two threads (one wasm instance per core) when the machine has two or more cores, else one
+// instance without the unused input gradient. Other backends (tfjs-node, cpu) return null and
+// keep tfjs's own step untouched.
+import { availableParallelism } from 'node:os';
+import type { TrainStep, TrainStepContext } from '../trainStep';
+import { wasmDir } from '../backend';
+import { fastTrainStep } from './fast_step';
+import { isPlainChain } from './forward';
+import { parallelTrainStep } from './parallel_step';
+
+export interface WasmStepOptions {
+  /** 1 = this thread only; 2 = this thread plus one worker thread. Default: 2 if >= 2 cores. */
+  threads?: 1 | 2;
+  /** Called with the reason when the two-thread step cannot start and one thread is used. */
+  onFallback?: (reason: string) => void;
+}
+
+export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions = {}): Promise<TrainStep | null> {
+  if (ctx.backend !== 'wasm') return null;
+  const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
+  const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
+  // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
+  // would drift apart between threads: those models train on one thread.
+  const splittable = model.nonTrainableWeights.length === 0 && isPlainChain(model);
+  if (threads === 2 && splittable) {
+    try {
+      return await parallelTrainStep(tf, model, optimizer, {
+        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: wasmDir(),
+      });
+    } catch (err) {
+      opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
+    }
+  }
+  return fastTrainStep(tf, model, optimizer, inputShape, numClasses);
+}

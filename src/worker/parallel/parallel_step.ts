@@ -1,0 +1,169 @@
+// Data-parallel training step on two cores: this thread and one worker thread, each with its own
+// wasm instance, each computing the gradient of its share of every batch. The gradients are
+// summed here (the loss is the batch mean, so the shares' gradients add up to exactly the
+// batch's gradient, up to float rounding) and this thread's optimizer applies the one update;
+// the other thread receives the new weights before its next share. One batch, one SGD update:
+// the same mathematics as the single-instance step.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LayersModel, NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tf } from '../backend';
+import type { Batch, StepResult, TrainStep } from '../trainStep';
+import { PartGrads } from './part_grads';
+import {
+  BATCH, CMD, DONE, KIND, KIND_STEP, KIND_STOP, PART, STATUS, layout, sharedBytes,
+  type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
+} from './shared';
+
+export interface ParallelOptions {
+  maxBatch: number;
+  inputShape: number[];
+  numClasses: number;
+  wasmDir: string;
+  /** Share of each batch the worker thread takes (this thread also runs the loop and the update). */
+  threadShare?: number;
+  /** Give up on a thread that does not answer within this time. */
+  timeoutMs?: number;
+}
+
+/** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep> {
+  const vars = model.trainableWeights.map((w) => w.read() as Variable);
+  const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
+  const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: o.maxBatch, imageSize };
+  const buffer = new SharedArrayBuffer(sharedBytes(sizes));
+  const sh = layout(buffer, sizes);
+  const init: ThreadInit = {
+    buffer, sizes, topology: JSON.stringify(model.toJSON(null, false)), shapes: vars.map((v) => v.shape),
+    inputShape: o.inputShape, numClasses: o.numClasses, wasmDir: o.wasmDir,
+  };
+  const worker = startThread(init);
+  let failure: Error | null = null;
+  let failed: (e: Error) => void = () => {};
+  const died = new Promise<never>((_, reject) => (failed = reject));
+  died.catch(() => {}); // observed through `failure` as well
+  const fail = (e: Error) => {
+    failure ??= e;
+    failed(failure);
+  };
+  worker.on('error', (e) => fail(new Error(`training thread crashed: ${e.message}`)));
+  worker.on('exit', (code) => fail(new Error(`training thread exited (code ${code})`)));
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: ThreadMessage) => {
+      if (m.type === 'ready') resolve();
+      else fail(new Error(`training thread: ${m.message}`));
+    });
+    died.catch(reject);
+  });
+
+  const part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
+  const share = o.threadShare ?? 0.5;
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  let seq = 0;
+  let disposed = false;
+
+  const run = async (batch: Batch): Promise<StepResult> => {
+    if (failure) throw failure;
+    const n = batch.size;
+    const nThread = Math.min(Math.floor(n * share), o.maxBatch);
+    const nMain = n - nThread;
+    if (nThread > 0) {
+      writeWeights(sh, vars);
+      sh.images.set(batch.images.subarray(nMain * imageSize, n * imageSize));
+      sh.labels.set(batch.labels.subarray(nMain, n));
+      sh.ctrl[PART] = nThread;
+      sh.ctrl[BATCH] = n;
+      sh.ctrl[KIND] = KIND_STEP;
+      Atomics.store(sh.ctrl, CMD, ++seq);
+      Atomics.notify(sh.ctrl, CMD);
+    }
+    const mine = nMain > 0
+      ? part.compute({ images: batch.images, labels: batch.labels, size: nMain, batchSize: n })
+      : { grads: null, loss: 0, correct: 0 };
+    let loss = mine.loss, correct = mine.correct;
+    let grads: Tensor[] | null = mine.grads;
+    if (nThread > 0) {
+      await waitDone(sh, seq, died, timeoutMs);
+      if (Atomics.load(sh.ctrl, STATUS) !== 0) {
+        tf.dispose(grads ?? []);
+        await died.catch(() => {});
+        throw failure ?? new Error('training thread failed');
+      }
+      loss += sh.result[0];
+      correct += sh.result[1];
+      grads = addThreadGrads(tf, vars, sh.grads, grads);
+    }
+    const named: NamedTensorMap = {};
+    vars.forEach((v, i) => (named[v.name] = grads![i]));
+    optimizer.applyGradients(named);
+    tf.dispose(grads!);
+    return { loss, acc: correct / n };
+  };
+
+  return {
+    name: 'wasm-2-threads',
+    run,
+    sync() {}, // this thread's model always holds the latest weights
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      sh.ctrl[KIND] = KIND_STOP;
+      Atomics.store(sh.ctrl, CMD, ++seq);
+      Atomics.notify(sh.ctrl, CMD);
+      worker.removeAllListeners('exit');
+      worker.removeAllListeners('error');
+      worker.on('error', () => {});
+      void worker.terminate();
+    },
+  };
+}
+
+function startThread(init: ThreadInit): Worker {
+  const bundled = join(__dirname, 'train-thread.js'); // esbuild output next to dist/worker.js
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: init });
+  // Running from the TypeScript sources (tests, benchmarks under tsx): load tsx in the thread.
+  const source = join(__dirname, 'thread.ts');
+  const tsx = require.resolve('tsx/cjs', { paths: [__dirname, process.cwd()] });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: init });
+}
+
+function writeWeights(sh: SharedLayout, vars: Variable[]): void {
+  let off = 0;
+  for (const v of vars) {
+    sh.weights.set(v.dataSync() as Float32Array, off);
+    off += v.size;
+  }
+}
+
+/** grads[i] + the thread's gradient i, in that order on both sides (deterministic sum). */
+function addThreadGrads(tf: Tf, vars: Variable[], shared: Float32Array, mine: Tensor[] | null): Tensor[] {
+  let off = 0;
+  return vars.map((v, i) => {
+    const theirs = tf.tensor(shared.subarray(off, off + v.size), v.shape, 'float32');
+    off += v.size;
+    if (!mine) return theirs;
+    const sum = tf.add(mine[i], theirs);
+    mine[i].dispose();
+    theirs.dispose();
+    return sum;
+  });
+}
+
+// Node 20 has Atomics.waitAsync; TypeScript's ES2022 lib does not declare it yet.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
+async function waitDone(sh: SharedLayout, seq: number, died: Promise<never>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = Atomics.load(sh.ctrl, DONE);
+    if (done === seq) return;
+    const w = waitAsync(sh.ctrl, DONE, done, Math.max(1, deadline - Date.now()));
+    if (w.async) await Promise.race([w.value, died]);
+    if (Atomics.load(sh.ctrl, DONE) !== seq && Date.now() >= deadline) {
+      throw new Error(`training thread did not answer within ${timeoutMs / 1000} s`);
+    }
+  }
+}

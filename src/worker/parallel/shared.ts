@@ -1,0 +1,62 @@
+// The memory the training thread and the worker's main thread share: control words for
+// Atomics, the thread's share of each batch, the weights going out and the gradients coming back.
+export const CMD = 0; // sequence number of the last command (main writes, then notifies)
+export const DONE = 1; // sequence number of the last finished command (thread writes, then notifies)
+export const STATUS = 2; // 0 ok, 1 the thread failed (details arrive as an 'error' message)
+export const PART = 3; // images in the thread's part
+export const BATCH = 4; // images in the whole batch
+export const KIND = 5; // what CMD asks for
+export const KIND_STEP = 1;
+export const KIND_STOP = 2;
+const CTRL_INTS = 8;
+
+export interface SharedLayout {
+  ctrl: Int32Array;
+  /** loss (part sum / batch size) and correct predictions of the thread's part */
+  result: Float64Array;
+  weights: Float32Array;
+  grads: Float32Array;
+  images: Float32Array;
+  labels: Uint8Array;
+}
+
+export interface SharedSizes {
+  params: number;
+  maxPart: number;
+  imageSize: number;
+}
+
+export function sharedBytes(s: SharedSizes): number {
+  return CTRL_INTS * 4 + 2 * 8 + 2 * s.params * 4 + s.maxPart * s.imageSize * 4 + s.maxPart;
+}
+
+export function layout(buf: SharedArrayBuffer, s: SharedSizes): SharedLayout {
+  let o = 0;
+  const take = <T>(make: (off: number) => T, bytes: number): T => {
+    const t = make(o);
+    o += bytes;
+    return t;
+  };
+  return {
+    ctrl: take((off) => new Int32Array(buf, off, CTRL_INTS), CTRL_INTS * 4),
+    result: take((off) => new Float64Array(buf, off, 2), 16),
+    weights: take((off) => new Float32Array(buf, off, s.params), s.params * 4),
+    grads: take((off) => new Float32Array(buf, off, s.params), s.params * 4),
+    images: take((off) => new Float32Array(buf, off, s.maxPart * s.imageSize), s.maxPart * s.imageSize * 4),
+    labels: take((off) => new Uint8Array(buf, off, s.maxPart), s.maxPart),
+  };
+}
+
+/** What the main thread hands the training thread at start. */
+export interface ThreadInit {
+  buffer: SharedArrayBuffer;
+  sizes: SharedSizes;
+  /** model.toJSON() of the model being trained (architecture only). */
+  topology: string;
+  shapes: number[][];
+  inputShape: number[];
+  numClasses: number;
+  wasmDir: string;
+}
+
+export type ThreadMessage = { type: 'ready' } | { type: 'error'; message: string };

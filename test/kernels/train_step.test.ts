@@ -1,0 +1,80 @@
+// The wasm training steps (one thread without the input gradient; two threads splitting each
+// batch) against tfjs's own step on the same batches from the same weights.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { wasmTf, maxAbsDiff, rng } from './wasm_env';
+import { buildModel } from '../../src/worker/buildModel';
+import { LENET5 } from '../../src/model/lenet';
+import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } from '../../src/worker/trainStep';
+import { createWasmTrainStep } from '../../src/worker/parallel';
+import type { TrainConfig } from '../../src/shared/protocol';
+
+const config: TrainConfig = {
+  dataset: 'test', epochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', backend: 'wasm',
+  seed: 3, limit: 0, outDir: '', cacheDir: '',
+};
+
+function batches(count: number, sizes: number[]): Batch[] {
+  const r = rng(count);
+  return sizes.map((size) => {
+    const images = new Float32Array(size * 784);
+    for (let i = 0; i < images.length; i++) images[i] = r();
+    const labels = Uint8Array.from({ length: size }, () => Math.floor(r() * 10));
+    return { images, labels, size };
+  });
+}
+
+async function trainWith(make: (ctx: TrainStepContext) => Promise<TrainStep | null> | TrainStep, data: Batch[], optimizer = 'sgd' as TrainConfig['optimizer']) {
+  const model = await buildModel(tf, LENET5, { seed: 3 });
+  const opt = optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001);
+  const ctx: TrainStepContext = { tf, model, optimizer: opt, config: { ...config, optimizer }, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
+  const step = await make(ctx);
+  assert.ok(step);
+  const results = [];
+  for (const b of data) results.push(await step.run(b));
+  await step.sync();
+  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  step.dispose();
+  model.dispose();
+  opt.dispose();
+  return { name: step.name, results, weights };
+}
+
+test('one-thread and two-thread wasm steps give the default step\'s losses and weights', async () => {
+  await wasmTf();
+  const data = batches(1, [64, 64, 64, 37, 1, 64]); // a short batch and a batch of one too
+  const before = tf.memory().numTensors;
+  const ref = await trainWith(defaultTrainStep, data);
+  const one = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 1 }), data);
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, onFallback: (r) => assert.fail(r) }), data);
+  assert.equal(one.name, 'wasm-fast');
+  assert.equal(two.name, 'wasm-2-threads');
+  for (const run of [one, two]) {
+    run.results.forEach((r, i) => {
+      assert.ok(Math.abs(r.loss - ref.results[i].loss) < 1e-5, `${run.name} step ${i}: loss ${r.loss} vs ${ref.results[i].loss}`);
+      assert.ok(Math.abs(r.acc - ref.results[i].acc) < 1e-6, `${run.name} step ${i}: accuracy ${r.acc} vs ${ref.results[i].acc}`);
+    });
+    run.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, ref.weights[i]) < 2e-6, `${run.name} weight ${i}: ${maxAbsDiff(w, ref.weights[i])}`));
+  }
+  assert.ok(maxAbsDiff(ref.weights[0], (await buildModel(tf, LENET5, { seed: 3 })).getWeights()[0].dataSync() as Float32Array) > 1e-4, 'weights moved');
+  tf.disposeVariables();
+  assert.ok(tf.memory().numTensors <= before, `tensors ${before} -> ${tf.memory().numTensors}`);
+});
+
+test('two threads with Adam match the default step too', async () => {
+  await wasmTf();
+  const data = batches(2, [64, 64, 64]);
+  const ref = await trainWith(defaultTrainStep, data, 'adam');
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2 }), data, 'adam');
+  two.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, ref.weights[i]) < 1e-5, `weight ${i}: ${maxAbsDiff(w, ref.weights[i])}`));
+});
+
+test('other backends keep tfjs\'s own step', async () => {
+  await wasmTf();
+  const model = await buildModel(tf, LENET5, { seed: 1 });
+  const ctx: TrainStepContext = { tf, model, optimizer: tf.train.sgd(0.01), config, backend: 'tensorflow', inputShape: [28, 28, 1], numClasses: 10 };
+  assert.equal(await createWasmTrainStep(ctx), null);
+  assert.equal(await createWasmTrainStep({ ...ctx, backend: 'cpu' }), null);
+  model.dispose();
+});
