@@ -23,6 +23,14 @@ function readTheme(): Theme {
   };
 }
 
+/** Tick labels share one number of decimals, enough for the tick spacing (0.5 -> 1, 0.25 -> 2). */
+function decimalsFor(increment: number): number {
+  if (!(increment > 0)) return 2;
+  let d = 0;
+  while (d < 6 && Math.abs(Math.round(increment * 10 ** d) - increment * 10 ** d) > 1e-9) d++;
+  return d;
+}
+
 function fmt(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
@@ -57,7 +65,7 @@ class MetricChart {
     if (this.width <= 0) return;
     this.plot?.destroy();
     const t = readTheme();
-    const digits = this.metric === 'loss' ? 4 : 4;
+    const digits = 4;
     const axis = { stroke: t.fg, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
     const opts: uPlot.Options = {
       width: this.width,
@@ -67,8 +75,8 @@ class MetricChart {
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       legend: { live: true },
       axes: [
-        { ...axis, label: 'epoch', labelFont: t.font, values: (_u, ticks) => ticks.map((v) => fmt(v, Number.isInteger(v) ? 0 : 1)) },
-        { ...axis, size: 52, values: (_u, ticks) => ticks.map((v) => fmt(v, this.metric === 'acc' ? 2 : v < 1 ? 2 : 1)) },
+        { ...axis, label: 'epoch', labelFont: t.font, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
+        { ...axis, size: 52, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
       ],
       series: [
         { label: 'epoch', value: (_u, v) => fmt(v, 2) },

@@ -71,7 +71,7 @@ export function resampleArea(
   return out;
 }
 
-/** Centre of mass (x, y) in pixel-centre coordinates, or null when there is no mass. */
+/** Centre of mass (x, y) in pixel-centre coordinates (pixel i spans i..i+1), or null when there is no mass. */
 export function centreOfMass(data: ArrayLike<number>, width: number, height: number): { x: number; y: number } | null {
   let m = 0, mx = 0, my = 0;
   for (let y = 0; y < height; y++) {
@@ -109,8 +109,11 @@ export function preprocessDigit(img: Gray): number[] | null {
   const com = centreOfMass(small, tw, th);
   if (!com || max <= 0) return null;
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const ox = clamp(Math.round(MNIST_SIDE / 2 - com.x), 0, MNIST_SIDE - tw);
-  const oy = clamp(Math.round(MNIST_SIDE / 2 - com.y), 0, MNIST_SIDE - th);
+  // MNIST put the centre of mass at pixel index 14 (its centre is at 14.5 in the pixel-centre
+  // coordinates used here); real MNIST digits measure 14.0..15.0, so match that, not 14.0.
+  const target = MNIST_SIDE / 2 + 0.5;
+  const ox = clamp(Math.round(target - com.x), 0, MNIST_SIDE - tw);
+  const oy = clamp(Math.round(target - com.y), 0, MNIST_SIDE - th);
   const out = new Array<number>(MNIST_SIDE * MNIST_SIDE).fill(0);
   for (let y = 0; y < th; y++) {
     for (let x = 0; x < tw; x++) {

@@ -5,11 +5,15 @@
 //
 // CSP: the toolkit (FAST element 1.x) styles its shadow roots with constructable stylesheets
 // (adoptedStyleSheets) and sets design tokens through CSSOM, so it runs under
-// `style-src <cspSource>` without 'unsafe-inline' and without eval; verified in Chromium by
-// test/webview/browser.test.ts, which fails on any securitypolicyviolation.
+// `style-src <cspSource>` without 'unsafe-inline' and without eval. One exception, a
+// :focus-visible probe that inserts an empty <style> element, is answered by focusVisibleProbe
+// (imported first on purpose). test/webview/browser.test.ts fails on any securitypolicyviolation.
+import { endFocusVisibleProbe } from './focusVisibleProbe';
 import {
   provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDivider, vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
+
+endFocusVisibleProbe();
 
 let registered = false;
 

@@ -1,0 +1,59 @@
+// Evaluation view data (webview/evaluationData.ts) and theme colour conversion (webview/colour.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classNames, confusionCells, confusionTotal, misclassifiedFor, pixelsToRgba, topK } from '../../webview/evaluationData';
+import { withAlpha } from '../../webview/colour';
+
+test('confusion cells: diagonal heat is the row recall, errors are scaled to the worst confusion', () => {
+  const m = [
+    [90, 10, 0],
+    [5, 95, 0],
+    [0, 20, 80],
+  ];
+  const cells = confusionCells(m);
+  assert.equal(cells.length, 9);
+  const at = (r: number, c: number) => cells.find((x) => x.row === r && x.col === c)!;
+  assert.equal(at(0, 0).heat, 0.9);
+  assert.equal(at(2, 2).heat, 0.8);
+  assert.equal(at(2, 1).heat, 1); // worst confusion
+  assert.equal(at(0, 1).heat, 0.5);
+  assert.equal(at(0, 2).heat, 0);
+  assert.equal(at(1, 1).correct, true);
+  assert.equal(at(1, 0).correct, false);
+  assert.equal(confusionTotal(m), 300);
+});
+
+test('a ragged confusion matrix is rejected with the row number', () => {
+  assert.throws(() => confusionCells([[1, 2], [3]]), /row 1 has 1 columns, expected 2/);
+});
+
+test('misclassified images of one cell, and top-k probabilities', () => {
+  const mk = (label: number, predicted: number) => ({ index: 0, label, predicted, probabilities: [], pixels: [] });
+  const list = [mk(4, 9), mk(4, 9), mk(9, 4), mk(3, 5)];
+  assert.equal(misclassifiedFor(list, 4, 9).length, 2);
+  assert.equal(misclassifiedFor(list, 9, 4).length, 1);
+  assert.equal(misclassifiedFor(list, 1, 2).length, 0);
+  assert.deepEqual(topK([0.1, 0.6, 0.05, 0.25], 2), [{ cls: 1, p: 0.6 }, { cls: 3, p: 0.25 }]);
+});
+
+test('pixels 0..255 become opaque grey RGBA', () => {
+  const rgba = pixelsToRgba([0, 128, 255]);
+  assert.deepEqual([...rgba], [0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
+  assert.deepEqual([...pixelsToRgba([0.5], false)].slice(0, 4), [128, 128, 128, 255]);
+});
+
+test('class names: the dataset\'s when they fit, else digits', () => {
+  assert.deepEqual(classNames(undefined), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  const fashion = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  assert.deepEqual(classNames(fashion), fashion);
+  assert.equal(classNames(['a', 'b']).length, 10);
+});
+
+test('theme colours with alpha for canvas strokes', () => {
+  assert.equal(withAlpha('#3794ff', 0.5), 'rgba(55, 148, 255, 0.5)');
+  assert.equal(withAlpha('#fff', 0.25), 'rgba(255, 255, 255, 0.25)');
+  assert.equal(withAlpha('#ffffff80', 0.5), 'rgba(255, 255, 255, 0.251)');
+  assert.equal(withAlpha('rgb(1, 2, 3)', 0.3), 'rgba(1, 2, 3, 0.3)');
+  assert.equal(withAlpha('rgba(1, 2, 3, 0.5)', 0.5), 'rgba(1, 2, 3, 0.25)');
+  assert.equal(withAlpha('red', 0.5), 'red');
+});

@@ -1,0 +1,346 @@
+// Browser harness for the panel's webview: serves the built dist/webview.js + css and
+// media/panel.css from a local HTTP server with the host's exact CSP, stubs acquireVsCodeApi in a
+// nonce'd script, sets VS Code theme variables, and drives Debian's chromium with playwright-core.
+// Used by test/webview/browser.test.ts and bench/webview.mjs. It bundles webview/main.ts itself
+// (same esbuild options as esbuild.mjs's webview target) into a temp folder, so it tests the
+// current source even while other entries of the full build are broken.
+import * as esbuild from 'esbuild';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = new URL('../..', import.meta.url).pathname;
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const COMMON = {
+  '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+};
+
+// Values of VS Code's Dark Modern / Light Modern / High Contrast themes for the variables used.
+export const THEMES = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      ...COMMON,
+      '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc',
+      '--vscode-editorWidget-background': '#202020', '--vscode-panel-border': '#2b2b2b',
+      '--vscode-widget-border': '#313131', '--vscode-focusBorder': '#0078d4',
+      '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#026ec1', '--vscode-button-border': '#ffffff12',
+      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+      '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8',
+      '--vscode-progressBar-background': '#0078d4', '--vscode-input-background': '#313131',
+      '--vscode-input-border': '#3c3c3c', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c', '--vscode-errorForeground': '#f85149',
+      '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-list-inactiveSelectionBackground': '#37373d',
+      '--vscode-disabledForeground': '#cccccc80', '--vscode-editor-selectionBackground': '#264f78',
+      '--vscode-testing-iconPassed': '#73c991', '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-textLink-foreground': '#4daafc', '--vscode-editorInfo-background': '#00000000',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      ...COMMON,
+      '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171',
+      '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-editorWidget-background': '#f8f8f8', '--vscode-panel-border': '#e5e5e5',
+      '--vscode-widget-border': '#e5e5e5', '--vscode-focusBorder': '#005fb8',
+      '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#0258a8', '--vscode-button-border': '#0000001a',
+      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-secondaryHoverBackground': '#cccccc',
+      '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b',
+      '--vscode-progressBar-background': '#005fb8', '--vscode-input-background': '#ffffff',
+      '--vscode-input-border': '#cecece', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400', '--vscode-errorForeground': '#f85149',
+      '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-inactiveSelectionBackground': '#e4e6f1',
+      '--vscode-disabledForeground': '#61616180', '--vscode-editor-selectionBackground': '#add6ff',
+      '--vscode-testing-iconPassed': '#388a34', '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-textLink-foreground': '#005fb8',
+    },
+  },
+  hc: {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      ...COMMON,
+      '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffffb3',
+      '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff',
+      '--vscode-editorWidget-background': '#0c141f', '--vscode-panel-border': '#6fc3df',
+      '--vscode-widget-border': '#6fc3df', '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-focusBorder': '#f38518', '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff',
+      '--vscode-progressBar-background': '#6fc3df', '--vscode-input-background': '#000000',
+      '--vscode-input-border': '#6fc3df', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c', '--vscode-errorForeground': '#f48771',
+      '--vscode-disabledForeground': '#a5a5a5', '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-editorWarning-foreground': '#ffd370', '--vscode-textLink-foreground': '#21a6ff',
+    },
+  },
+};
+
+/** The seed's LeNet-5 summary (Keras: Total params 61,706). */
+export const LENET_SUMMARY = JSON.parse(readFileSync(new URL('./lenet-summary.json', import.meta.url), 'utf8'));
+
+function page(nonce, theme, persisted) {
+  const t = THEMES[theme];
+  // The stub runs before the bundle, like VS Code's own preload: acquireVsCodeApi, the theme
+  // variables (set through CSSOM as VS Code does), and CSP violation / long task recording.
+  const stub = `
+    window.__posted = [];
+    window.__violations = [];
+    window.__longTasks = [];
+    let saved = ${JSON.stringify(persisted ?? null)} ?? undefined;
+    window.__saves = 0;
+    let acquired = false;
+    window.acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi called twice');
+      acquired = true;
+      return {
+        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => saved,
+        setState: (s) => { saved = JSON.parse(JSON.stringify(s)); window.__saves++; },
+      };
+    };
+    window.__getSaved = () => saved;
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile, line: e.lineNumber, column: e.columnNumber });
+    });
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch {}
+    window.__setTheme = (vars, bodyClass) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.className = bodyClass;
+    };
+    window.__setTheme(${JSON.stringify(t.vars)}, ${JSON.stringify(t.bodyClass)});
+  `;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${cspFor('__ORIGIN__', nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="/dist/webview.css">
+<link rel="stylesheet" href="/media/panel.css">
+<title>LeNet Lab</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}">${stub}</script>
+<script nonce="${nonce}" src="/dist/webview.js"></script>
+</body>
+</html>`;
+}
+
+/** The CSP the extension host uses, with cspSource = the harness origin. */
+export function cspFor(cspSource, nonce) {
+  return `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource}; script-src 'nonce-${nonce}'; font-src ${cspSource}`;
+}
+
+let built;
+/** Bundles the webview once per process into a temp folder; returns that folder. */
+export function buildWebview() {
+  built ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lenet-webview-dist-'));
+    process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+    await esbuild.build({
+      entryPoints: [join(root, 'webview/main.ts')], outfile: join(out, 'webview.js'), bundle: true,
+      sourcemap: true, minify: !process.env.LENET_NO_MINIFY, logLevel: 'warning', platform: 'browser', format: 'iife', target: 'es2022',
+    });
+    return out;
+  })();
+  return built;
+}
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+/**
+ * Starts the server and a chromium page on the panel. Returns helpers; always call close().
+ * opts: theme ('dark' | 'light' | 'hc'), persisted (what getState() returns), viewport.
+ */
+export async function openPanel(opts = {}) {
+  const dist = await buildWebview();
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  const theme = opts.theme ?? 'dark';
+  const nonce = randomBytes(16).toString('base64');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      const origin = `http://${req.headers.host}`;
+      const csp = cspFor(origin, nonce);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+      res.end(page(nonce, theme, opts.persisted).replaceAll('__ORIGIN__', origin));
+      return;
+    }
+    const allowed = /^\/(dist\/webview\.(js|css)(\.map)?|media\/[\w.-]+\.css)$/.test(url.pathname);
+    const file = url.pathname.startsWith('/dist/') ? join(dist, url.pathname.slice(6)) : join(root, url.pathname);
+    if (url.pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
+    if (!allowed || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[url.pathname.slice(url.pathname.lastIndexOf('.'))] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const profile = mkdtempSync(join(tmpdir(), 'lenet-webview-chromium-'));
+  // A fresh profile per run (playwright wants it as the persistent context's folder).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const pg = await context.newPage();
+  const consoleErrors = [];
+  pg.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  pg.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await pg.goto(`http://127.0.0.1:${port}/`);
+  await pg.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'), null, { timeout: 10_000 });
+  return {
+    page: pg,
+    consoleErrors,
+    url: `http://127.0.0.1:${port}/`,
+    /** Sends one HostMessage the way VS Code delivers it (a message event on window). */
+    send: (msg) => pg.evaluate((m) => window.postMessage(m, '*'), msg),
+    violations: () => pg.evaluate(() => window.__violations),
+    posted: () => pg.evaluate(() => window.__posted),
+    setTheme: (name) => pg.evaluate(([vars, cls]) => window.__setTheme(vars, cls), [THEMES[name].vars, THEMES[name].bodyClass]),
+    async close() {
+      await context.close().catch(() => {});
+      await new Promise((r) => server.close(r));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Replays a realistic training stream inside the page (so 47,000 messages do not each cost a
+ * CDP round trip): ready, dataset, summary, then per epoch epochBegin, `batches` batchEnd and
+ * epochEnd. Messages are dispatched in chunks of `chunk` per macrotask, like bursts arriving from
+ * the extension host; rendering happens on animation frames in between. Returns wall time in ms.
+ */
+export function replayTraining(pg, { epochs, batches, chunk = 50, summary = LENET_SUMMARY, fromEpoch = 1 }) {
+  return pg.evaluate(async ({ epochs, batches, chunk, summary, fromEpoch }) => {
+    const v = 1;
+    const msgs = [];
+    const ev = (event) => msgs.push({ type: 'event', event: { v, ...event } });
+    if (fromEpoch === 1) {
+      ev({ type: 'ready', backend: 'wasm', reason: 'tfjs-node is not installed; wasm with SIMD (1 thread)', versions: { tfjs: '4.22.0' } });
+      ev({ type: 'dataset', name: 'mnist', source: 'cached download', train: 60000, test: 10000, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+      ev({ type: 'summary', ...summary });
+    }
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let e = fromEpoch; e <= epochs; e++) {
+      ev({ type: 'epochBegin', epoch: e, epochs, batches });
+      for (let b = 1; b <= batches; b++) {
+        const x = e - 1 + b / batches;
+        const loss = 0.05 + 2.2 * Math.exp(-x * 1.6) + 0.25 * Math.exp(-x / 10) * (rnd() - 0.5);
+        const acc = Math.min(1, Math.max(0, 1 - loss / 2.4 + 0.03 * (rnd() - 0.5)));
+        ev({ type: 'batchEnd', epoch: e, batch: b, batches, loss, acc });
+      }
+      const val_loss = 0.07 + 1.6 * Math.exp(-e * 1.2) + 0.002 * e;
+      ev({ type: 'epochEnd', epoch: e, epochs, loss: 0.06 + 2 * Math.exp(-e * 1.5), acc: 0.9 + 0.09 * (1 - Math.exp(-e / 4)),
+        val_loss, val_acc: Math.min(0.995, 0.88 + 0.11 * (1 - Math.exp(-e / 5))), seconds: 38.2, samplesPerSecond: 1570 });
+    }
+    const t0 = performance.now();
+    for (let i = 0; i < msgs.length; i += chunk) {
+      for (const data of msgs.slice(i, i + chunk)) window.dispatchEvent(new MessageEvent('message', { data }));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    // Let the last frame render.
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return { ms: performance.now() - t0, messages: msgs.length };
+  }, { epochs, batches, chunk, summary, fromEpoch });
+}
+
+/** A full PanelState with `points` per-batch points (no host decimation), for the 47k chart cost. */
+export function bigState(points, epochs = 50) {
+  const x = [], loss = [], acc = [];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 1; i <= points; i++) {
+    const xi = (i / points) * epochs;
+    const l = 0.05 + 2.2 * Math.exp(-xi * 1.6) + 0.25 * Math.exp(-xi / 10) * (rnd() - 0.5);
+    x.push(xi); loss.push(l); acc.push(Math.min(1, Math.max(0, 1 - l / 2.4)));
+  }
+  const history = [];
+  for (let e = 1; e <= epochs; e++) {
+    history.push({ epoch: e, loss: 0.1, acc: 0.95, val_loss: 0.07 + 1.6 * Math.exp(-e * 1.2), val_acc: Math.min(0.995, 0.88 + 0.11 * (1 - Math.exp(-e / 5))), seconds: 38 });
+  }
+  return {
+    status: 'done', epoch: epochs, epochs, batch: 938, batches: 938, history,
+    batchSeries: { x, loss, acc, stride: 1, lastCount: 1 }, runs: [], summary: LENET_SUMMARY,
+    backend: { name: 'wasm', reason: 'test' },
+  };
+}
+
+/** Evaluation result with a plausible confusion matrix over `total` images and some misclassified images. */
+export function evaluationEvent(total = 10000) {
+  const k = 10;
+  const per = total / k;
+  const confusion = [];
+  let seed = 99;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let r = 0; r < k; r++) {
+    const row = new Array(k).fill(0);
+    let left = per;
+    for (let c = 0; c < k; c++) {
+      if (c === r) continue;
+      const n = Math.floor(rnd() * rnd() * 8);
+      row[c] = n; left -= n;
+    }
+    row[r] = left;
+    confusion.push(row);
+  }
+  confusion[4][9] += 20; confusion[4][4] -= 20; // a typical 4 -> 9 confusion
+  const misclassified = [];
+  for (let i = 0; i < 12; i++) {
+    const pixels = new Array(784).fill(0);
+    // a crude "4"-ish stroke so the canvases show something
+    for (let y = 6; y < 22; y++) { pixels[y * 28 + 9 + (i % 3)] = 255; pixels[y * 28 + 18] = 220; }
+    for (let x = 9; x < 20; x++) pixels[14 * 28 + x] = 255;
+    const probabilities = new Array(10).fill(0.01);
+    probabilities[9] = 0.6 - i * 0.01; probabilities[4] = 0.3 + i * 0.01;
+    const s = probabilities.reduce((a, b) => a + b, 0);
+    misclassified.push({ index: 100 + i * 37, label: 4, predicted: 9, probabilities: probabilities.map((p) => p / s), pixels });
+  }
+  const correct = confusion.reduce((a, row, i) => a + row[i], 0);
+  const perClass = confusion.map((row, i) => {
+    const tp = row[i];
+    const colSum = confusion.reduce((a, r) => a + r[i], 0);
+    const rowSum = row.reduce((a, b) => a + b, 0);
+    const precision = tp / colSum, recall = tp / rowSum;
+    return { precision, recall, f1: (2 * precision * recall) / (precision + recall), support: rowSum };
+  });
+  return {
+    type: 'event',
+    event: {
+      v: 1, type: 'evaluation', modelDir: '.lenet/runs/2026-11-28T04-00-00/model', dataset: 'mnist',
+      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], loss: 0.0412, acc: correct / total,
+      confusion, perClass, misclassified,
+    },
+  };
+}
+
+export function stats(values) {
+  if (!values.length) return { n: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return {
+    n: s.length,
+    mean: +(s.reduce((a, b) => a + b, 0) / s.length).toFixed(2),
+    p50: +q(0.5).toFixed(2), p95: +q(0.95).toFixed(2), max: +s[s.length - 1].toFixed(2),
+  };
+}
