@@ -1,6 +1,7 @@
 // Entry points of the source readers: text in, analysis out. Used by the editor providers
 // (src/host/shapes) and by `lenet-lab summary FILE`.
 import { analyzeParsed, type FileAnalysis } from './analyze';
+import { parseLenetJson } from './lenetJson';
 import { parsePython } from './python/parse';
 import { parseTfjs } from './tfjs/parse';
 import type { ParseResult, SourceLanguage } from './types';
@@ -24,6 +25,8 @@ export function parseSource(text: string, language: SourceLanguage): ParseResult
       return parsePython(text);
     case 'tfjs':
       return parseTfjs(text);
+    case 'lenet-json':
+      return parseLenetJson(text);
     default:
       return { language, models: [], problems: [] };
   }

@@ -49,7 +49,9 @@ export function activationName(v: Val): string | undefined {
   else if (v.t === 'ref') s = v.path[v.path.length - 1];
   if (s === undefined) return undefined;
   const snake = s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return isActivation(snake) ? snake : s; // an unknown name is passed on and reported by inferLayer
+  // Anything else (leaky_relu, a typo, a function of the user's) does not change shapes: the
+  // caller lists it as unresolved instead of calling it a shape error.
+  return isActivation(snake) ? snake : undefined;
 }
 
 export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
@@ -172,9 +174,8 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
       case 'Activation':
         if (!has('activation')) return { notAnalyzed: `${a.spell('activation')} is missing` };
         {
-          const act = activation('activation');
-          if (act === undefined) throw new Unresolved(`${a.spell('activation')} is not a known activation name`);
-          spec.activation = act;
+          // An activation we cannot name still keeps the shape: analyse it as identity, list it as unresolved.
+          spec.activation = activation('activation') ?? 'linear';
         }
         break;
       case 'BatchNormalization': {
