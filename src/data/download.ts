@@ -62,6 +62,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export interface DownloadOptions {
   /** Base URLs tried in order; the file name is appended. */
   mirrors: readonly string[];
+  /** Called with 0 first, then at most every 100 ms, and with the full size at the end. */
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
   /** Time allowed from the request until the response headers arrive (default 15 s). */
@@ -175,11 +176,24 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
       const total = Number.isFinite(header) && header > 0 ? header : file.size;
       const hash = createHash('sha256');
       let bytes = 0;
+      // Progress at most every 100 ms (a chunk can be 16 KB: thousands of events per file
+      // otherwise), plus a first event at 0 and a final one with the full size.
+      let reported = -1;
+      let lastAt = 0;
+      const report = (force: boolean) => {
+        const now = Date.now();
+        if (opts.onProgress && bytes !== reported && (force || now - lastAt >= 100)) {
+          reported = bytes;
+          lastAt = now;
+          opts.onProgress(file.name, bytes, total);
+        }
+      };
+      report(true);
       const meter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           bytes += chunk.length;
           hash.update(chunk);
-          opts.onProgress?.(file.name, bytes, total);
+          report(false);
           cb(null, chunk);
         },
       });
@@ -187,7 +201,10 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
         () => {
           if (!res.complete || (Number.isFinite(header) && header > 0 && bytes !== header)) {
             reject(new AttemptError(false, `connection closed after ${fmtInt(bytes)} of ${fmtInt(total)} bytes`));
-          } else resolve({ sha256: hash.digest('hex'), bytes });
+          } else {
+            report(true);
+            resolve({ sha256: hash.digest('hex'), bytes });
+          }
         },
         (e: NodeJS.ErrnoException) => {
           if (isAbort(e, opts.signal)) reject(e);

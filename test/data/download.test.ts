@@ -90,7 +90,8 @@ test('a good download lands in the cache with the right bytes; progress reaches 
   assert.equal(got.url, `${srv.base}/good/${NAME}`);
   assert.ok(readFileSync(got.path).equals(body));
   assert.deepEqual(readdirSync(join(cache, 'x')), [NAME], 'no temp files left');
-  assert.ok(progress.length >= 1);
+  assert.ok(progress.length >= 2);
+  assert.deepEqual(progress[0], [NAME, 0, body.length]);
   assert.deepEqual(progress.at(-1), [NAME, body.length, body.length]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i][1] >= progress[i - 1][1]);
 });
