@@ -21,6 +21,7 @@ import {
 } from './settings';
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
+import { readTrainRequest } from './shapes/trainRequest';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -47,8 +48,6 @@ export class LenetController implements PanelHost, vscode.Disposable {
   private pendingPredicts = new Set<number>();
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
-  /** Status to return to when an evaluation ends (evaluating is a detour, not a new run state). */
-  private statusBeforeEval: PanelState['status'] | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
   private uiTimer: NodeJS.Timeout | undefined;
   private batchesPerEpoch = 0;
@@ -60,11 +59,18 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   // ---- commands ------------------------------------------------------------------------------
 
-  async startTraining(): Promise<boolean> {
+  /** `request`: optional { model, source } (lenet.trainThisModel) to train instead of the seed's LeNet-5. */
+  async startTraining(request?: unknown): Promise<boolean> {
     const settings = readTrainSettings((k) => vscode.workspace.getConfiguration('lenet').get(k), this.settingsContext());
     if (!settings.ok) {
       this.log(`Not started: ${settings.errors.join(' ')}`);
       void vscode.window.showErrorMessage(settingsErrorMessage(settings.errors));
+      return false;
+    }
+    const picked = readTrainRequest(request);
+    if ('error' in picked) {
+      this.log(`Not started: ${picked.error}`);
+      void vscode.window.showErrorMessage(`LeNet: ${picked.error}`);
       return false;
     }
     if (this.isRunActive()) {
@@ -83,16 +89,16 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showErrorMessage(`LeNet: the training worker is missing (${workerPath}). Reinstall the extension or run "npm run build".`);
       return false;
     }
-    const config = settings.config;
+    const config = picked.model ? { ...settings.config, model: picked.model } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
-    this.statusBeforeEval = undefined;
     this.batchesPerEpoch = 0;
     this.state = startingPanelState(this.state, config.epochs);
     this.broadcastState();
     this.setActive(true);
     this.showOutputLine('');
     this.log(`Training LeNet: ${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, dataset ${config.dataset}${config.limit ? ` (first ${config.limit} images)` : ''}, backend ${config.backend}, seed ${config.seed}`);
+    if (picked.source) this.log(`Model from ${picked.source}`);
     this.log(`Run folder under ${config.outDir}`);
     this.showPanel(true);
     this.startProgress('LeNet: training', true);
@@ -141,7 +147,6 @@ export class LenetController implements PanelHost, vscode.Disposable {
     const backend = this.setting<BackendChoice>('backend', 'auto');
     const worker = this.ensureWorker(backend);
     this.viewing = undefined;
-    this.statusBeforeEval = this.state.status;
     this.state = { ...this.state, status: 'evaluating', message: `Evaluating run ${run.name} on the test set` };
     this.broadcastState();
     this.showPanel(true);
@@ -266,13 +271,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
     this.logEvent(e);
     const before = this.state.status;
-    let next = reducePanelState(this.state, e, Date.now());
-    if (before === 'evaluating' && (e.type === 'evaluation' || e.type === 'error')) {
-      // Back to what the panel showed before the evaluation (an error message stays visible).
-      next = { ...next, status: e.type === 'error' ? 'error' : this.statusBeforeEval ?? 'done' };
-      this.statusBeforeEval = undefined;
-    }
-    this.state = next;
+    this.state = reducePanelState(this.state, e, Date.now());
     if (!this.viewing) this.post({ type: 'event', event: e });
 
     switch (e.type) {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { LenetController } from './controller';
 import { PANEL_VIEW_TYPE } from './panel';
+import { registerShapeFeatures } from './shapes/register';
 
 let controller: LenetController | undefined;
 
@@ -18,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
     return controller;
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('lenet.startTraining', () => get().startTraining()),
+    // An optional { model, source } trains that model (from lenet.trainThisModel) instead of the seed's.
+    vscode.commands.registerCommand('lenet.startTraining', (request?: unknown) => get().startTraining(request)),
     vscode.commands.registerCommand('lenet.stopTraining', () => get().stopTraining()),
     // An optional run folder (from the API or tests) evaluates that run instead of the latest.
     vscode.commands.registerCommand('lenet.evaluate', (runDir?: unknown) =>
@@ -31,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
       },
     }),
   );
-  // Layer-shape hovers (issue 4) register here.
+  // Layer-shape hovers (issue 4): hover, inlay hints, diagnostics, code lens, lenet.trainThisModel.
+  registerShapeFeatures(context);
 
   const ms = Date.now() - started;
   // Read by the activation benchmark and the e2e suites; cheap to keep.
