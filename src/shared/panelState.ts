@@ -119,7 +119,7 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       return {
         ...state,
         evaluation,
-        status: state.status === 'evaluating' ? 'done' : state.status,
+        status: state.status === 'evaluating' ? statusAfterEvaluation(state) : state.status,
         message: `Test accuracy ${(100 * event.acc).toFixed(1)}% on ${event.dataset} (${images.toLocaleString('en-US')} images)`,
       };
     }
@@ -134,6 +134,15 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
     default:
       return state;
   }
+}
+
+/**
+ * An evaluation is a detour: afterwards the panel shows the run's own outcome again, derived from
+ * the state alone so that host and webview agree: no run yet -> idle, all epochs -> done, else stopped.
+ */
+function statusAfterEvaluation(s: PanelState): RunStatus {
+  if (s.epochs === undefined) return 'idle';
+  return s.history.length >= s.epochs ? 'done' : 'stopped';
 }
 
 /** While stopping, progress events must not flip the status back to training. */

@@ -86,9 +86,22 @@ test('evaluation is stored and summarised with the image count', () => {
     v, type: 'evaluation', modelDir: '/r', dataset: 'mnist-sample', classes: [], loss: 0.1, acc: 0.975,
     confusion, perClass: [], misclassified: [],
   });
-  assert.equal(s.status, 'done');
+  assert.equal(s.status, 'idle', 'no run in this state: back to idle');
   assert.equal(s.evaluation?.acc, 0.975);
   assert.equal(s.message, 'Test accuracy 97.5% on mnist-sample (2,000 images)');
+});
+
+test('after an evaluation the status returns to the run outcome (done / stopped), derived from the state', () => {
+  const ev: WorkerEvent = {
+    v, type: 'evaluation', modelDir: '/r', dataset: 'd', classes: [], loss: 1, acc: 0.5,
+    confusion: Array.from({ length: 10 }, () => new Array(10).fill(1)), perClass: [], misclassified: [],
+  };
+  const row = (epoch: number) => ({ epoch, loss: 1, acc: 0.5, val_loss: 1, val_acc: 0.5, seconds: 1 });
+  const finished: PanelState = { ...initialPanelState(), status: 'evaluating', epochs: 2, history: [row(1), row(2)] };
+  assert.equal(reducePanelState(finished, ev).status, 'done');
+  const stopped: PanelState = { ...finished, history: [row(1)] };
+  assert.equal(reducePanelState(stopped, ev).status, 'stopped');
+  assert.equal(reducePanelState({ ...finished, status: 'training' }, ev).status, 'training', 'only an evaluating status changes');
 });
 
 test('decimation keeps 50 x 938 batches under the cap, evenly spaced, with exact means', () => {
