@@ -17,6 +17,8 @@ const nodeExternal = ['vscode', '@tensorflow/tfjs-node'];
 const targets = [
   { in: 'src/host/extension.ts', out: 'extension.js', platform: 'node' },
   { in: 'src/worker/main.ts', out: 'worker.js', platform: 'node' },
+  // Second training thread of the wasm backend (worker_threads), started from dist/worker.js.
+  { in: 'src/worker/parallel/thread.ts', out: 'train-thread.js', platform: 'node' },
   { in: 'src/cli/main.ts', out: 'cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { in: 'webview/main.ts', out: 'webview.js', platform: 'browser' },
 ];

@@ -16,7 +16,8 @@ const seed = Number(opt('--seed', 1));
 
 const { initBackend } = await import('../src/worker/backend.ts');
 const { runTraining } = await import('../src/worker/train.ts');
-const { registerTrainStep } = await import('../src/worker/trainStep.ts');
+const { registerTrainStep, defaultTrainStep } = await import('../src/worker/trainStep.ts');
+const { wasmDir } = await import('../src/worker/backend.ts');
 const { loadIdxFolder, DEBIAN_FASHION_MNIST_DIR, FASHION_CLASSES } = await import('../src/data/datasets.ts');
 const { LENET5 } = await import('../src/model/lenet.ts');
 const parallel = await import('../src/worker/parallel/index.ts');
@@ -28,8 +29,8 @@ const data = { name: 'fashion-mnist', source: DEBIAN_FASHION_MNIST_DIR, classes:
 
 let wanted = 'default';
 registerTrainStep((ctx) => {
-  if (wanted === 'default') return null;
-  return parallel.createWasmTrainStep(ctx, { threads: wanted === 'parallel' ? 2 : 1 });
+  if (wanted === 'default') return defaultTrainStep(ctx);
+  return parallel.createWasmTrainStep(ctx, { threads: wanted === 'parallel' ? 2 : 1, wasmDir: wasmDir() });
 });
 
 const out = mkdtempSync(join(tmpdir(), 'lenet-bench-'));

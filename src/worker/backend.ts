@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { BackendChoice, BackendName } from '../shared/protocol';
 import { WorkerError } from './errors';
 import { registerWasmKernels } from './kernels';
+import { createWasmTrainStep } from './parallel';
+import { registerTrainStep } from './trainStep';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -67,6 +69,10 @@ export function wasmDir(): string {
   for (const d of candidates) if (existsSync(join(d, 'tfjs-backend-wasm-simd.wasm'))) return d;
   throw new Error(`tfjs-backend-wasm-simd.wasm not found in ${candidates.join(' or ')} (run npm run build)`);
 }
+
+// On wasm only, train with our step: no unused input gradient, each batch split over two
+// threads (one wasm instance per core). It returns null on tfjs-node and cpu, which keep tfjs's step.
+registerTrainStep((ctx) => createWasmTrainStep(ctx, { wasmDir: wasmDir() }));
 
 async function tryWasm(): Promise<Tf> {
   const tf = loadBundledTf();

@@ -8,6 +8,7 @@ import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
 import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } from '../../src/worker/trainStep';
 import { createWasmTrainStep } from '../../src/worker/parallel';
+import { wasmDir } from '../../src/worker/backend';
 import type { TrainConfig } from '../../src/shared/protocol';
 
 const config: TrainConfig = {
@@ -46,8 +47,8 @@ test('one-thread and two-thread wasm steps give the default step\'s losses and w
   const data = batches(1, [64, 64, 64, 37, 1, 64]); // a short batch and a batch of one too
   const before = tf.memory().numTensors;
   const ref = await trainWith(defaultTrainStep, data);
-  const one = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 1 }), data);
-  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, onFallback: (r) => assert.fail(r) }), data);
+  const one = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 1, wasmDir: wasmDir() }), data);
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) }), data);
   assert.equal(one.name, 'wasm-fast');
   assert.equal(two.name, 'wasm-2-threads');
   for (const run of [one, two]) {
@@ -66,7 +67,7 @@ test('two threads with Adam match the default step too', async () => {
   await wasmTf();
   const data = batches(2, [64, 64, 64]);
   const ref = await trainWith(defaultTrainStep, data, 'adam');
-  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2 }), data, 'adam');
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, wasmDir: wasmDir() }), data, 'adam');
   two.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, ref.weights[i]) < 1e-5, `weight ${i}: ${maxAbsDiff(w, ref.weights[i])}`));
 });
 
@@ -74,7 +75,7 @@ test('other backends keep tfjs\'s own step', async () => {
   await wasmTf();
   const model = await buildModel(tf, LENET5, { seed: 1 });
   const ctx: TrainStepContext = { tf, model, optimizer: tf.train.sgd(0.01), config, backend: 'tensorflow', inputShape: [28, 28, 1], numClasses: 10 };
-  assert.equal(await createWasmTrainStep(ctx), null);
-  assert.equal(await createWasmTrainStep({ ...ctx, backend: 'cpu' }), null);
+  assert.equal(await createWasmTrainStep(ctx, { wasmDir: wasmDir() }), null);
+  assert.equal(await createWasmTrainStep({ ...ctx, backend: 'cpu' }, { wasmDir: wasmDir() }), null);
   model.dispose();
 });

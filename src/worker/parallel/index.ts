@@ -4,19 +4,20 @@
 // keep tfjs's own step untouched.
 import { availableParallelism } from 'node:os';
 import type { TrainStep, TrainStepContext } from '../trainStep';
-import { wasmDir } from '../backend';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
 import { parallelTrainStep } from './parallel_step';
 
 export interface WasmStepOptions {
+  /** Folder of the tfjs-backend-wasm .wasm files, for the second thread's own instance. */
+  wasmDir: string;
   /** 1 = this thread only; 2 = this thread plus one worker thread. Default: 2 if >= 2 cores. */
   threads?: 1 | 2;
   /** Called with the reason when the two-thread step cannot start and one thread is used. */
   onFallback?: (reason: string) => void;
 }
 
-export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions = {}): Promise<TrainStep | null> {
+export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
   if (ctx.backend !== 'wasm') return null;
   const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
@@ -26,7 +27,7 @@ export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepO
   if (threads === 2 && splittable) {
     try {
       return await parallelTrainStep(tf, model, optimizer, {
-        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: wasmDir(),
+        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir,
       });
     } catch (err) {
       opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
