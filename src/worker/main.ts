@@ -8,6 +8,7 @@ import { defaultCacheDir, loadDataset } from '../data/datasets';
 import { LENET5 } from '../model/lenet';
 import type { ModelSpec } from '../model/spec';
 import { toSummaryInfo } from '../model/summary';
+import { parseModelSpec } from '../model/validate';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { BackendChoice, WorkerCommand } from '../shared/protocol';
 import { parseWorkerCommand } from '../shared/protocolValidate';
@@ -95,7 +96,8 @@ async function train(rawConfig: unknown): Promise<void> {
   const config = validateTrainConfig(rawConfig);
   const info = await useBackend(config.backend);
   lastOutDir = resolve(config.outDir);
-  const spec: ModelSpec = config.model ?? LENET5;
+  // A spec from the parent is untrusted: normalise and check it like a model file.
+  const spec: ModelSpec = config.model ? parseModelSpec(config.model, 'config.model') : LENET5;
   const inferred = assertTrainable(spec, { inputShape: IMAGE_SHAPE, classes: 10 });
   let data: DatasetLike;
   try {
@@ -224,6 +226,8 @@ function main(): void {
   process.on('message', onMessage);
   // No orphans: when the parent dies or closes the channel, go too.
   process.on('disconnect', () => process.exit(0));
+  // Ctrl+C in a terminal reaches the whole process group: the parent decides (stop, then kill).
+  process.on('SIGINT', () => undefined);
   process.on('unhandledRejection', (err) => sendError(err));
   const choice = argBackend();
   useBackend(choice).catch((err) => {

@@ -1,0 +1,270 @@
+// lenet-lab: the headless CLI. Same worker as the extension; prints like Keras on a terminal,
+// one line per epoch in logs, and every protocol event as a JSON line with --json.
+// Exit codes: 0 ok, 1 runtime error (data, model, worker), 2 usage error, 130 stopped with Ctrl+C.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LENET5 } from '../model/lenet';
+import { inferModel } from '../model/infer';
+import type { ModelSpec } from '../model/spec';
+import { formatSummary, toSummaryInfo } from '../model/summary';
+import type { BackendChoice, TrainConfig, WorkerEvent } from '../shared/protocol';
+import { WorkerClient, type CommandBody } from '../host/workerClient';
+import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
+import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
+import { sourceModelLoader } from '../lang/cliLoader';
+import { KerasProgress } from './progress';
+import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
+
+const DEFAULT_OUT = join('.lenet', 'runs');
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+
+const help: OptSpec = { kind: 'flag', help: 'show this help' };
+const json: OptSpec = { kind: 'flag', help: 'print every worker event as one JSON object per line' };
+const backend: OptSpec = { kind: 'string', choices: BACKENDS, help: 'auto (tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu (default auto)' };
+const out: OptSpec = { kind: 'string', help: `folder of the run folders (default ${DEFAULT_OUT})` };
+
+const SUMMARY_OPTS: Record<string, OptSpec> = { json: { kind: 'flag', help: 'print the summary as JSON' }, help };
+const TRAIN_OPTS: Record<string, OptSpec> = {
+  dataset: { kind: 'string', help: 'auto, mnist-sample, mnist, fashion-mnist, idx:FOLDER or npz:FILE (default auto: MNIST if cached or downloadable, else the bundled sample)' },
+  epochs: { kind: 'int', min: 1, help: 'epochs (default 50, as in the seed)' },
+  'batch-size': { kind: 'int', min: 1, help: 'batch size (default 64)' },
+  'learning-rate': { kind: 'number', positive: true, help: 'learning rate (default 0.01, Keras SGD)' },
+  optimizer: { kind: 'string', choices: OPTIMIZERS, help: 'sgd, momentum, adam or rmsprop (default sgd)' },
+  backend,
+  limit: { kind: 'int', min: 0, help: 'use only the first N training images (default 0 = all)' },
+  seed: { kind: 'int', min: 0, help: 'seed for weights and shuffling (default 42)' },
+  out,
+  model: { kind: 'string', help: 'a *.lenet.json model file (default: the seed\'s LeNet-5)' },
+  json,
+  help,
+};
+const EVAL_OPTS: Record<string, OptSpec> = {
+  model: { kind: 'string', help: 'a saved model folder (a run folder or its best/); default: the latest run in --out' },
+  dataset: { kind: 'string', help: 'dataset to evaluate on (default: the one the model was trained on)' },
+  out, backend, json, help,
+};
+const DEMO_OPTS: Record<string, OptSpec> = {
+  epochs: { kind: 'int', min: 1, help: 'epochs (default 3)' },
+  backend, out, json, help,
+};
+
+const USAGE = `lenet-lab: train the classic LeNet-5 (the seed's Keras model) on MNIST with TensorFlow.js
+
+Usage:
+  lenet-lab summary [--json] [FILE]     Keras-style summary of the seed's LeNet-5 or a model file
+  lenet-lab train [options]             train (defaults: the seed's 50 epochs, batch 64, SGD 0.01)
+  lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
+  lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
+  lenet-lab COMMAND --help              options of a command
+
+Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C.
+`;
+
+const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; positionals?: number }> = {
+  summary: { opts: SUMMARY_OPTS, usage: 'lenet-lab summary [--json] [FILE]', positionals: 1 },
+  train: { opts: TRAIN_OPTS, usage: 'lenet-lab train [options]' },
+  evaluate: { opts: EVAL_OPTS, usage: 'lenet-lab evaluate [options]' },
+  demo: { opts: DEMO_OPTS, usage: 'lenet-lab demo [options]' },
+};
+
+/** Runtime failure: one line on stderr, exit 1 (or the given code). */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+function workerPath(): string {
+  for (const p of [join(__dirname, 'worker.js'), join(__dirname, '..', '..', 'dist', 'worker.js')]) {
+    if (existsSync(p)) return p;
+  }
+  throw new CliError('the training worker (dist/worker.js) is missing: run npm run build');
+}
+
+// Keras/TF.js source files (.py, .ipynb, .ts, .js): read by the same code as the editor hovers.
+registerModelLoader(sourceModelLoader);
+
+function modelFrom(file: string | undefined): ModelSpec {
+  if (!file) return LENET5;
+  try {
+    return loadModelFile(file);
+  } catch (err) {
+    if (err instanceof ModelFileError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function summary(opts: Record<string, unknown>, positionals: string[]): number {
+  const spec = modelFrom(positionals[0]);
+  let inferred;
+  try {
+    inferred = inferModel(spec);
+  } catch (err) {
+    throw new CliError(`${positionals[0] ?? 'model'}: ${(err as Error).message}`);
+  }
+  process.stdout.write(opts.json ? JSON.stringify(toSummaryInfo(inferred)) + '\n' : formatSummary(inferred));
+  return 0;
+}
+
+interface Session {
+  json: boolean;
+  spec: ModelSpec;
+  backend: BackendChoice;
+  /** Training uses only the first N images (0 = all): said next to the dataset's size. */
+  limit?: number;
+  /** Evaluate the trained run after `done` (the demo). */
+  evaluateAfter?: boolean;
+}
+
+/** Runs one worker job (train, optionally followed by evaluate; or evaluate) and renders its events. */
+function runWorker(session: Session, first: CommandBody): Promise<number> {
+  const client = new WorkerClient({ workerPath: workerPath(), backend: session.backend });
+  const progress = new KerasProgress(process.stdout);
+  const say = (s: string) => {
+    progress.breakLine();
+    process.stdout.write(s + '\n');
+  };
+  let interrupts = 0;
+  let exitCode = 0;
+  let lastDownload = '';
+
+  return new Promise<number>((resolvePromise) => {
+    const finish = (code: number) => {
+      process.off('SIGINT', onSigint);
+      exitCode = code;
+      void client.dispose().then(() => resolvePromise(exitCode));
+    };
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1 && first.type === 'train') {
+        progress.breakLine();
+        process.stderr.write('Stopping at the next batch and saving the weights (press Ctrl+C again to quit now)\n');
+        client.stop();
+        exitCode = 130;
+      } else {
+        client.kill();
+        process.off('SIGINT', onSigint);
+        resolvePromise(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+
+    client.onEvent((e: WorkerEvent) => {
+      if (session.json) process.stdout.write(JSON.stringify(e) + '\n');
+      switch (e.type) {
+        case 'error': {
+          if (!session.json) {
+            progress.breakLine();
+            process.stderr.write(`lenet-lab: error: ${e.message}\n`);
+          }
+          if (interrupts >= 2) return;
+          finish(e.code === 'BAD_CONFIG' ? 2 : 1);
+          return;
+        }
+        case 'done': {
+          if (!session.json) say(doneText(e));
+          if (session.evaluateAfter && e.runDir && !e.stopped) {
+            if (!session.json) say('\nEvaluating on the test set...');
+            client.send({ type: 'evaluate', modelDir: e.runDir });
+          } else {
+            finish(exitCode);
+          }
+          return;
+        }
+        case 'evaluation':
+          if (!session.json) say(evaluationText(e));
+          finish(exitCode);
+          return;
+      }
+      if (session.json) return;
+      switch (e.type) {
+        case 'ready': say(readyText(e)); break;
+        case 'dataset': say(datasetText(e) + (session.limit && session.limit < e.train ? `; training on the first ${session.limit.toLocaleString('en-US')}` : '')); break;
+        case 'summary': say(formatSummary(inferModel(session.spec)).trimEnd()); break;
+        case 'downloadProgress': {
+          const pct = e.total ? ` ${Math.floor((100 * e.bytes) / e.total)}%` : '';
+          if (process.stdout.isTTY) process.stdout.write(`\rDownloading ${e.file}${pct} (${(e.bytes / 1e6).toFixed(1)} MB)\x1b[K`);
+          else if (e.file !== lastDownload) say(`Downloading ${e.file}`);
+          lastDownload = e.file;
+          if (process.stdout.isTTY && e.total && e.bytes >= e.total) process.stdout.write('\n');
+          break;
+        }
+        case 'log': progress.breakLine(); process.stderr.write(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`); break;
+        case 'epochBegin': progress.epochBegin(e.epoch, e.epochs, e.batches); break;
+        case 'batchEnd': progress.batchEnd(e.batch, e.batches, e.loss, e.acc); break;
+        case 'epochEnd': progress.epochEnd(e, e.epochs); break;
+        case 'stopped': say(stoppedText(e)); break;
+      }
+    });
+    client.send(first);
+  });
+}
+
+function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSpec, defaults: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    dataset: (o.dataset as string) ?? defaults.dataset ?? 'auto',
+    epochs: (o.epochs as number) ?? defaults.epochs ?? 50,
+    batchSize: (o['batch-size'] as number) ?? 64,
+    learningRate: (o['learning-rate'] as number) ?? 0.01,
+    optimizer: ((o.optimizer as string) ?? 'sgd') as TrainConfig['optimizer'],
+    backend: ((o.backend as string) ?? 'auto') as BackendChoice,
+    seed: (o.seed as number) ?? 42,
+    limit: (o.limit as number) ?? 0,
+    outDir: resolve((o.out as string) ?? DEFAULT_OUT),
+    cacheDir: '',
+    ...(spec !== LENET5 ? { model: spec } : {}),
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const def = COMMANDS[command];
+  if (!def) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see lenet-lab --help)`);
+  const { opts, positionals } = parseArgs(command, rest, def.opts, def.positionals ?? 0);
+  if (opts.help) {
+    process.stdout.write(`Usage: ${def.usage}\n\nOptions:\n${optionsHelp(def.opts)}\n`);
+    return 0;
+  }
+  const backendChoice = ((opts.backend as string) ?? 'auto') as BackendChoice;
+  switch (command) {
+    case 'summary':
+      return summary(opts, positionals);
+    case 'train': {
+      const spec = modelFrom(opts.model as string | undefined);
+      const config = trainConfig(opts, spec);
+      return runWorker({ json: !!opts.json, spec, backend: backendChoice, limit: config.limit }, { type: 'train', config });
+    }
+    case 'demo': {
+      const config = trainConfig(opts, LENET5, { dataset: 'mnist-sample', epochs: 3 });
+      return runWorker({ json: !!opts.json, spec: LENET5, backend: backendChoice, evaluateAfter: true }, { type: 'train', config });
+    }
+    case 'evaluate':
+      return runWorker({ json: !!opts.json, spec: LENET5, backend: backendChoice }, {
+        type: 'evaluate',
+        outDir: resolve((opts.out as string) ?? DEFAULT_OUT),
+        backend: backendChoice,
+        ...(opts.model ? { modelDir: resolve(opts.model as string) } : {}),
+        ...(opts.dataset ? { dataset: opts.dataset as string } : {}),
+      });
+  }
+  return 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const code = err instanceof UsageError ? 2 : err instanceof CliError ? err.exitCode : 1;
+    process.stderr.write(`lenet-lab: ${code === 2 ? 'usage' : 'error'}: ${(err as Error)?.message ?? String(err)}\n`);
+    if (!(err instanceof UsageError || err instanceof CliError) && process.env.LENET_LAB_DEBUG) {
+      process.stderr.write(`${(err as Error)?.stack}\n`);
+    }
+    process.exitCode = code;
+  },
+);

@@ -1,0 +1,54 @@
+// Turns a model FILE given on the command line into a ModelSpec. Loaders are tried in order by
+// file name; `*.lenet.json` (any .json) is built in. Other formats (e.g. Keras code in .py/.ts
+// sources) plug in with registerModelLoader() without touching the commands.
+import { readFileSync } from 'node:fs';
+import { parseModelFile } from '../model/validate';
+import type { ModelSpec } from '../model/spec';
+
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+export interface ModelLoader {
+  /** Shown in errors: "*.lenet.json model files". */
+  describe: string;
+  matches(path: string): boolean;
+  load(path: string, text: string): ModelSpec;
+}
+
+const loaders: ModelLoader[] = [
+  {
+    describe: '*.lenet.json model specs',
+    matches: (p) => p.toLowerCase().endsWith('.json'),
+    load(path, text) {
+      try {
+        return parseModelFile(text, path);
+      } catch (err) {
+        throw new ModelFileError((err as Error).message);
+      }
+    },
+  },
+];
+
+/** Adds a loader; it is tried before the built-in ones. */
+export function registerModelLoader(loader: ModelLoader): void {
+  loaders.unshift(loader);
+}
+
+export function loadModelFile(path: string): ModelSpec {
+  const loader = loaders.find((l) => l.matches(path));
+  if (!loader) {
+    throw new ModelFileError(`cannot read a model from ${path}: supported are ${loaders.map((l) => l.describe).join(', ')}`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
+  }
+  return loader.load(path, text);
+}
