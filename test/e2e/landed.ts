@@ -1,7 +1,9 @@
-// Which parts of the extension exist yet, read from the sources the .vsix is built from, so a
-// flow whose feature has not been written is reported as skipped with the reason (never as a
-// pass, and never as a confusing timeout).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Which parts of the extension exist yet, read from the manifest and the built bundles that go
+// into the .vsix (dist/, rebuilt by `npm run package` right before the suite), so a flow whose
+// feature has not been written or wired in is reported as skipped with the reason (never as a
+// pass, and never as a confusing timeout). Bundles, not sources: esbuild drops code that the
+// entry point never reaches, so a provider written but not yet registered counts as missing.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -22,27 +24,20 @@ export function commandTitle(id: string): string | undefined {
   return c.category ? `${c.category}: ${c.title}` : c.title;
 }
 
-function sourcesUnder(dir: string): string {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return '';
-  let text = '';
-  for (const name of readdirSync(abs)) {
-    const p = join(abs, name);
-    if (statSync(p).isDirectory()) text += sourcesUnder(join(dir, name));
-    else if (/\.(ts|js|css|html)$/.test(name)) text += readFileSync(p, 'utf8');
-  }
-  return text;
+function bundle(name: string): string {
+  const p = join(root, 'dist', name);
+  return existsSync(p) ? readFileSync(p, 'utf8') : '';
 }
 
-/** Test ids that the webview sources never mention (so flows needing them cannot work yet). */
+/** Test ids that the built webview never mentions (so flows needing them cannot work yet). */
 export function missingTestIds(...ids: string[]): string[] {
-  const src = sourcesUnder('webview');
-  return ids.filter((id) => !src.includes(`'${id}'`) && !src.includes(`"${id}"`));
+  const js = bundle('webview.js');
+  return ids.filter((id) => !js.includes(`'${id}'`) && !js.includes(`"${id}"`) && !js.includes(`\`${id}\``));
 }
 
-/** Does the extension host register a provider of this kind (e.g. "HoverProvider")? */
+/** Does the built extension host call vscode.languages.register<kind> (e.g. "HoverProvider")? */
 export function hostRegisters(kind: string): boolean {
-  return sourcesUnder('src').includes(`register${kind}`);
+  return bundle('extension.js').includes(`register${kind}(`);
 }
 
 /** Skip reason for a flow, or undefined when everything it needs exists. */
@@ -51,8 +46,8 @@ export function notLanded(needs: { commands?: string[]; testIds?: string[]; prov
   const cmds = (needs.commands ?? []).filter((c) => !commandTitle(c));
   if (cmds.length) why.push(`package.json contributes no ${cmds.join(', ')}`);
   const ids = missingTestIds(...(needs.testIds ?? []));
-  if (ids.length) why.push(`the webview has no data-testid ${ids.join(', ')}`);
+  if (ids.length) why.push(`the built webview has no data-testid ${ids.join(', ')}`);
   const provs = (needs.providers ?? []).filter((p) => !hostRegisters(p));
-  if (provs.length) why.push(`the extension registers no ${provs.join(', ')}`);
+  if (provs.length) why.push(`the built extension registers no ${provs.join(', ')}`);
   return why.length ? `not landed yet: ${why.join('; ')}` : undefined;
 }

@@ -139,11 +139,23 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
       90_000,
     );
     timings.evaluateCommandToMatrixMs = since(invoked);
+    await panel().locator('[data-testid=confusion]').scrollIntoViewIfNeeded();
     await vs.screenshot('d-evaluation');
     assert.ok(counts.every((n) => Number.isInteger(n) && n >= 0), 'every cell count is a whole number');
     assert.equal(counts.reduce((a, b) => a + b, 0), SAMPLE_TEST_COUNT);
     const acc = await text('eval-acc');
     assert.match(acc, /\d+(\.\d+)?\s*%?/, `eval-acc shows a number: ${JSON.stringify(acc)}`);
+
+    // Clicking the biggest off-diagonal cell shows those misclassified test images.
+    let worst = -1;
+    counts.forEach((n, i) => {
+      if (Math.floor(i / 10) !== i % 10 && (worst < 0 || n > counts[worst])) worst = i;
+    });
+    assert.ok(counts[worst] > 0, 'a model this short-trained misclassifies something');
+    await cells.nth(worst).click();
+    const figures = panel().locator('[data-testid=misclassified] figure');
+    await waitUntil('misclassified images of the clicked cell', async () => (await figures.count()) > 0, 10_000);
+    await vs.screenshot('d-misclassified');
   });
 
   test('e) the try-it pad: a drawn digit gets 10 probabilities that add up to 1', { timeout: 60_000 }, async (t) => {
