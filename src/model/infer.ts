@@ -72,8 +72,8 @@ export function withBatch(shape: readonly number[]): Shape {
 export function defaultLayerNames(layers: LayerSpec[]): string[] {
   const used = new Map<string, number>();
   return layers.map((l) => {
-    if (typeof l.name === 'string' && l.name !== '') return l.name;
-    const prefix = toSnakeCase(l.type);
+    if (typeof l?.name === 'string' && l.name !== '') return l.name;
+    const prefix = toSnakeCase(typeof l?.type === 'string' ? l.type : 'layer');
     const n = used.get(prefix) ?? 0;
     used.set(prefix, n + 1);
     return n === 0 ? prefix : `${prefix}_${n}`;
@@ -249,6 +249,7 @@ function reshape(c: Ctx, l: ReshapeSpec, input: Shape) {
  */
 export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, index: number): LayerInfo {
   const c: Ctx = new Ctx(index, name);
+  if (typeof layer !== 'object' || layer === null) c.fail(`expected a layer, got ${show(layer)}`);
   if (inputShape.length < 1 || inputShape[0] !== null) {
     // A caller bug, not a user mistake: shapes here always start with the batch axis.
     throw new Error(`inferLayer: inputShape must start with null (the batch axis), got ${show(inputShape)}`);
@@ -342,19 +343,23 @@ export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, in
  * as in Keras's summary); it must agree with spec.inputShape when both are given.
  */
 export function inferModel(spec: ModelSpec): InferResult {
+  if (!Array.isArray(spec?.layers)) throw new ShapeError(-1, 'model', `layers must be a list, got ${show(spec?.layers)}`);
   const names = defaultLayerNames(spec.layers);
   let first = 0;
   let input: number[] = spec.inputShape;
   const head = spec.layers[0];
   if (head?.type === 'InputLayer') {
     first = 1;
-    const given = spec.inputShape ?? [];
+    if (!isShape(head.shape)) {
+      throw new ShapeError(0, names[0], `shape must be a non-empty list of positive integers such as [28, 28, 1], got ${show(head.shape)}`);
+    }
+    const given = Array.isArray(spec.inputShape) ? spec.inputShape : [];
     if (given.length > 0 && !sameShape(given, head.shape)) {
       throw new ShapeError(0, names[0], `input shape ${formatShape(withBatch(head.shape))} disagrees with the model's inputShape ${formatShape(withBatch(given))}`);
     }
     input = head.shape;
   }
-  if (!Array.isArray(input) || input.length === 0 || !input.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+  if (!isShape(input)) {
     const at = first === 1 ? names[0] : 'input';
     throw new ShapeError(first === 1 ? 0 : -1, at, `the input shape must be a non-empty list of positive integers such as [28, 28, 1], got ${show(input)}`);
   }
@@ -383,6 +388,10 @@ export function inferModel(spec: ModelSpec): InferResult {
     trainableParams: sum((l) => l.trainableParams),
     nonTrainableParams: sum((l) => l.nonTrainableParams),
   };
+}
+
+function isShape(v: unknown): v is number[] {
+  return Array.isArray(v) && v.length > 0 && v.every((d) => Number.isSafeInteger(d) && d >= 1);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

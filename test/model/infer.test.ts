@@ -282,3 +282,32 @@ test('formatting helpers', () => {
   assert.deepEqual([0, 999, 1000, 61706, 1234567].map(formatCount), ['0', '999', '1,000', '61,706', '1,234,567']);
   assert.deepEqual([0, 1023, 1024, 246824, 5 * 1024 ** 2].map(formatBytes), ['0.00 B', '1023.00 B', '1.00 KB', '241.04 KB', '5.00 MB']);
 });
+
+test('mutated specs only ever produce results or ShapeErrors (the hover feeds it anything)', async () => {
+  const { randomSpec, rng } = await import('./randomSpec');
+  const rand = rng(99);
+  const junk = [0, -1, 1.5, NaN, Infinity, 1e300, 2 ** 60, '5', null, undefined, true, [], [0], [5], [5, 5, 5], [[1]], {}, 'same', 'tanh', -0];
+  let ok = 0;
+  let rejected = 0;
+  for (let n = 0; n < 3000; n++) {
+    const spec = randomSpec(rand) as unknown as { inputShape: unknown; layers: Record<string, unknown>[] };
+    const r = rand();
+    if (r < 0.1) spec.inputShape = junk[Math.floor(rand() * junk.length)];
+    else if (r < 0.15) spec.layers.splice(Math.floor(rand() * spec.layers.length), 0, junk[Math.floor(rand() * junk.length)] as never);
+    else {
+      const layer = spec.layers[Math.floor(rand() * spec.layers.length)];
+      const keys = [...Object.keys(layer), 'filters', 'kernelSize', 'strides', 'padding', 'units', 'rate', 'targetShape', 'poolSize', 'dilationRate', 'activation', 'useBias', 'type', 'shape'];
+      layer[keys[Math.floor(rand() * keys.length)]] = junk[Math.floor(rand() * junk.length)];
+    }
+    try {
+      const res = inferModel(spec as unknown as ModelSpec);
+      formatSummary(res);
+      ok++;
+    } catch (e) {
+      assert.ok(e instanceof ShapeError, `${(e as Error).stack}\n${JSON.stringify(spec)}`);
+      assert.ok(e.message.startsWith(`${e.layerName}: `));
+      rejected++;
+    }
+  }
+  assert.ok(ok > 300 && rejected > 300, `${ok} ok, ${rejected} rejected`);
+});

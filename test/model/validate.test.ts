@@ -196,3 +196,36 @@ test('schema and validator agree on good and bad files', () => {
   }
   assert.ok(both >= 20, `${both}`);
 });
+
+test('mutated model files only ever give a spec or a ModelSpecError', () => {
+  const rand = rng(5);
+  const junk = [0, -1, 2.5, 1e300, '5', null, true, [], [5], [5, 5], [[1, 2], [3, 4]], {}, 'same', 'Conv2D', 'InputLayer', { type: 'Flatten' }];
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  let parsed = 0;
+  let rejected = 0;
+  for (let n = 0; n < 2000; n++) {
+    const doc = JSON.parse(JSON.stringify(randomSpec(rand))) as Record<string, unknown> & { layers: Record<string, unknown>[] };
+    if ((doc.inputShape as number[]).length === 0) delete doc.inputShape;
+    for (let k = 0; k < Math.floor(rand() * 3); k++) {
+      const r = rand();
+      if (r < 0.1) doc[pick(['inputShape', 'layers', 'name', 'extra'])] = pick(junk);
+      else if (Array.isArray(doc.layers) && doc.layers.length) {
+        const layer = pick(doc.layers);
+        if (layer && typeof layer === 'object') layer[pick([...Object.keys(layer), 'name', 'kernelSize', 'padding', 'units', 'kernel_size'])] = pick(junk);
+      }
+    }
+    try {
+      const spec = parseModelSpec(doc, 'fuzz.json');
+      parsed++;
+      try {
+        inferModel(spec);
+      } catch (e) {
+        assert.equal((e as Error).name, 'ShapeError', String(e));
+      }
+    } catch (e) {
+      assert.ok(e instanceof ModelSpecError, `${(e as Error).stack}\n${JSON.stringify(doc)}`);
+      rejected++;
+    }
+  }
+  assert.ok(parsed > 300 && rejected > 300, `${parsed} parsed, ${rejected} rejected`);
+});
