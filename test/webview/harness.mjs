@@ -125,6 +125,7 @@ function page(nonce, theme, persisted) {
       document.body.className = bodyClass;
     };
     window.__setTheme(${JSON.stringify(t.vars)}, ${JSON.stringify(t.bodyClass)});
+    ${REPLAY_SOURCE}
   `;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -230,8 +231,13 @@ export async function openPanel(opts = {}) {
  * epochEnd. Messages are dispatched in chunks of `chunk` per macrotask, like bursts arriving from
  * the extension host; rendering happens on animation frames in between. Returns wall time in ms.
  */
-export function replayTraining(pg, { epochs, batches, chunk = 50, summary = LENET_SUMMARY, fromEpoch = 1 }) {
-  return pg.evaluate(async ({ epochs, batches, chunk, summary, fromEpoch }) => {
+export function replayTraining(pg, { epochs, batches, chunk = 50, summary = LENET_SUMMARY, fromEpoch = 1, finish = false }) {
+  return pg.evaluate((o) => window.__replay(o), { epochs, batches, chunk, summary, fromEpoch, finish });
+}
+
+// In-page source of the replay, kept as text: it is sent inside the nonce'd stub script, and a
+// string is not rewritten by tsx (whose helpers, like __name, do not exist in the page).
+const REPLAY_SOURCE = String.raw`window.__replay = async ({ epochs, batches, chunk, summary, fromEpoch, finish }) => {
     const v = 1;
     const msgs = [];
     const ev = (event) => msgs.push({ type: 'event', event: { v, ...event } });
@@ -254,6 +260,13 @@ export function replayTraining(pg, { epochs, batches, chunk = 50, summary = LENE
       ev({ type: 'epochEnd', epoch: e, epochs, loss: 0.06 + 2 * Math.exp(-e * 1.5), acc: 0.9 + 0.09 * (1 - Math.exp(-e / 4)),
         val_loss, val_acc: Math.min(0.995, 0.88 + 0.11 * (1 - Math.exp(-e / 5))), seconds: 38.2, samplesPerSecond: 1570 });
     }
+    if (finish) {
+      const history = msgs.filter((m) => m.event.type === 'epochEnd').map((m) => {
+        const { epoch, loss, acc, val_loss, val_acc, seconds } = m.event;
+        return { epoch, loss, acc, val_loss, val_acc, seconds };
+      });
+      ev({ type: 'done', history, runDir: '/workspace/.lenet/runs/2026-11-28T04-00-00', stopped: false });
+    }
     const t0 = performance.now();
     for (let i = 0; i < msgs.length; i += chunk) {
       for (const data of msgs.slice(i, i + chunk)) window.dispatchEvent(new MessageEvent('message', { data }));
@@ -262,8 +275,7 @@ export function replayTraining(pg, { epochs, batches, chunk = 50, summary = LENE
     // Let the last frame render.
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     return { ms: performance.now() - t0, messages: msgs.length };
-  }, { epochs, batches, chunk, summary, fromEpoch });
-}
+};`;
 
 /** A full PanelState with `points` per-batch points (no host decimation), for the 47k chart cost. */
 export function bigState(points, epochs = 50) {
