@@ -34,7 +34,9 @@ if (missing.length) {
 }
 
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const args = ['package', '--allow-missing-repository', ...extra];
+// No repository URL exists to rewrite the README's relative image links to; the image ships in
+// the vsix (see .vscodeignore) and VS Code resolves it there.
+const args = ['package', '--allow-missing-repository', '--no-rewrite-relative-links', ...extra];
 const tfnDir = resolvePackageDir('@tensorflow/tfjs-node', root, root);
 let tmp;
 if (tfnDir) {
