@@ -106,7 +106,8 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
   let input: BuiltLayer['input'];
   try {
     // Declared input shape (Keras: input_shape / batch_input_shape / input_dim; tfjs: inputShape...).
-    const shapeOpt = type === 'Input' ? ['shape', 'batchShape'] : ['inputShape', 'batchInputShape'];
+    // keras.Input(shape=), tf.layers.inputLayer({inputShape}) and InputLayer(input_shape=) all count.
+    const shapeOpt = type === 'Input' ? ['shape', 'batchShape', 'inputShape', 'batchInputShape'] : ['inputShape', 'batchInputShape'];
     for (const k of shapeOpt) {
       const v = get(k);
       if (v === undefined) continue;
