@@ -345,8 +345,37 @@ export class VSCodeSession {
    * waits for a visible hover containing `expect`. Returns the hover's text.
    * `scope` limits the search (e.g. a notebook cell's editor).
    */
-  async hoverWord(text: string, expect: string | RegExp, scope = '.monaco-editor', timeoutMs = 10_000): Promise<string> {
-    const box = await this.page.evaluate(
+  async hoverWord(text: string, expect: string | RegExp, scope = '.monaco-editor', timeoutMs = 15_000): Promise<string> {
+    const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: expect });
+    const deadline = performance.now() + timeoutMs;
+    let box: { x: number; y: number } | null = null;
+    while (performance.now() < deadline) {
+      // Measured on every try, and only once it holds still: code lenses and inlay hints
+      // arrive after the text and shift the lines under a box measured too early.
+      const first = await this.wordBox(text, scope);
+      await sleep(250);
+      box = await this.wordBox(text, scope);
+      if (!box || !first || Math.abs(first.y - box.y) > 1 || Math.abs(first.x - box.x) > 1) continue;
+      // Monaco shows a hover only after a real mouse move onto the word: move near, then onto it.
+      await this.page.mouse.move(box.x + 40, box.y + 60);
+      await this.page.mouse.move(box.x - 2, box.y, { steps: 3 });
+      await this.page.mouse.move(box.x, box.y, { steps: 2 });
+      try {
+        await hover.first().waitFor({ timeout: 3_000 });
+        await sleep(300); // fade-in, for the screenshot
+        return (await hover.first().innerText()).trim();
+      } catch {
+        // hover not shown (or shown without `expect` yet): move away and try again
+      }
+    }
+    if (!box) throw new Error(`"${text}" is not on a visible editor line (${scope})`);
+    const seen = await this.page.locator('.monaco-hover:not(.hidden)').allInnerTexts();
+    throw new Error(`no hover with ${String(expect)} over "${text}" within ${timeoutMs} ms; visible hovers: ${JSON.stringify(seen)}`);
+  }
+
+  /** Centre of the first two characters of `text` on an on-screen Monaco line, or null. */
+  private wordBox(text: string, scope: string): Promise<{ x: number; y: number } | null> {
+    return this.page.evaluate(
       ({ text, scope }) => {
         for (const line of Array.from(document.querySelectorAll(`${scope} .view-line`))) {
           const lr = line.getBoundingClientRect();
@@ -375,24 +404,6 @@ export class VSCodeSession {
       },
       { text, scope },
     );
-    if (!box) throw new Error(`"${text}" is not on a visible editor line (${scope})`);
-    const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: expect });
-    const deadline = performance.now() + timeoutMs;
-    // Monaco shows a hover only after a real mouse move onto the word: move near, then onto it.
-    while (performance.now() < deadline) {
-      await this.page.mouse.move(box.x + 40, box.y + 60);
-      await this.page.mouse.move(box.x - 2, box.y, { steps: 3 });
-      await this.page.mouse.move(box.x, box.y, { steps: 2 });
-      try {
-        await hover.first().waitFor({ timeout: 3_000 });
-        await sleep(300); // fade-in, for the screenshot
-        return (await hover.first().innerText()).trim();
-      } catch {
-        // hover not shown (or shown without `expect` yet): move away and try again
-      }
-    }
-    const seen = await this.page.locator('.monaco-hover:not(.hidden)').allInnerTexts();
-    throw new Error(`no hover with ${String(expect)} over "${text}" within ${timeoutMs} ms; visible hovers: ${JSON.stringify(seen)}`);
   }
 
   /** Saves <artifacts>/NN-step.png and returns its path. */

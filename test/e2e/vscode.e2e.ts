@@ -44,6 +44,18 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     console.log(`# e2e screenshots and logs: ${artifacts}`);
   });
 
+  /** A test that leaves a screenshot of the screen it failed on. */
+  function flow(name: string, opts: { timeout: number }, fn: (t: TestContext) => Promise<void>): void {
+    test(name, opts, async (t) => {
+      try {
+        await fn(t);
+      } catch (err) {
+        if (vs) console.log(`# failure screenshot: ${await vs.screenshot(`FAIL-${name.slice(0, 40)}`)}`);
+        throw err;
+      }
+    });
+  }
+
   /** Skips the flow (with its reason) when its feature is not in the sources yet. */
   function skipUnless(t: TestContext, needs: Parameters<typeof notLanded>[0]): boolean {
     const why = vsix ? notLanded(needs) : 'not landed yet: no extension to install (src/host/extension.ts does not exist)';
@@ -51,7 +63,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     return !why;
   }
 
-  test('smoke: the workbench loads and the palette lists "LeNet: Show Training Panel"', async (t) => {
+  flow('smoke: the workbench loads and the palette lists "LeNet: Show Training Panel"', { timeout: 60_000 }, async (t) => {
     await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'lenet_seed.py' }).waitFor();
     if (!skipUnless(t, { commands: ['lenet.showPanel'] })) return;
     const t0 = performance.now();
@@ -67,7 +79,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
   const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();
   const points = async (testid: string) => Number(await panel().locator(`[data-testid=${testid}]`).first().getAttribute('data-points'));
 
-  test('a) "LeNet: Start Training" -> the panel summary lists C1 ... OUTPUT and 61,706 params', { timeout: 120_000 }, async (t) => {
+  flow('a) "LeNet: Start Training" -> the panel summary lists C1 ... OUTPUT and 61,706 params', { timeout: 120_000 }, async (t) => {
     if (!skipUnless(t, { commands: ['lenet.startTraining'], testIds: ['summary-table', 'status'] })) return;
     const invoked = await vs.runCommand(commandTitle('lenet.startTraining')!);
     const summary = await waitUntil(
@@ -84,7 +96,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     assert.match(summary, /2,416/, 'C3 has 5x5x6x16 + 16 = 2,416 params');
   });
 
-  test('b) the charts get points, two epochs of val accuracy appear, status says done', { timeout: 180_000 }, async (t) => {
+  flow('b) the charts get points, two epochs of val accuracy appear, status says done', { timeout: 180_000 }, async (t) => {
     if (!skipUnless(t, { commands: ['lenet.startTraining'], testIds: ['chart-loss', 'chart-acc', 'val-acc-list', 'status'] })) return;
     const t0 = performance.now();
     await waitUntil('loss chart data-points > 0', async () => (await points('chart-loss')) > 0, 60_000);
@@ -100,7 +112,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('b-done');
   });
 
-  test('c) "LeNet: Stop Training" during a 50-epoch run: status says stopped within 2 s', { timeout: 180_000 }, async (t) => {
+  flow('c) "LeNet: Stop Training" during a 50-epoch run: status says stopped within 2 s', { timeout: 180_000 }, async (t) => {
     if (!skipUnless(t, { commands: ['lenet.startTraining', 'lenet.stopTraining'], testIds: ['status', 'epoch', 'chart-loss'] })) return;
     vs.writeWorkspaceSettings({ ...QUICK, 'lenet.epochs': 50 });
     await sleep(1_500); // let the file watcher deliver the new configuration
@@ -120,7 +132,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     vs.writeWorkspaceSettings(QUICK);
   });
 
-  test('d) "LeNet: Evaluate Model" -> confusion counts add up to the 2,000 test images', { timeout: 120_000 }, async (t) => {
+  flow('d) "LeNet: Evaluate Model" -> confusion counts add up to the 2,000 test images', { timeout: 120_000 }, async (t) => {
     if (!skipUnless(t, { commands: ['lenet.evaluate'], testIds: ['confusion-cell', 'eval-acc'] })) return;
     const invoked = await vs.runCommand(commandTitle('lenet.evaluate')!);
     // Several saved models may be offered in a quick pick: take the first (the latest).
@@ -158,7 +170,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('d-misclassified');
   });
 
-  test('e) the try-it pad: a drawn digit gets 10 probabilities that add up to 1', { timeout: 60_000 }, async (t) => {
+  flow('e) the try-it pad: a drawn digit gets 10 probabilities that add up to 1', { timeout: 60_000 }, async (t) => {
     if (!skipUnless(t, { testIds: ['tryit-canvas', 'tryit-probs', 'prob'] })) return;
     const canvas = panel().locator('[data-testid=tryit-canvas]');
     await canvas.scrollIntoViewIfNeeded();
@@ -188,7 +200,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     assert.ok(probs.every((p) => p >= 0 && p <= 1));
   });
 
-  test('f) "Developer: Reload Window" -> the panel is back with its summary and charts', { timeout: 120_000 }, async (t) => {
+  flow('f) "Developer: Reload Window" -> the panel is back with its summary and charts', { timeout: 120_000 }, async (t) => {
     if (!skipUnless(t, { commands: ['lenet.showPanel'], testIds: ['summary-table', 'chart-loss'] })) return;
     const t0 = performance.now();
     await vs.reloadWindow();
@@ -201,7 +213,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
 
   // --- issue 4: layer shapes where the model is written ------------------------------------
 
-  test('g) hover over Conv2D(16 in the seed .py: (None, 10, 10, 16) and 2,416; inlay hints shown', { timeout: 60_000 }, async (t) => {
+  flow('g) hover over Conv2D(16 in the seed .py: (None, 10, 10, 16) and 2,416; inlay hints shown', { timeout: 60_000 }, async (t) => {
     if (!skipUnless(t, { providers: ['HoverProvider', 'InlayHintsProvider'] })) return;
     await vs.openFile('lenet_seed.py');
     await vs.goToLine(68);
@@ -217,7 +229,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('g-inlay-py');
   });
 
-  test('g) the same hover in a notebook cell (.ipynb in the notebook editor)', { timeout: 60_000 }, async (t) => {
+  flow('g) the same hover in a notebook cell (.ipynb in the notebook editor)', { timeout: 60_000 }, async (t) => {
     if (!skipUnless(t, { providers: ['HoverProvider'] })) return;
     await vs.openFile('lenet_seed.ipynb');
     const scope = '.notebookOverlay .monaco-editor';
