@@ -1,0 +1,182 @@
+// The extension's controller driven in plain Node against the real training worker
+// (dist/worker.js: real tfjs, real bundled MNIST sample, real run folders). VS Code's UI API is a
+// recording stand-in (fakeVscode.ts). Needs `npm run build` first (npm test does it).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
+import type { LenetController as Controller } from '../../src/host/controller';
+import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
+
+const root = join(__dirname, '..', '..');
+const workerBuilt = existsSync(join(root, 'dist', 'worker.js'));
+const tmp = mkdtempSync(join(tmpdir(), 'lenet-controller-'));
+const ws = join(tmp, 'ws');
+const fake = createFakeVscode(root, join(tmp, 'global'));
+installVscodeStub(fake.vscode);
+fake.state.workspaceFolder = ws;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { LenetController } = require('../../src/host/controller') as typeof import('../../src/host/controller');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { activate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
+
+const quick = { 'lenet.dataset': 'mnist-sample', 'lenet.epochs': 1, 'lenet.dataLimit': 256, 'lenet.batchSize': 64, 'lenet.backend': 'wasm' };
+let c: Controller;
+
+async function until<T>(what: string, ms: number, probe: () => T | undefined | false): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; status ${c?.snapshot.status}: ${c?.snapshot.message}\n${fake.output.join('').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
+const posted = (type: HostMessage['type']) => panel().posted.filter((m) => (m as HostMessage).type === type) as HostMessage[];
+
+after(async () => {
+  await c?.shutdown();
+  c?.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('controller with the real worker', { skip: workerBuilt ? false : 'dist/worker.js missing: run npm run build', timeout: 240_000 }, async (t) => {
+  const api = activate(fake.context as never);
+  for (const id of ['lenet.startTraining', 'lenet.stopTraining', 'lenet.evaluate', 'lenet.evaluateRun', 'lenet.showPanel']) {
+    assert.ok(fake.commands.has(id), `registers ${id}`);
+  }
+  c = api.controller();
+  assert.ok(c instanceof LenetController);
+  assert.equal(fake.output.length, 0, 'activation creates no output, worker or status item');
+
+  await t.test('invalid settings: one clear error, nothing started', async () => {
+    fake.state.settings = { ...quick, 'lenet.epochs': 0, 'lenet.learningRate': 'abc' };
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), false);
+    const err = fake.shown.at(-1)!;
+    assert.equal(err.kind, 'error');
+    assert.match(err.message, /2 invalid settings, training not started\. "lenet\.epochs" .* but it is 0\. "lenet\.learningRate" .* but it is "abc"\./);
+    assert.equal(c.snapshot.status, 'idle');
+    assert.equal(fake.panels.length, 0);
+  });
+
+  await t.test('a quick run: panel gets state then events, Keras lines, status bar, context key, run folder', async () => {
+    fake.state.settings = { ...quick };
+    const contextsSeen: unknown[] = [];
+    const origExec = fake.vscode.commands.executeCommand;
+    fake.vscode.commands.executeCommand = async (id: string, ...args: unknown[]) => {
+      if (id === 'setContext') contextsSeen.push(args[1]);
+      return origExec(id, ...args);
+    };
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true);
+    assert.equal(fake.panels.length, 1, 'the panel was revealed');
+    assert.equal(panel().viewType, 'lenetLab.training');
+    const opts = panel().webview.options as { localResourceRoots: { fsPath: string }[]; enableScripts: boolean };
+    assert.deepEqual(opts.localResourceRoots.map((u) => u.fsPath), [join(root, 'dist'), join(root, 'media')]);
+    assert.match(panel().webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{24}'/);
+    panel().send({ type: 'ready' });
+    const done = await until('done', 120_000, () => (c.snapshot.status === 'done' ? c.snapshot : undefined));
+    assert.equal(done.history.length, 1);
+    assert.equal(done.summary?.totalParams, 61706);
+    assert.ok(done.runDir && existsSync(join(done.runDir, 'model.json')));
+    assert.equal(readFileSync(join(done.runDir, 'metrics.csv'), 'utf8').trim().split('\n').length, 2);
+    // The webview got a full state on ready, then the stream of worker events.
+    const types = panel().posted.map((m) => (m as HostMessage).type);
+    assert.ok(types.indexOf('state') < types.lastIndexOf('event'));
+    const evs = posted('event').map((m) => (m as Extract<HostMessage, { type: 'event' }>).event.type);
+    for (const e of ['dataset', 'summary', 'epochBegin', 'batchEnd', 'epochEnd', 'done']) assert.ok(evs.includes(e as never), `forwarded ${e}`);
+    const log = fake.output.join('');
+    assert.match(log, /Epoch 1\/1\n4\/4 \[=+\] - \d+s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/);
+    assert.match(log, /Total params: 61,706/);
+    assert.match(log, /Backend: wasm/);
+    await until('status bar', 2000, () => /^\$\(check\) LeNet 1\/1 · val \d\.\d{3}$/.test(fake.statusItem.text));
+    assert.equal(fake.statusItem.command, 'lenet.showPanel');
+    assert.deepEqual(contextsSeen, [true, false], 'lenet.trainingActive on, then off');
+    assert.ok(fake.progress[0].cancellable && fake.progress[0].done, 'cancellable progress, finished');
+    const saved = fake.memento.get('lenetLab.panelState') as PanelState;
+    assert.equal(saved.status, 'done', 'state persisted for a window reload');
+    fake.vscode.commands.executeCommand = origExec;
+  });
+
+  await t.test('hostile webview messages are dropped and logged, never acted on', async () => {
+    const before = panel().posted.length;
+    panel().send({ type: 'openRun', runDir: '/etc' });
+    panel().send({ type: 'predict', id: 1, pixels: [1, 2, 3] });
+    panel().send({ type: 'command', command: 'rm' });
+    panel().send('ready');
+    assert.equal(panel().posted.length, before, 'no reply to any of them');
+    const drops = fake.output.join('').match(/\[panel\] dropped a message from the webview/g) ?? [];
+    assert.equal(drops.length, 4);
+    assert.match(fake.output.join(''), /openRun: "runDir" is not one of the listed runs/);
+  });
+
+  await t.test('runs: open a listed run, export its CSV, back to live', async () => {
+    const runs = (posted('runs').at(-1) as Extract<HostMessage, { type: 'runs' }>).runs;
+    assert.equal(runs.length, 1);
+    panel().send({ type: 'openRun', runDir: runs[0].runDir });
+    const view = (posted('state').at(-1) as Extract<HostMessage, { type: 'state' }>).state;
+    assert.equal(view.viewingRun, runs[0].runDir);
+    assert.equal(view.history.length, 1);
+    fake.state.saveDialog = join(tmp, 'export.csv');
+    panel().send({ type: 'exportCsv', runDir: runs[0].runDir });
+    await until('the exported file', 5000, () => existsSync(join(tmp, 'export.csv')));
+    assert.equal(readFileSync(join(tmp, 'export.csv'), 'utf8'), readFileSync(join(runs[0].runDir, 'metrics.csv'), 'utf8'));
+    panel().send({ type: 'showLive' });
+    const live = (posted('state').at(-1) as Extract<HostMessage, { type: 'state' }>).state;
+    assert.equal(live.viewingRun, undefined);
+    assert.equal(live.status, 'done');
+  });
+
+  await t.test('evaluate: results in the state and a short notification', async () => {
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.evaluate'), true);
+    const ev = await until('evaluation', 120_000, () => c.snapshot.evaluation);
+    const n = ev.confusion.flat().reduce((a, b) => a + b, 0);
+    assert.equal(n, c.snapshot.dataset?.test);
+    const note = await until('notification', 2000, () => fake.shown.find((s) => s.message.startsWith('Test accuracy')));
+    assert.match(note.message, new RegExp(`^Test accuracy \\d+\\.\\d% on mnist-sample \\(${n.toLocaleString('en-US')} images\\)$`));
+    assert.equal(c.snapshot.status, 'done', 'back to the run outcome');
+  });
+
+  await t.test('predict: the try-it path answers with 10 probabilities', async () => {
+    panel().send({ type: 'predict', id: 42, pixels: new Array(784).fill(0).map((_, i) => (i % 28 > 12 && i % 28 < 16 ? 1 : 0)) });
+    const answer = await until('prediction', 30_000, () => posted('prediction').find((m) => (m as { id: number }).id === 42)) as Extract<HostMessage, { type: 'prediction' }>;
+    assert.equal(answer.probabilities.length, 10);
+    assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  });
+
+  await t.test('starting while a run is active asks; Keep Current keeps it; Stop stops within 2 s', async () => {
+    fake.state.settings = { ...quick, 'lenet.epochs': 50, 'lenet.dataLimit': 0 };
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true);
+    await until('training', 60_000, () => c.snapshot.status === 'training' && (c.snapshot.batch ?? 0) > 0);
+    fake.answers.warning.push('Keep Current');
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), false);
+    const ask = fake.shown.at(-1)!;
+    assert.equal(ask.message, 'LeNet: A training run is active.');
+    assert.deepEqual(ask.items, ['Stop and Start New', 'Keep Current']);
+    assert.equal(c.snapshot.status, 'training');
+    const t0 = Date.now();
+    await fake.vscode.commands.executeCommand('lenet.stopTraining');
+    await until('stopped', 10_000, () => c.snapshot.status === 'stopped');
+    const ms = Date.now() - t0;
+    assert.ok(ms < 2000, `stopped in ${ms} ms`);
+    await until('context off', 5000, () => fake.contexts['lenet.trainingActive'] === false);
+  });
+
+  await t.test('a crashed worker: error notification with the signal, status reset, next start works', async () => {
+    fake.state.settings = { ...quick, 'lenet.epochs': 50, 'lenet.dataLimit': 0 };
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true);
+    await until('training', 60_000, () => c.snapshot.status === 'training' && (c.snapshot.batch ?? 0) > 0);
+    const pid = (c as unknown as { worker: { pid: number } }).worker.pid;
+    process.kill(pid, 'SIGKILL');
+    const err = await until('crash notification', 10_000, () => fake.shown.find((s) => s.kind === 'error' && /killed by SIGKILL/.test(s.message)));
+    assert.match(err.message, /^LeNet: the training worker was killed by SIGKILL\. The run folder keeps the epochs saved so far\.$/);
+    assert.equal(c.snapshot.status, 'error');
+    assert.equal(fake.contexts['lenet.trainingActive'], false);
+    assert.match(fake.statusItem.text, /error/);
+    fake.state.settings = { ...quick };
+    assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true, 'a new worker starts');
+    await until('done again', 120_000, () => c.snapshot.status === 'done');
+  });
+});
