@@ -31,6 +31,14 @@ function decimalsFor(increment: number): number {
   return d;
 }
 
+function lastValueAtOrBefore(values: ArrayLike<number | null | undefined>, i: number | null): number | null {
+  for (let j = i ?? -1; j >= 0; j--) {
+    const v = values[j];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
 function fmt(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
@@ -82,7 +90,8 @@ class MetricChart {
         { label: 'epoch', value: (_u, v) => fmt(v, 2) },
         { label: 'train (raw)', stroke: withAlpha(t.train, 0.28), width: 1, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
         { label: 'train', stroke: t.train, width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
-        { label: 'validation', stroke: t.val, width: 2, spanGaps: true, points: { show: true, size: 6, fill: t.val }, value: (_u, v) => fmt(v, digits) },
+        // Validation exists once per epoch: under the cursor show the latest epoch's value so far.
+        { label: 'validation', stroke: t.val, width: 2, spanGaps: true, points: { show: true, size: 6, fill: t.val }, value: (u, v, si, i) => fmt(v ?? lastValueAtOrBefore(u.data[si], i), digits) },
       ],
       hooks: {
         setSelect: [(u) => { if (u.select.width > 0) this.zoomed = true; }],

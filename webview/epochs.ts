@@ -6,7 +6,7 @@ import { duration, fixed } from './format';
 export interface EpochList { el: HTMLElement; update(history: EpochMetrics[]): void }
 
 export function createEpochList(): EpochList {
-  const list = h('ol', { class: 'epochs', 'data-testid': 'val-acc-list', 'aria-label': 'Validation accuracy per epoch' });
+  const list = h('ol', { class: 'epoch-list', 'data-testid': 'val-acc-list', 'aria-label': 'Validation accuracy per epoch' });
   const empty = h('p', { class: 'empty' }, 'Validation results appear after each epoch.');
   const el = h('div', { class: 'epochs-block' }, empty, list);
   let shown: EpochMetrics[] = [];
@@ -24,8 +24,8 @@ export function createEpochList(): EpochList {
       else replace(list, ...history.map(item));
       shown = history;
       empty.classList.toggle('hidden', history.length > 0);
-      // Newest result in view without scrolling the whole panel.
-      if (grew && history.length > 0) list.scrollTop = list.scrollHeight;
+      // Newest result in view (the list scrolls inside its card, not the whole panel).
+      list.scrollTop = list.scrollHeight;
     },
   };
 }

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -92,7 +93,7 @@ export const THEMES = {
 /** The seed's LeNet-5 summary (Keras: Total params 61,706). */
 export const LENET_SUMMARY = JSON.parse(readFileSync(new URL('./lenet-summary.json', import.meta.url), 'utf8'));
 
-function page(nonce, theme, persisted) {
+function page(nonce, theme, persisted, origin, hostHtml) {
   const t = THEMES[theme];
   // The stub runs before the bundle, like VS Code's own preload: acquireVsCodeApi, the theme
   // variables (set through CSSOM as VS Code does), and CSP violation / long task recording.
@@ -127,11 +128,20 @@ function page(nonce, theme, persisted) {
     window.__setTheme(${JSON.stringify(t.vars)}, ${JSON.stringify(t.bodyClass)});
     ${REPLAY_SOURCE}
   `;
+  const stubTag = `<script nonce="${nonce}">${stub}</script>`;
+  if (hostHtml) {
+    // The extension host's own page (src/host/panelHtml.ts): its CSP, links and root element,
+    // with the stub placed right before the webview script.
+    const html = hostHtml({ cspSource: origin, script: '/dist/webview.js', styles: ['/dist/webview.css', '/media/panel.css'] }, nonce);
+    const at = html.indexOf('<script nonce=');
+    if (at < 0) throw new Error('src/host/panelHtml.ts produced no <script nonce=...>: the harness cannot insert its stub');
+    return html.slice(0, at) + stubTag + '\n  ' + html.slice(at);
+  }
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${cspFor('__ORIGIN__', nonce)}">
+<meta http-equiv="Content-Security-Policy" content="${cspFor(origin, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="/dist/webview.css">
 <link rel="stylesheet" href="/media/panel.css">
@@ -139,7 +149,7 @@ function page(nonce, theme, persisted) {
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${nonce}">${stub}</script>
+${stubTag}
 <script nonce="${nonce}" src="/dist/webview.js"></script>
 </body>
 </html>`;
@@ -151,7 +161,10 @@ export function cspFor(cspSource, nonce) {
 }
 
 let built;
-/** Bundles the webview once per process into a temp folder; returns that folder. */
+/**
+ * Bundles the webview once per process into a temp folder, plus the host's page template
+ * (src/host/panelHtml.ts) when it exists, so the harness serves exactly the host's HTML.
+ */
 export function buildWebview() {
   built ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'lenet-webview-dist-'));
@@ -160,7 +173,13 @@ export function buildWebview() {
       entryPoints: [join(root, 'webview/main.ts')], outfile: join(out, 'webview.js'), bundle: true,
       sourcemap: true, minify: !process.env.LENET_NO_MINIFY, logLevel: 'warning', platform: 'browser', format: 'iife', target: 'es2022',
     });
-    return out;
+    let hostHtml;
+    const template = join(root, 'src/host/panelHtml.ts');
+    if (existsSync(template)) {
+      await esbuild.build({ entryPoints: [template], outfile: join(out, 'panelHtml.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+      hostHtml = (await import(pathToFileURL(join(out, 'panelHtml.mjs')).href)).panelHtml;
+    }
+    return { dir: out, hostHtml };
   })();
   return built;
 }
@@ -172,7 +191,7 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'applicati
  * opts: theme ('dark' | 'light' | 'hc'), persisted (what getState() returns), viewport.
  */
 export async function openPanel(opts = {}) {
-  const dist = await buildWebview();
+  const { dir: dist, hostHtml } = await buildWebview();
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   const theme = opts.theme ?? 'dark';
   const nonce = randomBytes(16).toString('base64');
@@ -182,7 +201,7 @@ export async function openPanel(opts = {}) {
       const origin = `http://${req.headers.host}`;
       const csp = cspFor(origin, nonce);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-      res.end(page(nonce, theme, opts.persisted).replaceAll('__ORIGIN__', origin));
+      res.end(page(nonce, theme, opts.persisted, origin, hostHtml));
       return;
     }
     const allowed = /^\/(dist\/webview\.(js|css)(\.map)?|media\/[\w.-]+\.css)$/.test(url.pathname);
@@ -212,6 +231,8 @@ export async function openPanel(opts = {}) {
     page: pg,
     consoleErrors,
     url: `http://127.0.0.1:${port}/`,
+    /** True when the page is the host's own src/host/panelHtml.ts output. */
+    usesHostHtml: !!hostHtml,
     /** Sends one HostMessage the way VS Code delivers it (a message event on window). */
     send: (msg) => pg.evaluate((m) => window.postMessage(m, '*'), msg),
     violations: () => pg.evaluate(() => window.__violations),
