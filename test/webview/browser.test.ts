@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { checkWebviewMessage } from '../../src/host/webviewMessages';
 import { bigState, CHROMIUM, evaluationEvent, openPanel, replayTraining, type Panel } from './harness.mjs';
 
 const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
@@ -193,6 +194,17 @@ test('theme switch redraws the charts; still no CSP violation or console error',
   assert.equal(await p.page.locator('[data-testid=chart-acc] canvas').count(), 1);
   assert.deepEqual(await p.violations(), []);
   assert.deepEqual(p.consoleErrors, []);
+});
+
+test('every message the webview posted passes the host\'s validator', { skip }, async () => {
+  const all = await p.posted();
+  const types = new Set(all.map((m) => m.type));
+  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
+  const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00']);
+  for (const m of all) {
+    const r = checkWebviewMessage(m, known);
+    assert.ok(r.ok, `host rejects ${JSON.stringify(m).slice(0, 120)}: ${r.ok ? '' : r.reason}`);
+  }
 });
 
 test('the violation listener works (negative control: an inline style attribute is caught)', { skip }, async () => {
