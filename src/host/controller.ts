@@ -188,6 +188,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   revivePanel(panel: vscode.WebviewPanel): void {
     TrainingPanel.revive(panel, this.ctx.extensionUri, this);
+    this.updateUi(true); // the restored run's status bar item too
   }
 
   // ---- PanelHost -----------------------------------------------------------------------------
@@ -357,7 +358,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
   }
 
   private predict(id: number, pixels: number[]): void {
-    const modelDir = this.viewing ?? this.state.runDir ?? latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    const modelDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
     if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
       this.failPrediction(id, 'No trained model yet: train one first (LeNet: Start Training).');
       return;

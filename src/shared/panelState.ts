@@ -107,10 +107,11 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
         ...state,
         status: event.stopped ? 'stopped' : 'done',
         history: event.history.length > 0 ? event.history : state.history,
-        runDir: event.runDir,
+        // A run stopped before its folder existed (e.g. during a download) reports runDir ''.
+        runDir: event.runDir || undefined,
         etaSeconds: undefined,
         message: event.stopped
-          ? `Stopped after ${event.history.length} epoch${event.history.length === 1 ? '' : 's'}; saved in ${event.runDir}`
+          ? `Stopped after ${event.history.length} epoch${event.history.length === 1 ? '' : 's'}${event.runDir ? `; saved in ${event.runDir}` : ''}`
           : `Finished ${event.history.length} epoch${event.history.length === 1 ? '' : 's'}; saved in ${event.runDir}`,
       };
     case 'evaluation': {

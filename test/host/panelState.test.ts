@@ -69,6 +69,9 @@ test('stop: progress events after stopping do not flip the status back; stopped 
   assert.match(s.message ?? '', /epoch 3, batch 5/);
   s = reducePanelState(s, { v, type: 'done', history: [], runDir: '/r', stopped: true });
   assert.equal(s.status, 'stopped');
+  const early = reducePanelState({ ...initialPanelState(), status: 'stopping' }, { v, type: 'done', history: [], runDir: '', stopped: true });
+  assert.equal(early.runDir, undefined, 'stopped before the run folder existed');
+  assert.equal(early.message, 'Stopped after 0 epochs');
 });
 
 test('errors set status error except BUSY, which keeps the run going', () => {
