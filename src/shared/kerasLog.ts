@@ -6,7 +6,8 @@ import type { EpochMetrics } from './protocol';
 
 const BAR_WIDTH = 30;
 
-const metric = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x).toLowerCase());
+/** Python's spelling for diverged values: nan, inf, -inf. */
+const metric = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
 
 export function formatEpochHeader(epoch: number, epochs: number): string {
   return `Epoch ${epoch}/${epochs}`;
