@@ -29,6 +29,7 @@ export const CONTEXT_ACTIVE = 'lenet.trainingActive';
 const PERSIST_DELAY_MS = 2000;
 const UI_THROTTLE_MS = 250;
 const STOP_WAIT_MS = 15000;
+const PREDICT_ERRORS: readonly string[] = ['NO_MODEL', 'MODEL', 'BAD_MESSAGE'];
 
 interface ProgressHandle {
   update(fraction: number | undefined, message: string): void;
@@ -264,8 +265,11 @@ export class LenetController implements PanelHost, vscode.Disposable {
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
-    // Errors carry no request id; when only predictions are in flight, the error is theirs.
-    if (e.type === 'error' && this.pendingPredicts.size > 0 && e.code !== 'WORKER_EXITED' && !this.isRunActive() && this.state.status !== 'evaluating') {
+    // Errors carry no request id. A model-loading or message error while predictions are in flight
+    // is theirs, unless an evaluation or a run's start (which load models too) could have caused it;
+    // it must not turn a training that goes on into an error state.
+    if (e.type === 'error' && this.pendingPredicts.size > 0 && PREDICT_ERRORS.includes(e.code)
+      && !['evaluating', 'starting', 'loading'].includes(this.state.status)) {
       this.failPredictions(e.message);
       this.log(`[predict] ${e.code}: ${e.message}`);
       return;

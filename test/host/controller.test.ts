@@ -3,7 +3,7 @@
 // recording stand-in (fakeVscode.ts). Needs `npm run build` first (npm test does it).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
@@ -144,6 +144,23 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     const answer = await until('prediction', 30_000, () => posted('prediction').find((m) => (m as { id: number }).id === 42)) as Extract<HostMessage, { type: 'prediction' }>;
     assert.equal(answer.probabilities.length, 10);
     assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  });
+
+  await t.test('predict on a run with a broken model: a predictionError for that request, the run state untouched', async () => {
+    const bad = join(ws, '.lenet', 'runs', '20000101-000000');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'config.json'), JSON.stringify({ epochs: 1, dataset: 'mnist-sample' }));
+    writeFileSync(join(bad, 'metrics.csv'), 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.1,2.3,0.1,2.3\n');
+    writeFileSync(join(bad, 'model.json'), '{"not": "a model"');
+    panel().send({ type: 'refreshRuns' });
+    panel().send({ type: 'openRun', runDir: bad });
+    const status = c.snapshot.status;
+    panel().send({ type: 'predict', id: 43, pixels: new Array(784).fill(0.5) });
+    const answer = await until('predictionError', 30_000, () => posted('predictionError').find((m) => (m as { id: number }).id === 43)) as Extract<HostMessage, { type: 'predictionError' }>;
+    assert.match(answer.message, /model\.json/);
+    assert.equal(c.snapshot.status, status);
+    panel().send({ type: 'showLive' });
+    rmSync(bad, { recursive: true, force: true });
   });
 
   await t.test('starting while a run is active asks; Keep Current keeps it; Stop stops within 2 s', async () => {
