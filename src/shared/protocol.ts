@@ -76,7 +76,7 @@ export type WorkerEvent = V & (
   | { type: 'downloadProgress'; file: string; bytes: number; total: number }
   | { type: 'dataset'; name: string; source: string; train: number; test: number; classes: string[] }
   | ({ type: 'summary' } & SummaryInfo)
-  | { type: 'epochBegin'; epoch: number; epochs: number; batches: number }
+  | { type: 'epochBegin'; epoch: number; epochs: number; batches: number; numTensors?: number }
   | { type: 'batchEnd'; epoch: number; batch: number; batches: number; loss: number; acc: number }
   // numTensors: tf.memory().numTensors after the epoch (leak checks in tests and the benchmark)
   | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number; numTensors?: number } & EpochMetrics)

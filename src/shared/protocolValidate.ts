@@ -69,7 +69,7 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
     layers: arrayOf(object({ name: str, type: str, outputShape: arrayOf(nullable(nat)), params: nat })),
     totalParams: nat, trainableParams: nat, nonTrainableParams: nat,
   },
-  epochBegin: { epoch: pos, epochs: pos, batches: nat },
+  epochBegin: { epoch: pos, epochs: pos, batches: nat, numTensors: optional(nat) },
   batchEnd: { epoch: pos, batch: pos, batches: pos, loss: metric, acc: metric },
   epochEnd: { ...epochMetrics, epochs: pos, samplesPerSecond: num, numTensors: optional(nat) },
   stopped: { epoch: nat, batch: nat },

@@ -92,7 +92,7 @@ export async function runTraining(
 
   try {
     for (let epoch = 1; epoch <= config.epochs && !stoppedAt; epoch++) {
-      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches });
+      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
       const t0 = performance.now();
       const order = permutation(train.count, random);
       let seen = 0, lossSum = 0, accSum = 0, lastSent = 0;
