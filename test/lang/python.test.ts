@@ -173,3 +173,19 @@ model.add(Dropout(0.25))
     'dropout:(None, 196, 4):0',
   ]);
 });
+
+test('an unclosed call while typing does not swallow the rest of the file', () => {
+  const src = `
+model = Sequential()
+model.add(Conv2D(6, (5, 5), input_shape=(28, 28, 1)
+model.add(Flatten())
+def f():
+    pass
+other = Sequential([Dense(2, input_shape=(3,))])
+`;
+  const a = analyzeSource(src, 'python');
+  assert.equal(a.models.length, 2);
+  assert.deepEqual(a.models[0].layers.map((l) => l.type), ['Conv2D', 'Flatten']);
+  assert.equal(a.models[0].layers[0].info?.outputShape.join(), ',24,24,6');
+  assert.equal(a.models[1].layers[0].info?.params, 8);
+});

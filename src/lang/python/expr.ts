@@ -8,7 +8,8 @@ import type { PyTok } from './tokenize';
 export type PyExpr =
   | { k: 'name'; id: string; span: Span }
   | { k: 'attr'; obj: PyExpr; attr: string; attrSpan: Span; span: Span }
-  | { k: 'call'; fn: PyExpr; args: PyExpr[]; kwargs: PyKwarg[]; starred: boolean; span: Span }
+  /** complete: false when the closing ')' is missing (while typing): the arguments read so far are kept. */
+  | { k: 'call'; fn: PyExpr; args: PyExpr[]; kwargs: PyKwarg[]; starred: boolean; complete: boolean; span: Span }
   | { k: 'num'; text: string; span: Span }
   | { k: 'str'; value: string; dynamic: boolean; span: Span }
   | { k: 'seq'; tuple: boolean; items: PyExpr[]; span: Span }
@@ -24,6 +25,9 @@ export interface PyKwarg {
 }
 
 const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** Deeper nesting than any model definition; bounds recursion on hostile or broken input. */
+const MAX_DEPTH = 120;
+const MAX_CHAIN = 256;
 const BINARY: Record<string, number> = {
   or: 1, and: 2, // 'not' is unary at level 3
   '<': 4, '>': 4, '==': 4, '>=': 4, '<=': 4, '!=': 4, in: 4, is: 4,
@@ -53,8 +57,8 @@ export class PyExprParser {
     return this.pos > 0 ? this.toks[Math.min(this.pos, this.toks.length) - 1].end : 0;
   }
 
-  /** Skips a balanced bracket group starting at the current opening bracket. */
-  skipBalanced(): void {
+  /** Skips a balanced bracket group starting at the current opening bracket; false when it is not closed. */
+  skipBalanced(): boolean {
     let depth = 0;
     while (this.pos < this.to) {
       const t = this.toks[this.pos++];
@@ -62,9 +66,10 @@ export class PyExprParser {
       if (t.text in CLOSE) depth++;
       else if (t.text === ')' || t.text === ']' || t.text === '}') {
         depth--;
-        if (depth <= 0) return;
+        if (depth <= 0) return true;
       }
     }
+    return false;
   }
 
   /** A full expression, including bare tuples `a, b` when `tuples` is set. */
@@ -84,8 +89,21 @@ export class PyExprParser {
     return { k: 'seq', tuple: true, items, span: { start: first.span.start, end: items[items.length - 1].span.end } };
   }
 
+  /** Nesting depth of parseTest; past MAX_DEPTH the innermost group is skipped unread (no stack overflow). */
+  private depth = 0;
+
   /** test: or_test ['if' or_test 'else' test] | lambda */
   parseTest(): PyExpr | undefined {
+    if (this.depth >= MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.parseTestInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseTestInner(): PyExpr | undefined {
     const t = this.peek();
     if (!t) return undefined;
     if (t.kind === 'name' && t.text === 'lambda') {
@@ -124,7 +142,9 @@ export class PyExprParser {
   private parseBinary(minPrec: number): PyExpr | undefined {
     let left = this.parseUnary(minPrec);
     if (!left) return undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      // A very long chain (1 + 1 + ...) is kept flat so walking it stays shallow.
+      if (n === MAX_CHAIN) left = { k: 'other', span: left.span, children: [] };
       const op = this.binOp();
       if (op === undefined) return left;
       const prec = BINARY[op === 'not in' ? 'in' : op];
@@ -133,13 +153,24 @@ export class PyExprParser {
       if (op === 'is' && this.isName('not')) this.pos++;
       const right = this.parseBinary(prec + 1);
       if (!right) return left;
-      left = { k: 'bin', op, left, right, span: { start: left.span.start, end: right.span.end } };
+      left = n >= MAX_CHAIN
+        ? { k: 'other', span: { start: left.span.start, end: right.span.end }, children: [] }
+        : { k: 'bin', op, left, right, span: { start: left.span.start, end: right.span.end } };
     }
   }
 
   private parseUnary(minPrec: number): PyExpr | undefined {
     const t = this.peek();
-    if (!t) return undefined;
+    if (!t || this.depth >= MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.parseUnaryInner(minPrec, t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseUnaryInner(minPrec: number, t: PyTok): PyExpr | undefined {
     if (t.kind === 'name' && t.text === 'not' && minPrec <= 3) {
       this.pos++;
       const arg = this.parseBinary(3);
@@ -163,9 +194,10 @@ export class PyExprParser {
   private parsePostfix(): PyExpr | undefined {
     let e = this.parseAtom();
     if (!e) return undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
       const t = this.peek();
       if (!t || t.kind !== 'op') return e;
+      if (n >= MAX_CHAIN && e.k !== 'other') e = { k: 'other', span: e.span, children: [] }; // a.b.c... thousands deep
       if (t.text === '.') {
         const nm = this.peek(1);
         if (!nm || nm.kind !== 'name') return e;
@@ -224,16 +256,16 @@ export class PyExprParser {
     }
     if (this.isOp(')')) {
       this.pos++;
-      return { k: 'call', fn, args, kwargs, starred, span: { start: fn.span.start, end: this.lastEnd() } };
+      return { k: 'call', fn, args, kwargs, starred, complete: true, span: { start: fn.span.start, end: this.lastEnd() } };
     }
     // Something we do not read (or an unbalanced call while typing): keep what was parsed, end the
     // call at the closing bracket if there is one, else where parsing stopped.
     const stop = this.pos;
     this.pos = open;
-    this.skipBalanced();
-    const closed = this.pos <= this.to && this.toks[this.pos - 1]?.text === ')';
+    const closed = this.skipBalanced();
     if (!closed) this.pos = Math.max(stop, open + 1);
-    return { k: 'call', fn, args, kwargs, starred: true, span: { start: fn.span.start, end: this.lastEnd() } };
+    // A closed call we could not read entirely counts as unreadable arguments (never a guess).
+    return { k: 'call', fn, args, kwargs, starred: starred || closed, complete: closed, span: { start: fn.span.start, end: this.lastEnd() } };
   }
 
   private parseAtom(): PyExpr | undefined {

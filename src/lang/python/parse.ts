@@ -295,7 +295,7 @@ class PyModelFinder {
       spelling.set(key, k.name);
     }
     const built = buildLayer(def.type, { opts, spell: (c) => spelling.get(c) ?? c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`) });
-    if (e.starred) built.notAnalyzed ??= 'arguments passed with * or ** cannot be read';
+    if (e.starred) built.notAnalyzed ??= 'its arguments cannot all be read (* or ** arguments, or an expression this reader does not know)';
     if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
       if (built.input.shape) model.inputShape = built.input.shape;
       else model.inputNote = built.input.note;

@@ -17,6 +17,7 @@ export interface PyTok {
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
 const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)/y;
 const STRING_PREFIX = /(?:[rRbBuUfF]{1,2})?(?='|")/y;
+const STATEMENT_START = /^(?:(?:def|class|import|from|if|for|while|with|try|return|async)\b|@|[\p{L}_][\p{L}\p{N}_]*(?:\s*=[^=]|\.add\())/u;
 const OPS = ['**=', '//=', '>>=', '<<=', '...', '**', '//', '==', '!=', '<=', '>=', '->', ':=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '<<', '>>'];
 
 export function tokenizePython(src: string): PyTok[] {
@@ -36,6 +37,12 @@ export function tokenizePython(src: string): PyTok[] {
     if (c === '\n' || c === '\r') {
       newline(i);
       i++;
+      // Recovery while typing: an unclosed bracket would make the rest of the file one statement.
+      // A line at column 0 that starts a new statement (def, import, `x =`, `m.add(`...) ends it.
+      if (depth > 0 && c === '\n' && STATEMENT_START.test(src.slice(i, i + 80))) {
+        depth = 0;
+        newline(i);
+      }
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\f') {

@@ -39,6 +39,9 @@ export const TFJS_LAYERS: Record<string, ReadableType> = {
 };
 
 const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** Deeper nesting than any model definition; bounds recursion on hostile or broken input. */
+const MAX_DEPTH = 120;
+const MAX_CHAIN = 256;
 const BIN: Record<string, number> = {
   '??': 1, '||': 2, '&&': 3, '|': 4, '^': 5, '&': 6, '==': 7, '!=': 7, '===': 7, '!==': 7,
   '<': 8, '>': 8, '<=': 8, '>=': 8, instanceof: 8, in: 8, '<<': 9, '>>': 9, '>>>': 9,
@@ -76,7 +79,20 @@ class JsExprParser {
     }
   }
 
+  /** Nesting depth of expr/unary; past MAX_DEPTH the innermost group is skipped unread (no stack overflow). */
+  private depth = 0;
+
   expr(): JsExpr | undefined {
+    if (this.depth >= MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.exprInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(): JsExpr | undefined {
     // Arrow functions: (a, b) => ..., x => ...: read the body, keep it as a child.
     const t = this.peek();
     if (!t) return undefined;
@@ -128,7 +144,7 @@ class JsExprParser {
   private binary(min: number): JsExpr | undefined {
     let left = this.unary();
     if (!left) return undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
       const t = this.peek();
       if (!t || !(t.text in BIN) || (t.kind === 'name' && t.text !== 'in' && t.text !== 'instanceof')) return left;
       const prec = BIN[t.text];
@@ -136,11 +152,24 @@ class JsExprParser {
       this.pos++;
       const right = this.binary(t.text === '**' ? prec : prec + 1);
       if (!right) return left;
-      left = { k: 'bin', op: t.text, left, right, span: { start: left.span.start, end: right.span.end } };
+      // A very long chain (1 + 1 + ...) is kept flat so walking it stays shallow.
+      left = n >= MAX_CHAIN
+        ? { k: 'other', span: { start: left.span.start, end: right.span.end }, children: [] }
+        : { k: 'bin', op: t.text, left, right, span: { start: left.span.start, end: right.span.end } };
     }
   }
 
   private unary(): JsExpr | undefined {
+    if (this.depth >= MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.unaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private unaryInner(): JsExpr | undefined {
     const t = this.peek();
     if (!t) return undefined;
     if (t.kind === 'punct' && ['-', '+', '!', '~'].includes(t.text)) {
@@ -159,9 +188,10 @@ class JsExprParser {
   private postfix(): JsExpr | undefined {
     let e = this.atom();
     if (!e) return undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
       const t = this.peek();
       if (!t) return e;
+      if (n >= MAX_CHAIN && e.k !== 'other') e = { k: 'other', span: e.span, children: [] }; // a.b.c... thousands deep
       if ((t.text === '.' || t.text === '?.') && t.kind === 'punct') {
         const nm = this.peek(1);
         if (nm?.kind === 'name') {
