@@ -63,11 +63,13 @@ export function createEvaluationView(): EvaluationView {
     el,
     update(e) {
       if (e === shown) return;
-      shown = e;
       selected = null;
       empty.classList.toggle('hidden', !!e);
       body.classList.toggle('hidden', !e);
-      if (!e) return;
+      if (!e) { shown = e; return; }
+      // Validate before touching the DOM (throws a specific message on a bad matrix); `shown` is
+      // set only on success so a bad result keeps being reported rather than half drawn.
+      const cellData = confusionCells(e.confusion);
       setText(accEl, fixed(e.acc, 4));
       accEl.setAttribute('data-value', String(e.acc));
       setText(lossEl, fixed(e.loss, 4));
@@ -78,7 +80,7 @@ export function createEvaluationView(): EvaluationView {
       const header = (text: string, cls: string) => h('div', { class: `confusion-head ${cls}`, role: 'columnheader' }, text);
       const cells: HTMLElement[] = [h('div', { class: 'confusion-corner', 'aria-hidden': 'true' }, 'true \\ pred')];
       for (let c = 0; c < k; c++) cells.push(header(names[c], 'col'));
-      for (const cell of confusionCells(e.confusion)) {
+      for (const cell of cellData) {
         if (cell.col === 0) cells.push(h('div', { class: 'confusion-head row', role: 'rowheader' }, names[cell.row]));
         const b = h('button', {
           class: `confusion-cell ${cell.correct ? 'correct' : 'wrong'}${cell.count === 0 ? ' zero' : ''}`,
@@ -99,6 +101,7 @@ export function createEvaluationView(): EvaluationView {
         h('th', { scope: 'row' }, names[i] ?? String(i)),
         h('td', { class: 'num mono' }, fixed(m.precision)), h('td', { class: 'num mono' }, fixed(m.recall)),
         h('td', { class: 'num mono' }, fixed(m.f1)), h('td', { class: 'num mono' }, thousands(m.support)))));
+      shown = e;
     },
   };
 }

@@ -55,9 +55,11 @@ function start(): void {
   const tryit = createTryItPad(post);
   const runs = createRunsView(post);
   const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status', 'data-testid': 'live-region' });
+  const renderError = h('p', { class: 'render-error hidden', role: 'alert', 'data-testid': 'render-error' });
 
   root.replaceChildren(
     header.el,
+    renderError,
     runs.banner,
     h('main', { class: 'dashboard' },
       section('training', 'Training curves', charts.el),
@@ -81,14 +83,28 @@ function start(): void {
   function render(): void {
     frameRequested = false;
     const t0 = performance.now();
-    header.update(state);
-    runs.update(state);
-    epochs.update(state.history);
-    summary.update(state.summary);
-    evaluation.update(state.evaluation);
-    tryit.setClasses(state.dataset?.classes);
+    const problems: string[] = [];
+    // One part failing on bad data (say a ragged confusion matrix) must not blank the others.
+    const safely = <T>(part: string, fn: () => T, fallback: T): T => {
+      try {
+        return fn();
+      } catch (e) {
+        problems.push(`Could not show the ${part}: ${e instanceof Error ? e.message : String(e)}`);
+        return fallback;
+      }
+    };
+    safely('header', () => header.update(state), undefined);
+    safely('runs list', () => runs.update(state), undefined);
+    safely('epoch list', () => epochs.update(state.history), undefined);
+    safely('layer summary', () => summary.update(state.summary), undefined);
+    safely('evaluation', () => evaluation.update(state.evaluation), undefined);
+    safely('try-it pad', () => tryit.setClasses(state.dataset?.classes), undefined);
     const t1 = performance.now();
-    const chartsChanged = charts.update(state);
+    const chartsChanged = safely('charts', () => charts.update(state), false);
+    if (problems.join('\n') !== renderError.textContent) {
+      renderError.textContent = problems.join('\n');
+      renderError.classList.toggle('hidden', problems.length === 0);
+    }
     // uPlot draws in a microtask queued by setData; a microtask queued after it sees the drawing done.
     queueMicrotask(() => {
       const t2 = performance.now();

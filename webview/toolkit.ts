@@ -9,9 +9,7 @@
 // :focus-visible probe that inserts an empty <style> element, is answered by focusVisibleProbe
 // (imported first on purpose). test/webview/browser.test.ts fails on any securitypolicyviolation.
 import { endFocusVisibleProbe } from './focusVisibleProbe';
-import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDivider, vsCodeProgressRing,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 
 endFocusVisibleProbe();
 
@@ -20,7 +18,7 @@ let registered = false;
 export function registerToolkit(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeBadge(), vsCodeDivider(), vsCodeProgressRing());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing());
 }
 
 export type Appearance = 'primary' | 'secondary' | 'icon';
@@ -49,23 +47,9 @@ export function setDisabled(el: HTMLElement, disabled: boolean): void {
   if (el.hasAttribute('disabled') !== disabled) el.toggleAttribute('disabled', disabled);
 }
 
-/** A small count/status pill. */
-export function badge(text: string, testid?: string): HTMLElement {
-  const el = document.createElement('vscode-badge');
-  if (testid) el.setAttribute('data-testid', testid);
-  el.textContent = text;
-  return el;
-}
-
 /** Indeterminate busy spinner. */
 export function progressRing(label: string): HTMLElement {
   const el = document.createElement('vscode-progress-ring');
   el.setAttribute('aria-label', label);
-  return el;
-}
-
-export function divider(): HTMLElement {
-  const el = document.createElement('vscode-divider');
-  el.setAttribute('role', 'separator');
   return el;
 }

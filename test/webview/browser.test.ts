@@ -196,6 +196,17 @@ test('theme switch redraws the charts; still no CSP violation or console error',
   assert.deepEqual(p.consoleErrors, []);
 });
 
+test('bad data from the host is reported in the panel, and the rest keeps working', { skip }, async () => {
+  const ev = evaluationEvent(100) as any;
+  ev.event.confusion = [[1, 2], [3]];
+  await p.send(ev);
+  await p.page.waitForSelector('[data-testid=render-error]:not(.hidden)');
+  assert.match(await p.page.textContent('[data-testid=render-error]') ?? '', /Could not show the evaluation: confusion matrix row 1 has 1 columns, expected 2/);
+  await p.send(evaluationEvent(10000));
+  await p.page.waitForSelector('[data-testid=render-error].hidden', { state: 'attached' });
+  assert.equal(await p.page.locator('[data-testid=confusion-cell]').count(), 100);
+});
+
 test('every message the webview posted passes the host\'s validator', { skip }, async () => {
   const all = await p.posted();
   const types = new Set(all.map((m) => m.type));
