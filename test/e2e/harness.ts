@@ -84,6 +84,13 @@ export class VSCodeSession {
   private shot = 0;
   private closed = false;
   private readonly onExit = () => this.killServer();
+  // The server is in its own session (setsid), so Ctrl+C in the terminal does not reach it:
+  // kill its group ourselves, then exit as the signal would have.
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    this.killServer();
+    if (!process.env.LENET_E2E_KEEP) rmSync(this.root, { recursive: true, force: true });
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
 
   private constructor(readonly opts: SessionOptions) {
     this.root = mkdtempSync(join(tmpdir(), 'lenet-e2e-'));
@@ -165,6 +172,8 @@ export class VSCodeSession {
     this.server.stdout!.pipe(log);
     this.server.stderr!.pipe(log);
     process.once('exit', this.onExit);
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
     await this.waitHealthy(30_000);
     this.timings.serverHealthyMs = since(t0);
 
@@ -447,6 +456,8 @@ export class VSCodeSession {
       }
     }
     process.removeListener('exit', this.onExit);
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
     if (!process.env.LENET_E2E_KEEP) rmSync(this.root, { recursive: true, force: true });
   }
 }
