@@ -32,7 +32,8 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
   const note = h('p', { class: 'tryit-note', 'data-testid': 'tryit-status', 'aria-live': 'polite' }, 'Draw a digit in the box.');
   const probs = h('ol', { class: 'probs', 'data-testid': 'tryit-probs', 'aria-label': 'Predicted probabilities' });
   let names = classNames(undefined);
-  let values = new Array<number>(10).fill(0);
+  /** The current drawing's probabilities; null until its answer arrives (bars empty, no test ids). */
+  let values: number[] | null = null;
   let nextId = 1;
   let latestSent = 0;
   let drawing = false;
@@ -46,14 +47,18 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
     h('div', { class: 'probs-col' }, probs, note));
 
   function renderProbs(): void {
-    const best = values.some((v) => v > 0) ? values.indexOf(Math.max(...values)) : -1;
-    replace(probs, ...values.map((p, i) => {
+    const v = values;
+    const best = v ? v.indexOf(Math.max(...v)) : -1;
+    // Rows carry data-testid="prob" and data-value only for a real answer, so a test (or a screen
+    // reader) never mistakes the empty placeholder bars for probabilities.
+    replace(probs, ...names.slice(0, 10).map((name, i) => {
+      const p = v ? v[i] : 0;
       const bar = h('span', { class: 'bar' });
       bar.style.width = `${(Math.max(0, Math.min(1, p)) * 100).toFixed(1)}%`; // CSSOM, allowed by the CSP
-      return h('li', { class: i === best ? 'prob best' : 'prob', 'data-testid': 'prob', 'data-value': p, 'data-class': i },
-        h('span', { class: 'label' }, names[i] ?? String(i)),
+      return h('li', { class: i === best ? 'prob best' : 'prob', 'data-testid': v ? 'prob' : undefined, 'data-value': v ? p : undefined, 'data-class': i },
+        h('span', { class: 'label' }, name),
         h('span', { class: 'track' }, bar),
-        h('span', { class: 'value mono' }, percent(p)));
+        h('span', { class: 'value mono' }, v ? percent(p) : '–'));
     }));
   }
 
@@ -110,7 +115,7 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
     timer = undefined;
     dirty = false;
     latestSent = nextId; // answers still in flight belong to the cleared drawing
-    values = new Array<number>(10).fill(0);
+    values = null;
     renderProbs();
     setText(note, 'Draw a digit in the box.');
   }
@@ -154,13 +159,16 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
         setText(note, 'The model returned an unexpected answer; try drawing again.');
         return;
       }
-      values = probabilities.slice();
+      const v = probabilities.slice();
+      values = v;
       renderProbs();
-      const best = values.indexOf(Math.max(...values));
-      setText(note, `Looks like ${names[best] ?? best} (${percent(values[best])}).`);
+      const best = v.indexOf(Math.max(...v));
+      setText(note, `Looks like ${names[best] ?? best} (${percent(v[best])}).`);
     },
     onPredictionError(id, message) {
       if (id !== latestSent) return;
+      values = null; // the bars must not keep showing an earlier drawing's answer
+      renderProbs();
       setText(note, message || 'No prediction: train a model first.');
     },
   };
