@@ -12,7 +12,9 @@ export function createEvaluationView(): EvaluationView {
   const accEl = h('span', { class: 'big', 'data-testid': 'eval-acc' }, '–');
   const lossEl = h('span', { class: 'big', 'data-testid': 'eval-loss' }, '–');
   const infoEl = h('span', { class: 'meta' });
-  const grid = h('div', { class: 'confusion', 'data-testid': 'confusion', role: 'grid', 'aria-label': 'Confusion matrix: rows are true classes, columns predicted classes' });
+  // A group of buttons (not an ARIA grid: a CSS grid has no row elements); each cell's label says
+  // its row, column and count.
+  const grid = h('div', { class: 'confusion', 'data-testid': 'confusion', role: 'group', 'aria-label': 'Confusion matrix: rows are true classes, columns predicted classes' });
   const missTitle = h('h3', {}, 'Misclassified images');
   const missList = h('div', { class: 'miss-list' });
   const miss = h('div', { class: 'misclassified', 'data-testid': 'misclassified', 'aria-live': 'polite' },
@@ -39,9 +41,9 @@ export function createEvaluationView(): EvaluationView {
   let selected: HTMLElement | null = null;
 
   function showCell(e: EvaluationResult, row: number, col: number, count: number, cell: HTMLElement): void {
-    selected?.setAttribute('aria-selected', 'false');
+    selected?.setAttribute('aria-pressed', 'false');
     selected = cell;
-    cell.setAttribute('aria-selected', 'true');
+    cell.setAttribute('aria-pressed', 'true');
     const names = classNames(e.classes);
     const items = misclassifiedFor(e.misclassified, row, col);
     miss.querySelector('.empty')?.classList.add('hidden');
@@ -77,15 +79,15 @@ export function createEvaluationView(): EvaluationView {
       const names = classNames(e.classes, e.confusion.length);
       const k = e.confusion.length;
       grid.style.setProperty('--k', String(k)); // CSSOM (allowed by the CSP), read by the grid template
-      const header = (text: string, cls: string) => h('div', { class: `confusion-head ${cls}`, role: 'columnheader' }, text);
+      const header = (text: string, cls: string) => h('div', { class: `confusion-head ${cls}`, 'aria-hidden': 'true' }, text);
       const cells: HTMLElement[] = [h('div', { class: 'confusion-corner', 'aria-hidden': 'true' }, 'true \\ pred')];
       for (let c = 0; c < k; c++) cells.push(header(names[c], 'col'));
       for (const cell of cellData) {
-        if (cell.col === 0) cells.push(h('div', { class: 'confusion-head row', role: 'rowheader' }, names[cell.row]));
+        if (cell.col === 0) cells.push(h('div', { class: 'confusion-head row', 'aria-hidden': 'true' }, names[cell.row]));
         const b = h('button', {
           class: `confusion-cell ${cell.correct ? 'correct' : 'wrong'}${cell.count === 0 ? ' zero' : ''}`,
           'data-testid': 'confusion-cell', 'data-row': cell.row, 'data-col': cell.col, 'data-count': cell.count,
-          role: 'gridcell', 'aria-selected': 'false',
+          'aria-pressed': 'false',
           'aria-label': `true ${names[cell.row]}, predicted ${names[cell.col]}: ${cell.count}`,
           title: `true ${names[cell.row]}, predicted ${names[cell.col]}: ${cell.count}`,
         }, thousands(cell.count));
