@@ -72,11 +72,10 @@ export function tokenizePython(src: string): PyTok[] {
       i = tok.end;
       continue;
     }
-    NAME.lastIndex = i;
-    const nm = NAME.exec(src);
-    if (nm) {
-      toks.push({ kind: 'name', text: nm[0], start: i, end: i + nm[0].length });
-      i += nm[0].length;
+    const nameEnd = scanName(src, i);
+    if (nameEnd > i) {
+      toks.push({ kind: 'name', text: src.slice(i, nameEnd), start: i, end: nameEnd });
+      i = nameEnd;
       continue;
     }
     if ((c >= '0' && c <= '9') || (c === '.' && src[i + 1] >= '0' && src[i + 1] <= '9')) {
@@ -95,7 +94,7 @@ export function tokenizePython(src: string): PyTok[] {
       continue;
     }
     let op = c;
-    for (const o of OPS) {
+    for (const o of OPS_BY_FIRST.get(c) ?? []) {
       if (src.startsWith(o, i)) {
         op = o;
         break;
@@ -110,11 +109,44 @@ export function tokenizePython(src: string): PyTok[] {
   return toks;
 }
 
+/** Multi-character operators by their first character, longest first. */
+const OPS_BY_FIRST = new Map<string, string[]>();
+for (const o of OPS) OPS_BY_FIRST.set(o[0], [...(OPS_BY_FIRST.get(o[0]) ?? []), o]);
+
+const isAsciiStart = (k: number) => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95;
+const isAsciiPart = (k: number) => isAsciiStart(k) || (k >= 48 && k <= 57);
+
+/** End of the identifier at i (i when there is none). ASCII fast path, the Unicode regex otherwise. */
+function scanName(src: string, i: number): number {
+  let j = i;
+  const k = src.charCodeAt(j);
+  if (isAsciiStart(k)) {
+    j++;
+    while (j < src.length && isAsciiPart(src.charCodeAt(j))) j++;
+    if (j >= src.length || src.charCodeAt(j) < 128) return j;
+  } else if (k < 128) {
+    return i;
+  }
+  NAME.lastIndex = i;
+  const m = NAME.exec(src);
+  return m ? i + m[0].length : i;
+}
+
 function readString(src: string, start: number, q: number, prefix: string): PyTok {
   const quote = src[q];
   const triple = src.startsWith(quote.repeat(3), q);
   const close = triple ? quote.repeat(3) : quote;
   const rawStr = prefix.includes('r');
+  // Fast path: a one-line string without escapes.
+  if (!triple) {
+    const end = src.indexOf(quote, q + 1);
+    if (end > 0) {
+      const body = src.slice(q + 1, end);
+      if (!body.includes('\\') && !body.includes('\n') && !body.includes('\r')) {
+        return { kind: 'str', text: body, start, end: end + 1, dynamic: prefix.includes('f') || undefined };
+      }
+    }
+  }
   let i = q + close.length;
   let value = '';
   const n = src.length;

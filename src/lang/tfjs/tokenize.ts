@@ -60,11 +60,10 @@ export function tokenizeJs(src: string): JsTok[] {
         }
       }
     }
-    NAME.lastIndex = i;
-    const nm = NAME.exec(src);
-    if (nm) {
-      toks.push({ kind: 'name', text: nm[0], start: i, end: i + nm[0].length });
-      i += nm[0].length;
+    const nameEnd = scanName(src, i);
+    if (nameEnd > i) {
+      toks.push({ kind: 'name', text: src.slice(i, nameEnd), start: i, end: nameEnd });
+      i = nameEnd;
       continue;
     }
     if ((c >= '0' && c <= '9') || (c === '.' && src[i + 1] >= '0' && src[i + 1] <= '9')) {
@@ -76,7 +75,7 @@ export function tokenizeJs(src: string): JsTok[] {
       continue;
     }
     let p = c;
-    for (const o of PUNCT) {
+    for (const o of PUNCT_BY_FIRST.get(c) ?? []) {
       if (src.startsWith(o, i)) {
         p = o;
         break;
@@ -89,10 +88,39 @@ export function tokenizeJs(src: string): JsTok[] {
   return toks;
 }
 
+/** Multi-character punctuators by their first character, longest first. */
+const PUNCT_BY_FIRST = new Map<string, string[]>();
+for (const o of PUNCT) PUNCT_BY_FIRST.set(o[0], [...(PUNCT_BY_FIRST.get(o[0]) ?? []), o]);
+
+const isAsciiStart = (k: number) => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95 || k === 36;
+const isAsciiPart = (k: number) => isAsciiStart(k) || (k >= 48 && k <= 57);
+
+/** End of the identifier at i (i when there is none). ASCII fast path, the Unicode regex otherwise. */
+function scanName(src: string, i: number): number {
+  let j = i;
+  const k = src.charCodeAt(j);
+  if (isAsciiStart(k)) {
+    j++;
+    while (j < src.length && isAsciiPart(src.charCodeAt(j))) j++;
+    if (j >= src.length || src.charCodeAt(j) < 128) return j;
+  } else if (k < 128) {
+    return i;
+  }
+  NAME.lastIndex = i;
+  const m = NAME.exec(src);
+  return m ? i + m[0].length : i;
+}
+
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
 function readQuoted(src: string, start: number): JsTok {
   const q = src[start];
+  // Fast path: no escape before the closing quote on this line.
+  const close = src.indexOf(q, start + 1);
+  if (close > 0) {
+    const body = src.slice(start + 1, close);
+    if (!body.includes('\\') && !body.includes('\n')) return { kind: 'str', text: body, start, end: close + 1 };
+  }
   let i = start + 1;
   let value = '';
   while (i < src.length && src[i] !== q && src[i] !== '\n') {
