@@ -10,10 +10,13 @@ export function createEpochList(): EpochList {
   const empty = h('p', { class: 'empty' }, 'Validation results appear after each epoch.');
   const el = h('div', { class: 'epochs-block' }, empty, list);
   let shown: EpochMetrics[] = [];
-  const item = (m: EpochMetrics) => h('li', { 'data-epoch': m.epoch, 'data-val-acc': m.val_acc },
-    h('span', { class: 'epoch-no' }, `Epoch ${m.epoch}`),
-    h('span', { class: 'val-acc' }, `val acc ${fixed(m.val_acc)}`),
-    h('span', { class: 'detail' }, `val loss ${fixed(m.val_loss)} · acc ${fixed(m.acc)} · loss ${fixed(m.loss)} · ${duration(m.seconds)}`));
+  const item = (m: EpochMetrics) => {
+    const detail = `val loss ${fixed(m.val_loss)} · acc ${fixed(m.acc)} · loss ${fixed(m.loss)} · ${duration(m.seconds)}`;
+    return h('li', { 'data-epoch': m.epoch, 'data-val-acc': m.val_acc },
+      h('span', { class: 'epoch-no' }, `Epoch ${m.epoch}`),
+      h('span', { class: 'val-acc' }, `val acc ${fixed(m.val_acc)}`),
+      h('span', { class: 'detail', title: detail }, detail));
+  };
   return {
     el,
     update(history) {

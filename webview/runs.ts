@@ -40,7 +40,9 @@ export function createRunsView(post: (m: WebviewMessage) => void): RunsView {
           return h('tr', { 'data-run': r.runDir, class: r.runDir === s.viewingRun ? 'current' : '' },
             h('th', { scope: 'row', title: r.runDir }, r.name),
             h('td', {}, r.dataset ?? '–'),
-            h('td', { class: 'num mono' }, String(r.final?.epoch ?? r.epochs)),
+            // "2" for a finished 2-epoch run, "2 of 50" for one stopped early.
+            h('td', { class: 'num mono', title: `${r.final?.epoch ?? 0} of ${r.epochs} epochs completed` },
+              r.final && r.final.epoch < r.epochs ? `${r.final.epoch} of ${r.epochs}` : String(r.final?.epoch ?? r.epochs)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_acc)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_loss)),
             h('td', { class: 'actions' }, open, csv));

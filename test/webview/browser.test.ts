@@ -136,9 +136,12 @@ test('runs list: Open, Export CSV, and Back to live run', { skip }, async () => 
   const page = p.page;
   const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
-  await p.send({ type: 'runs', runs: [run] });
+  const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50 };
+  await p.send({ type: 'runs', runs: [run, stopped] });
   await page.waitForSelector('[data-testid=runs] tr[data-run]');
   assert.match(await page.textContent('[data-testid=runs]') ?? '', /0\.961/);
+  const epochCells = await page.$$eval('[data-testid=runs] tr[data-run] td:nth-of-type(2)', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(epochCells, ['2', '2 of 50'], 'a run stopped early says so');
   await page.click('[data-testid=runs] [data-testid=run-open]');
   await page.click('[data-testid=runs] [data-testid=run-export]');
   assert.deepEqual((await posted('openRun')).map((m) => m.runDir), [run.runDir]);
