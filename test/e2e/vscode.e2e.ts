@@ -109,14 +109,18 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     for (const v of vals) assert.match(v, /\d/, `each val accuracy shows a number: ${JSON.stringify(v)}`);
     assert.ok((await points('chart-loss')) > 0);
     assert.ok((await points('chart-acc')) > 0, 'accuracy chart has points');
+    // Screen readers hear the end of the run (aria-live region).
+    const live = panel().locator('[data-testid=live-region]');
+    await waitUntil('the live region announcing the finished run', async () => /finished.*2 epochs/i.test((await live.textContent()) ?? ''), 5_000);
     await vs.screenshot('b-done');
   });
 
-  flow('c) "LeNet: Stop Training" during a 50-epoch run: status says stopped within 2 s', { timeout: 180_000 }, async (t) => {
-    if (!skipUnless(t, { commands: ['lenet.startTraining', 'lenet.stopTraining'], testIds: ['status', 'epoch', 'chart-loss'] })) return;
+  flow('c) Start button, then "LeNet: Stop Training" during a 50-epoch run: status says stopped within 2 s', { timeout: 180_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.startTraining', 'lenet.stopTraining'], testIds: ['status', 'epoch', 'chart-loss', 'btn-start'] })) return;
     vs.writeWorkspaceSettings({ ...QUICK, 'lenet.epochs': 50 });
     await sleep(1_500); // let the file watcher deliver the new configuration
-    await vs.runCommand(commandTitle('lenet.startTraining')!);
+    // Started from the panel's own Start button this time (it runs the same command).
+    await panel().locator('[data-testid=btn-start]').click();
     // The new run, not the finished one: epoch i/50 and status training.
     await waitUntil('a 50-epoch run training', async () => /\/\s*50/.test(await text('epoch')) && /train/i.test(await text('status')), 60_000);
     await waitUntil('the first batches on the loss chart', async () => (await points('chart-loss')) > 0, 30_000);
@@ -129,6 +133,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('c-stopped');
     assert.ok(ms <= 2_000, `status said stopped ${ms} ms after the command (limit 2,000 ms)`);
     assert.doesNotMatch(await text('epoch'), /50\s*\/\s*50/, 'the run was stopped before its last epoch');
+    assert.match((await panel().locator('[data-testid=live-region]').textContent()) ?? '', /stopped/i, 'the live region announces the stop');
     vs.writeWorkspaceSettings(QUICK);
   });
 
@@ -209,6 +214,27 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     timings.reloadToRestoredPanelMs = since(t0);
     await vs.screenshot('f-restored');
     assert.ok((await points('chart-acc')) > 0, 'accuracy chart restored with points');
+  });
+
+  flow('runs: the past runs are listed; Open shows a run\'s charts; back to the live run', { timeout: 60_000 }, async (t) => {
+    if (!skipUnless(t, { testIds: ['runs', 'run-open', 'viewing-banner', 'btn-live', 'val-acc-list'] })) return;
+    const rows = panel().locator('[data-testid=runs] tr[data-run]');
+    await waitUntil('two past runs (the 2-epoch run and the stopped one)', async () => (await rows.count()) >= 2, 10_000);
+    // The 2-epoch run is the one whose Epochs column says 2.
+    const quick = rows.filter({ has: panel().locator('td', { hasText: /^2$/ }) }).first();
+    await quick.locator('[data-testid=run-open]').click();
+    const banner = panel().locator('[data-testid=viewing-banner]');
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    await waitUntil('the opened run\'s two epochs of val accuracy', async () => (await panel().locator('[data-testid=val-acc-list] li').count()) === 2, 10_000);
+    // A saved run has per-epoch metrics only (data-points counts streamed batches): its charts
+    // must not show the "no data" placeholder.
+    for (const chart of ['chart-loss', 'chart-acc']) {
+      assert.ok(await panel().locator(`[data-testid=${chart}] .chart-empty`).isHidden(), `${chart} of the opened run shows data`);
+    }
+    await panel().locator('[data-testid=chart-loss]').scrollIntoViewIfNeeded();
+    await vs.screenshot('runs-open');
+    await panel().locator('[data-testid=btn-live]').click();
+    await banner.waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   // --- issue 4: layer shapes where the model is written ------------------------------------
