@@ -81,7 +81,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       if (choice !== 'Stop and Start New') return false;
       await this.stopAndWait();
     }
-    if (this.state.status === 'evaluating') {
+    if (this.state.status === 'evaluating' && this.worker?.alive) {
       void vscode.window.showWarningMessage('LeNet: an evaluation is running; start training when it has finished.');
       return false;
     }
@@ -130,7 +130,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showWarningMessage('LeNet: stop the training run before evaluating (LeNet: Stop Training).');
       return false;
     }
-    if (this.state.status === 'evaluating') {
+    if (this.state.status === 'evaluating' && this.worker?.alive) {
       void vscode.window.showInformationMessage('LeNet: an evaluation is already running.');
       return false;
     }
