@@ -24,6 +24,7 @@ import { createEpochList } from './epochs';
 import { createEvaluationView } from './evaluation';
 import { epochAnnouncement, fixed } from './format';
 import { createHeader } from './header';
+import { persistableState } from './persist';
 import { createRunsView } from './runs';
 import { createSummaryTable } from './summary';
 import { registerToolkit } from './toolkit';
@@ -121,7 +122,7 @@ function start(): void {
     if (persistTimer !== undefined) return;
     persistTimer = setTimeout(() => {
       persistTimer = undefined;
-      bridge.save({ state, smoothing: charts.smoothing() });
+      bridge.save({ state: persistableState(state), smoothing: charts.smoothing() });
     }, PERSIST_INTERVAL_MS);
   }
 

@@ -57,3 +57,18 @@ test('theme colours with alpha for canvas strokes', () => {
   assert.equal(withAlpha('rgba(1, 2, 3, 0.5)', 0.5), 'rgba(1, 2, 3, 0.25)');
   assert.equal(withAlpha('red', 0.5), 'red');
 });
+
+test('the persisted state drops the misclassified pixels and nothing else', async () => {
+  const { persistableState } = await import('../../webview/persist');
+  const base = { status: 'done' as const, history: [], batchSeries: { x: [1], loss: [2], acc: [0.5] }, runs: [] };
+  assert.equal(persistableState(base), base, 'unchanged without an evaluation');
+  const evaluation = {
+    modelDir: 'm', dataset: 'mnist', classes: [], loss: 0.1, acc: 0.9, confusion: [[1]], perClass: [],
+    misclassified: [{ index: 1, label: 4, predicted: 9, probabilities: [], pixels: new Array(784).fill(0) }],
+  };
+  const p = persistableState({ ...base, evaluation });
+  assert.deepEqual(p.evaluation?.misclassified, []);
+  assert.equal(p.evaluation?.acc, 0.9);
+  assert.deepEqual(p.batchSeries, base.batchSeries);
+  assert.equal(evaluation.misclassified.length, 1, 'the live state is not mutated');
+});

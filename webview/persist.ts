@@ -1,0 +1,10 @@
+// What the webview keeps with vscode.setState. The host re-sends the full state when the panel
+// says ready, so this copy only bridges the moment between a reload and that message: keep it
+// small (setState serialises synchronously on the UI thread, at most once a second here).
+import type { PanelState } from '../src/shared/webviewProtocol';
+
+/** The state minus the misclassified images' pixels (up to megabytes), which the host re-sends. */
+export function persistableState(s: PanelState): PanelState {
+  if (!s.evaluation || s.evaluation.misclassified.length === 0) return s;
+  return { ...s, evaluation: { ...s.evaluation, misclassified: [] } };
+}
