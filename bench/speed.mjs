@@ -1,7 +1,8 @@
 // Training speed of the wasm TrainStep variants on the real Fashion-MNIST, through the worker's
 // own training loop (runTraining: shuffle, steps, validation on the 10k test set, run folder).
-// Usage: node --import tsx bench/speed.mjs [--step default|fast|parallel]... [--limit N] [--seed N] [--json]
-//   default: tfjs-layers' step (plus our kernels); fast: no input gradient; parallel: two threads.
+// Usage: node --import tsx bench/speed.mjs [--step default|fast|parallel|parallel-always]... [--limit N] [--seed N] [--json]
+//   default: tfjs-layers' step (plus our kernels); fast: no input gradient, one thread;
+//   parallel: two threads when that is faster (the shipped step); parallel-always: two threads always.
 // Benchmark, not a test: prints the load average before and after; repeat when the machine is busy.
 import { loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,9 +29,11 @@ const { train, test } = await loadIdxFolder(DEBIAN_FASHION_MNIST_DIR);
 const data = { name: 'fashion-mnist', source: DEBIAN_FASHION_MNIST_DIR, classes: [...FASHION_CLASSES], train, test };
 
 let wanted = 'default';
-registerTrainStep((ctx) => {
-  if (wanted === 'default') return defaultTrainStep(ctx);
-  return parallel.createWasmTrainStep(ctx, { threads: wanted === 'parallel' ? 2 : 1, wasmDir: wasmDir() });
+let made;
+registerTrainStep(async (ctx) => {
+  if (wanted === 'default') return (made = defaultTrainStep(ctx));
+  const split = wanted.startsWith('parallel');
+  return (made = await parallel.createWasmTrainStep(ctx, { threads: split ? 2 : 1, adaptive: wanted !== 'parallel-always', wasmDir: wasmDir() }));
 });
 
 const out = mkdtempSync(join(tmpdir(), 'lenet-bench-'));
@@ -53,9 +56,9 @@ for (const name of steps) {
     step: name, seconds: +epochEnd.seconds.toFixed(2), total: +total.toFixed(2), samplesPerSecond: Math.round(epochEnd.samplesPerSecond),
     loss: +epochEnd.loss.toFixed(4), acc: +epochEnd.acc.toFixed(4), val_acc: +epochEnd.val_acc.toFixed(4), val_loss: +epochEnd.val_loss.toFixed(4),
     numTensors: [tensorsBefore, tf.memory().numTensors], load: [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)],
-    rssMB: Math.round(process.memoryUsage().rss / 1e6),
+    rssMB: Math.round(process.memoryUsage().rss / 1e6), stepsSplit: made.chooser?.counts,
   };
   results.push(row);
-  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB`);
+  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}` : ''}`);
 }
 rmSync(out, { recursive: true, force: true });

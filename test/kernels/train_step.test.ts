@@ -8,6 +8,7 @@ import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
 import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } from '../../src/worker/trainStep';
 import { createWasmTrainStep } from '../../src/worker/parallel';
+import { SplitChooser } from '../../src/worker/parallel/parallel_step';
 import { wasmDir } from '../../src/worker/backend';
 import type { TrainConfig } from '../../src/shared/protocol';
 
@@ -48,7 +49,7 @@ test('one-thread and two-thread wasm steps give the default step\'s losses and w
   const before = tf.memory().numTensors;
   const ref = await trainWith(defaultTrainStep, data);
   const one = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 1, wasmDir: wasmDir() }), data);
-  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) }), data);
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, adaptive: false, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) }), data);
   assert.equal(one.name, 'wasm-fast');
   assert.equal(two.name, 'wasm-2-threads');
   for (const run of [one, two]) {
@@ -67,7 +68,7 @@ test('two threads with Adam match the default step too', async () => {
   await wasmTf();
   const data = batches(2, [64, 64, 64]);
   const ref = await trainWith(defaultTrainStep, data, 'adam');
-  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, wasmDir: wasmDir() }), data, 'adam');
+  const two = await trainWith((ctx) => createWasmTrainStep(ctx, { threads: 2, adaptive: false, wasmDir: wasmDir() }), data, 'adam');
   two.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, ref.weights[i]) < 1e-5, `weight ${i}: ${maxAbsDiff(w, ref.weights[i])}`));
 });
 
@@ -78,4 +79,24 @@ test('other backends keep tfjs\'s own step', async () => {
   assert.equal(await createWasmTrainStep(ctx, { wasmDir: wasmDir() }), null);
   assert.equal(await createWasmTrainStep({ ...ctx, backend: 'cpu' }, { wasmDir: wasmDir() }), null);
   model.dispose();
+});
+
+test('SplitChooser probes both ways and keeps the faster one', () => {
+  const { PERIOD, PROBE } = SplitChooser;
+  for (const [splitMs, soloMs, expectSplit] of [[0.1, 0.2, true], [0.3, 0.2, false]] as const) {
+    const c = new SplitChooser(true);
+    const chosen: boolean[] = [];
+    for (let i = 0; i < PERIOD + 2 * PROBE + 5; i++) {
+      const split = c.next();
+      chosen.push(split);
+      c.record(split, split ? splitMs : soloMs);
+    }
+    assert.ok(chosen.slice(0, PROBE).every((s) => s), 'probes splitting first');
+    assert.ok(chosen.slice(PROBE, 2 * PROBE).every((s) => !s), 'then one thread');
+    assert.ok(chosen.slice(2 * PROBE, PERIOD).every((s) => s === expectSplit), `then keeps ${expectSplit ? 'splitting' : 'one thread'}`);
+    assert.ok(chosen.slice(PERIOD, PERIOD + PROBE).every((s) => s), 'and probes again');
+  }
+  const fixed = new SplitChooser(false);
+  for (let i = 0; i < 50; i++) fixed.record(fixed.next(), 1);
+  assert.deepEqual(fixed.counts, { split: 50, solo: 0 });
 });

@@ -13,6 +13,8 @@ export interface WasmStepOptions {
   wasmDir: string;
   /** 1 = this thread only; 2 = this thread plus one worker thread. Default: 2 if >= 2 cores. */
   threads?: 1 | 2;
+  /** false: split every batch (tests); default: keep checking that splitting beats one thread. */
+  adaptive?: boolean;
   /** Called with the reason when the two-thread step cannot start and one thread is used. */
   onFallback?: (reason: string) => void;
 }
@@ -27,7 +29,7 @@ export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepO
   if (threads === 2 && splittable) {
     try {
       return await parallelTrainStep(tf, model, optimizer, {
-        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir,
+        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir, adaptive: opts.adaptive,
       });
     } catch (err) {
       opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);

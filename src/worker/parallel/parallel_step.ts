@@ -25,10 +25,54 @@ export interface ParallelOptions {
   threadShare?: number;
   /** Give up on a thread that does not answer within this time. */
   timeoutMs?: number;
+  /** false: always split (tests); default true: keep checking that splitting is faster. */
+  adaptive?: boolean;
+}
+
+/**
+ * Chooses per stretch of steps between splitting each batch over both threads and computing it
+ * here alone (the same update either way). Splitting needs both threads on a core at once: on a
+ * busy machine each step then waits for the other thread to be scheduled and gets slower than
+ * one thread. So every PERIOD steps it times PROBE steps of each and keeps the faster.
+ */
+export class SplitChooser {
+  static readonly PERIOD = 400;
+  static readonly PROBE = 12;
+  private step = 0;
+  private split = true;
+  private readonly times = { split: 0, solo: 0 };
+  /** Steps run split / alone so far (for benchmarks and tests). */
+  readonly counts = { split: 0, solo: 0 };
+
+  constructor(private readonly adaptive: boolean) {}
+
+  /** Whether the next step splits. */
+  next(): boolean {
+    if (!this.adaptive) return true;
+    const t = this.step % SplitChooser.PERIOD;
+    if (t < SplitChooser.PROBE) return true;
+    if (t < 2 * SplitChooser.PROBE) return false;
+    return this.split;
+  }
+
+  /** Wall time per image of the step just run (after next()). */
+  record(split: boolean, msPerImage: number): void {
+    this.counts[split ? 'split' : 'solo']++;
+    if (!this.adaptive) return;
+    const t = this.step % SplitChooser.PERIOD;
+    // The first step of each probe warms up (new shapes, caches): not counted.
+    if (t > 0 && t < SplitChooser.PROBE) this.times.split += msPerImage;
+    else if (t > SplitChooser.PROBE && t < 2 * SplitChooser.PROBE) this.times.solo += msPerImage;
+    if (t === 2 * SplitChooser.PROBE - 1) {
+      this.split = this.times.split <= this.times.solo;
+      this.times.split = this.times.solo = 0;
+    }
+    this.step++;
+  }
 }
 
 /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep> {
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
   const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: o.maxBatch, imageSize };
@@ -59,6 +103,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
 
   const part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
   const share = o.threadShare ?? 0.5;
+  const chooser = new SplitChooser(o.adaptive ?? true);
   const timeoutMs = o.timeoutMs ?? 60_000;
   let seq = 0;
   let disposed = false;
@@ -66,7 +111,9 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
   const run = async (batch: Batch): Promise<StepResult> => {
     if (failure) throw failure;
     const n = batch.size;
-    const nThread = Math.min(Math.floor(n * share), o.maxBatch);
+    const t0 = performance.now();
+    const split = chooser.next();
+    const nThread = split ? Math.min(Math.floor(n * share), o.maxBatch) : 0;
     const nMain = n - nThread;
     if (nThread > 0) {
       writeWeights(sh, vars);
@@ -98,11 +145,13 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     vars.forEach((v, i) => (named[v.name] = grads![i]));
     optimizer.applyGradients(named);
     tf.dispose(grads!);
+    chooser.record(split, (performance.now() - t0) / n);
     return { loss, acc: correct / n };
   };
 
   return {
     name: 'wasm-2-threads',
+    chooser,
     run,
     sync() {}, // this thread's model always holds the latest weights
     dispose() {
