@@ -49,6 +49,8 @@ let busy: 'train' | 'evaluate' | null = null;
 let stopRequested = false;
 let abort: AbortController | null = null;
 let training: Promise<void> | null = null;
+/** The model being trained right now (weights as of the last step or sync), for predict. */
+let live: LayersModel | null = null;
 /** The last trained (or loaded) model, for predict. */
 let current: { model: LayersModel; from: string } | null = null;
 /** The last outDir used, so evaluate/predict without arguments find the latest run. */
@@ -114,7 +116,7 @@ async function train(rawConfig: unknown): Promise<void> {
   const summary = toSummaryInfo(inferred);
   await send({ type: 'summary', ...summary });
   const result = await runTraining(
-    { tf: info.tf, backend: info.backend, versions: info.versions, emit: (e) => void send(e), stopRequested: () => stopRequested },
+    { tf: info.tf, backend: info.backend, versions: info.versions, emit: (e) => void send(e), stopRequested: () => stopRequested, onModel: (m) => (live = m) },
     config, data, spec, summary,
   );
   setCurrent(result.model, result.runDir);
@@ -164,6 +166,10 @@ async function predict(cmd: Extract<WorkerCommand, { type: 'predict' }>): Promis
   if (cmd.pixels.some((p) => p < 0 || p > 1)) {
     throw new WorkerError('BAD_MESSAGE', 'predict: pixels must be 784 values from 0 to 1 (divide 0..255 values by 255)');
   }
+  if (!cmd.modelDir && live) {
+    await send({ type: 'prediction', id: cmd.id, probabilities: predictOne(info.tf, live, cmd.pixels) });
+    return;
+  }
   if (cmd.modelDir && current?.from !== resolve(cmd.modelDir)) {
     setCurrent(await loadModel(info.tf, resolve(cmd.modelDir)), resolve(cmd.modelDir));
   } else if (!current) {
@@ -192,7 +198,10 @@ function exclusive(kind: 'train' | 'evaluate', job: () => Promise<void>): void {
     .catch(sendError)
     .finally(() => {
       busy = null;
-      if (kind === 'train') training = null;
+      if (kind === 'train') {
+        training = null;
+        live = null; // now `current` (saved) or disposed on failure
+      }
     });
   if (kind === 'train') training = p;
 }

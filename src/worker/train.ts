@@ -30,6 +30,8 @@ export interface TrainContext {
   versions: Record<string, string>;
   emit: (e: EventBody) => void;
   stopRequested: () => boolean;
+  /** Gets the model being trained (e.g. to answer predict between batches). */
+  onModel?: (model: LayersModel) => void;
 }
 
 export interface TrainResult {
@@ -74,6 +76,7 @@ export async function runTraining(
   const numClasses = data.classes.length;
 
   const model = await buildModel(tf, spec, { seed: config.seed });
+  ctx.onModel?.(model);
   const optimizer = makeOptimizer(tf, config);
   const step = await createTrainStep({ tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses });
   const runDir = createRunDir(config.outDir);

@@ -198,3 +198,28 @@ test('Ctrl+C stops training at a batch boundary, saves the weights, exits 130', 
   assert.ok(existsSync(join(done.runDir, 'model.json')));
   assert.match(stderr, /Stopping at the next batch/);
 });
+
+test('train --model FILE trains that model; a model that does not fit the data is exit 1', (t) => {
+  const dir = tempDir(t, 'lenet-cli-');
+  const file = join(dir, 'mlp.lenet.json');
+  writeFileSync(file, JSON.stringify({
+    name: 'mlp', inputShape: [28, 28, 1],
+    layers: [{ type: 'Flatten' }, { type: 'Dense', name: 'hidden', units: 32, activation: 'relu' }, { type: 'Dense', name: 'out', units: 10, activation: 'softmax' }],
+  }));
+  const r = cli(['train', '--json', '--model', file, '--dataset', 'mnist-sample', '--limit', '1280', '--batch-size', '32', '--epochs', '1', '--optimizer', 'adam', '--learning-rate', '0.001', '--out', join(dir, 'runs')]);
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const summary = events.find((e) => e.type === 'summary');
+  assert.deepEqual(summary.layers.map((l: { name: string }) => l.name), ['flatten', 'hidden', 'out']);
+  assert.equal(summary.totalParams, 784 * 32 + 32 + 32 * 10 + 10);
+  const done = events.at(-1);
+  assert.equal(done.type, 'done');
+  assert.ok(done.history[0].val_acc > 0.5, `an MLP learns something in one epoch: ${done.history[0].val_acc}`);
+
+  const wrong = join(dir, 'wrong.lenet.json');
+  writeFileSync(wrong, JSON.stringify({ inputShape: [28, 28, 1], layers: [{ type: 'Flatten' }, { type: 'Dense', units: 5, activation: 'softmax' }] }));
+  const e = cli(['train', '--model', wrong, '--dataset', 'mnist-sample', '--out', join(dir, 'runs')]);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /^lenet-lab: error: the last layer dense outputs \(None, 5\) but the labels have 10 classes/);
+  assert.equal(e.stderr.trim().split('\n').length, 1);
+});

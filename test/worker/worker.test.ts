@@ -124,7 +124,7 @@ describe('one worker: train, evaluate, predict, stop', () => {
     await assert.rejects(w.client.waitFor('prediction', 10_000), /pixels must be 784 values from 0 to 1/);
   });
 
-  test('stop mid-epoch: stopped at a batch boundary, weights saved; stopping twice or idle is harmless', async () => {
+  test('predict during training; stop mid-epoch: stopped at a batch boundary, weights saved; stopping twice or idle is harmless', async () => {
     w.client.stop(); // idle: nothing happens
     const before = w.events.length;
     w.client.send({ type: 'train', config: config(out, { limit: 8000, epochs: 3 }) });
@@ -136,6 +136,11 @@ describe('one worker: train, evaluate, predict, stop', () => {
         }
       });
     });
+    // predict is answered between batches, with the model being trained
+    w.client.send({ type: 'predict', id: 99, pixels: new Array(784).fill(0.5) });
+    const live = await w.client.waitFor('prediction', 10_000);
+    assert.equal(live.id, 99);
+    assert.ok(!w.events.slice(before).some((e) => e.type === 'done'), 'answered during training');
     const t0 = Date.now();
     // Both listeners before stopping: 'stopped' and 'done' can arrive in the same tick.
     const stoppedP = w.client.waitFor('stopped', 10_000).then((e) => ({ e, ms: Date.now() - t0 }));
