@@ -12,11 +12,15 @@ import type { PanelState } from '../../../src/shared/webviewProtocol';
 
 const EXTENSION_ID = 'lenet-lab.lenet-lab';
 
+let current: LenetController | undefined;
+
 async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
     if (v) return v;
+    // A failed run will not turn into the awaited state: fail now, with the reason.
+    if (current?.snapshot.status === 'error') throw new Error(`while waiting for ${what}: ${current.snapshot.message}`);
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -97,6 +101,7 @@ const flows: [string, (c: LenetController) => Promise<void>][] = [
 /** Entry point called by @vscode/test-electron; a rejected promise fails the run. */
 export async function run(): Promise<void> {
   const c = await controller();
+  current = c;
   let failed = 0;
   for (const [name, flow] of flows) {
     const t0 = Date.now();
