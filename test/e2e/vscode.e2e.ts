@@ -134,6 +134,8 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     assert.ok(ms <= 2_000, `status said stopped ${ms} ms after the command (limit 2,000 ms)`);
     assert.doesNotMatch(await text('epoch'), /50\s*\/\s*50/, 'the run was stopped before its last epoch');
     assert.match((await panel().locator('[data-testid=live-region]').textContent()) ?? '', /stopped/i, 'the live region announces the stop');
+    // The context key hides "Stop Training" from the palette once nothing is running.
+    assert.equal(await vs.paletteHas(commandTitle('lenet.stopTraining')!, 2_500), false, 'Stop Training is still offered after the run stopped');
     vs.writeWorkspaceSettings(QUICK);
   });
 
