@@ -44,6 +44,7 @@ export const PY_LAYERS: Record<string, PyLayerDef> = {
   InputLayer: { type: 'Input', pos: ['input_shape'] },
 };
 
+const INPUT_KWARGS = new Set(['input_shape', 'batch_input_shape', 'input_dim', 'shape', 'batch_shape']);
 const COMPOUND = new Set(['def', 'class', 'if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'async', 'match', 'case']);
 const SKIP = new Set(['import', 'from', 'global', 'nonlocal', 'pass', 'break', 'continue']);
 const LEADING = new Set(['return', 'yield', 'await', 'assert', 'del', 'raise', 'print']);
@@ -298,7 +299,12 @@ class PyModelFinder {
     if (e.starred) built.notAnalyzed ??= 'its arguments cannot all be read (* or ** arguments, or an expression this reader does not know)';
     if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
       if (built.input.shape) model.inputShape = built.input.shape;
-      else model.inputNote = built.input.note;
+      else {
+        // Quote the source (input_shape=input_shape) rather than the partly known value.
+        const arg = e.kwargs.find((k) => INPUT_KWARGS.has(k.name));
+        const argText = arg ? this.text(arg.span) : def.type === 'Input' && e.args[0] ? `shape=${this.text(e.args[0].span)}` : undefined;
+        model.inputNote = argText ? `${argText} is only known when the code runs` : built.input.note;
+      }
     }
     if (def.type === 'Input') {
       if (model.layers.length === 0) return; // an Input is not a layer row in Keras's summary

@@ -573,7 +573,11 @@ class JsModelFinder {
     if (spread) built.notAnalyzed ??= 'the options are not written inline as an object literal';
     if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
       if (built.input.shape) model.inputShape = built.input.shape;
-      else model.inputNote = built.input.note;
+      else {
+        // Quote the source (inputShape: [IMAGE_H, IMAGE_W, 1]) rather than the partly known value.
+        const entry = cfg?.k === 'obj' ? cfg.entries.find((x) => ['inputShape', 'batchInputShape', 'inputDim'].includes(x.key)) : undefined;
+        model.inputNote = entry ? `${entry.key}: ${this.text(entry.value.span)} is only known when the code runs` : built.input.note;
+      }
     }
     if (type === 'Input') {
       if (model.layers.length === 0) return;
