@@ -15,13 +15,13 @@ export function emaSmooth(values: ArrayLike<number>, weight: number): (number | 
   }
   const out = new Array<number | null>(values.length);
   let last = 0;
-  let n = 0;
+  let pow = 1; // weight^n, kept as a running product (no Math.pow per point)
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) { out[i] = null; continue; }
     last = last * weight + (1 - weight) * v;
-    n++;
-    out[i] = weight === 0 ? v : last / (1 - Math.pow(weight, n));
+    pow *= weight;
+    out[i] = weight === 0 ? v : last / (1 - pow);
   }
   return out;
 }
@@ -33,34 +33,54 @@ export type Metric = 'loss' | 'acc';
 
 /**
  * Merges the batch series (x = fractional epoch) with the validation points (x = epoch number,
- * the end of that epoch). Both inputs are sorted by x, so this is one O(n) pass.
+ * the end of that epoch) for both metrics at once: the merge order is computed a single time and
+ * the two charts share one x array. Both inputs are sorted by x, so this is O(n).
  */
-export function alignedSeries(
-  batches: BatchSeries, history: EpochMetrics[], metric: Metric, smoothing: number,
-): AlignedData {
+export function alignedCharts(
+  batches: BatchSeries, history: EpochMetrics[], smoothing: number,
+): { loss: AlignedData; acc: AlignedData } {
   const bx = batches.x;
-  const by = metric === 'loss' ? batches.loss : batches.acc;
-  const n = Math.min(bx.length, by.length);
-  const smooth = emaSmooth(n === by.length ? by : by.slice(0, n), smoothing);
+  const n = Math.min(bx.length, batches.loss.length, batches.acc.length);
   const vx = history.map((h) => h.epoch);
-  const vy = history.map((h) => (metric === 'loss' ? h.val_loss : h.val_acc));
-  const x: number[] = [];
-  const raw: (number | null)[] = [];
-  const sm: (number | null)[] = [];
-  const val: (number | null)[] = [];
-  let i = 0, j = 0;
+  // Row of every batch point and validation point in the merged table.
+  const batchRow = new Int32Array(n);
+  const valRow = new Int32Array(vx.length);
+  let i = 0, j = 0, rows = 0;
   while (i < n || j < vx.length) {
     const xi = i < n ? bx[i] : Infinity;
     const xj = j < vx.length ? vx[j] : Infinity;
-    if (xi < xj) {
-      x.push(xi); raw.push(finiteOrNull(by[i])); sm.push(smooth[i]); val.push(null); i++;
-    } else if (xj < xi) {
-      x.push(xj); raw.push(null); sm.push(null); val.push(finiteOrNull(vy[j])); j++;
-    } else {
-      x.push(xi); raw.push(finiteOrNull(by[i])); sm.push(smooth[i]); val.push(finiteOrNull(vy[j])); i++; j++;
-    }
+    if (xi < xj) batchRow[i++] = rows;
+    else if (xj < xi) valRow[j++] = rows;
+    else { batchRow[i++] = rows; valRow[j++] = rows; }
+    rows++;
   }
-  return [x, raw, sm, val];
+  const x = new Array<number>(rows);
+  for (let k = 0; k < n; k++) x[batchRow[k]] = bx[k];
+  for (let k = 0; k < vx.length; k++) x[valRow[k]] = vx[k];
+  const table = (by: number[], vy: number[]): AlignedData => {
+    const src = by.length === n ? by : by.slice(0, n);
+    const smooth = emaSmooth(src, smoothing);
+    const raw = new Array<number | null>(rows).fill(null);
+    const sm = new Array<number | null>(rows).fill(null);
+    const val = new Array<number | null>(rows).fill(null);
+    for (let k = 0; k < n; k++) {
+      raw[batchRow[k]] = finiteOrNull(src[k]);
+      sm[batchRow[k]] = smooth[k];
+    }
+    for (let k = 0; k < vy.length; k++) val[valRow[k]] = finiteOrNull(vy[k]);
+    return [x, raw, sm, val];
+  };
+  return {
+    loss: table(batches.loss, history.map((h) => h.val_loss)),
+    acc: table(batches.acc, history.map((h) => h.val_acc)),
+  };
+}
+
+/** One metric's aligned table (see alignedCharts). */
+export function alignedSeries(
+  batches: BatchSeries, history: EpochMetrics[], metric: Metric, smoothing: number,
+): AlignedData {
+  return alignedCharts(batches, history, smoothing)[metric];
 }
 
 function finiteOrNull(v: number): number | null {

@@ -3,7 +3,7 @@
 // by main.ts once per animation frame at most, and only when the data or smoothing changed.
 import uPlot from 'uplot';
 import type { PanelState } from '../src/shared/webviewProtocol';
-import { alignedSeries, type AlignedData, type Metric } from './chartData';
+import { alignedCharts, type AlignedData, type Metric } from './chartData';
 import { cssVar, withAlpha } from './colour';
 import { h, setText } from './dom';
 
@@ -152,8 +152,9 @@ export function createCharts(initialSmoothing: number, onSmoothing: (w: number) 
       if (last && last.series === s.batchSeries && last.history === s.history && last.smoothing === smoothing) return false;
       last = { series: s.batchSeries, history: s.history, smoothing };
       const n = Math.min(s.batchSeries.x.length, s.batchSeries.loss.length, s.batchSeries.acc.length);
-      loss.setData(alignedSeries(s.batchSeries, s.history, 'loss', smoothing), n);
-      acc.setData(alignedSeries(s.batchSeries, s.history, 'acc', smoothing), n);
+      const data = alignedCharts(s.batchSeries, s.history, smoothing);
+      loss.setData(data.loss, n);
+      acc.setData(data.acc, n);
       return true;
     },
     setSmoothing(w) {
