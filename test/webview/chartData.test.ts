@@ -78,7 +78,7 @@ test('47,000 points are prepared quickly (the chart budget is a frame, ~16 ms)',
 test('both charts come from one merge and share the x array', async () => {
   const { alignedCharts } = await import('../../webview/chartData');
   const series = { x: [0.4, 1.3, 2], loss: [2, 1, 0.5], acc: [0.5, 0.9, 0.95] };
-  const hist = [1, 2].map((e) => ({ epoch: e, loss: 0, acc: 0, val_loss: 1 / e, val_acc: 0.8 + e / 100, seconds: 1 }));
+  const hist = [1, 2].map((e) => ({ epoch: e, loss: 0, acc: 0, val_loss: 1 / e, val_acc: [0, 0.81, 0.82][e], seconds: 1 }));
   const { loss, acc } = alignedCharts(series, hist, 0);
   assert.equal(loss[0], acc[0], 'same x array object');
   assert.deepEqual(loss[0], [0.4, 1, 1.3, 2]);
