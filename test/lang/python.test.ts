@@ -189,3 +189,19 @@ other = Sequential([Dense(2, input_shape=(3,))])
   assert.equal(a.models[0].layers[0].info?.outputShape.join(), ',24,24,6');
   assert.equal(a.models[1].layers[0].info?.params, 8);
 });
+
+test('PyTorch and other frameworks\' Sequential are not read as Keras models', () => {
+  const src = `
+import torch.nn as nn
+from torch.nn import Sequential, Conv2d
+a = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU())
+b = torch.nn.Sequential(nn.Linear(4, 2))
+c = Sequential(Conv2d(1, 6, 5))
+from keras.models import Sequential
+d = Sequential([Dense(2, input_shape=(3,))])
+`;
+  const a = analyzeSource(src, 'python');
+  assert.equal(a.models.length, 1);
+  assert.equal(a.models[0].source.varName, 'd');
+  assert.deepEqual(a.diagnostics, []);
+});

@@ -67,7 +67,12 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
 }
 
 export class TrainCodeLensProvider implements vscode.CodeLensProvider {
+  private changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
   constructor(private docs: ShapeDocuments) {}
+  refresh(): void {
+    this.changed.fire();
+  }
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     try {
       const view = this.docs.view(doc);

@@ -23,6 +23,7 @@ const DEBOUNCE_MS = 300;
 export function registerShapeFeatures(context: vscode.ExtensionContext): ShapeDocuments {
   const docs = new ShapeDocuments();
   const inlay = new ShapeInlayHintsProvider(docs);
+  const lenses = new TrainCodeLensProvider(docs);
   const collection = vscode.languages.createDiagnosticCollection('lenet-shapes');
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -34,6 +35,11 @@ export function registerShapeFeatures(context: vscode.ExtensionContext): ShapeDo
       for (const d of targets) {
         if (vscode.languages.match(SHAPE_SELECTOR, d) === 0) continue;
         collection.set(d.uri, diagnosticsFor(docs, d));
+      }
+      // Other cells' inlay hints and lenses depend on this cell too; VS Code only re-asks for the edited one.
+      if (nb) {
+        inlay.refresh();
+        lenses.refresh();
       }
     } catch (e) {
       logError('diagnostics', e);
@@ -53,9 +59,14 @@ export function registerShapeFeatures(context: vscode.ExtensionContext): ShapeDo
     collection,
     vscode.languages.registerHoverProvider(SHAPE_SELECTOR, new ShapeHoverProvider(docs)),
     vscode.languages.registerInlayHintsProvider(SHAPE_SELECTOR, inlay),
-    vscode.languages.registerCodeLensProvider(SHAPE_SELECTOR, new TrainCodeLensProvider(docs)),
+    vscode.languages.registerCodeLensProvider(SHAPE_SELECTOR, lenses),
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
+    // Cells added, removed or moved change what the later cells see.
+    vscode.workspace.onDidChangeNotebookDocument((e) => {
+      const first = codeCells(e.notebook)[0];
+      if (first && e.contentChanges.length > 0) schedule(first);
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       collection.delete(d.uri);
       docs.forget(d);

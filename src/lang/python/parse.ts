@@ -44,6 +44,8 @@ export const PY_LAYERS: Record<string, PyLayerDef> = {
   InputLayer: { type: 'Input', pos: ['input_shape'] },
 };
 
+/** Other frameworks that also have a Sequential (PyTorch, Flax, Haiku, MXNet...): never read as Keras. */
+const FOREIGN = new Set(['torch', 'nn', 'flax', 'linen', 'hk', 'haiku', 'mx', 'mxnet', 'gluon', 'snt', 'sonnet', 'eqx', 'equinox', 'paddle', 'mindspore', 'oneflow', 'jittor', 'skorch']);
 const INPUT_KWARGS = new Set(['input_shape', 'batch_input_shape', 'input_dim', 'shape', 'batch_shape']);
 const COMPOUND = new Set(['def', 'class', 'if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'async', 'match', 'case']);
 const SKIP = new Set(['import', 'from', 'global', 'nonlocal', 'pass', 'break', 'continue']);
@@ -79,6 +81,10 @@ class PyModelFinder {
   private statement(from: number, to: number): void {
     const first = this.toks[from];
     if (first.kind === 'op' && first.text === '@') return; // decorator line
+    if (first.kind === 'name' && (first.text === 'import' || first.text === 'from')) {
+      this.imports(from, to);
+      return;
+    }
     if (first.kind === 'name' && SKIP.has(first.text)) return;
     if (first.kind === 'name' && COMPOUND.has(first.text)) {
       // Header up to the ':' outside brackets; a body on the same line is a statement of its own.
@@ -135,6 +141,23 @@ class PyModelFinder {
     const created = this.visit(augmented ? { k: 'other', span: value.span, children: [] } : value);
     for (const t of targets) this.assign(t, augmented ? unknown('changed in place') : undefined, value, created);
     if (p.pos < to) this.scanRest(p.pos, to);
+  }
+
+  /** Names imported from other frameworks (`from torch.nn import Sequential`) are not Keras. */
+  private foreign = new Set<string>();
+
+  private imports(from: number, to: number): void {
+    const names = this.toks.slice(from, to).filter((t) => t.kind === 'name').map((t) => t.text);
+    const foreignModule = names.some((n) => FOREIGN.has(n));
+    // import torch.nn as nn / from torch.nn import Sequential, Linear as L
+    for (let i = from; i < to; i++) {
+      const t = this.toks[i];
+      if (t.kind !== 'name' || ['import', 'from', 'as'].includes(t.text)) continue;
+      const next = this.toks[i + 1];
+      if (next && next.kind === 'name' && next.text === 'as') continue; // the alias after 'as' is what is bound
+      if (foreignModule) this.foreign.add(t.text);
+      else this.foreign.delete(t.text);
+    }
   }
 
   /** Parses whatever follows an unreadable part of a line, so calls there are not missed. */
@@ -199,7 +222,7 @@ class PyModelFinder {
         break;
       case 'call': {
         const callee = lastName(e.fn);
-        if (callee === 'Sequential') {
+        if (callee === 'Sequential' && !this.isForeign(e.fn)) {
           created = this.sequential(e);
           break;
         }
@@ -240,6 +263,15 @@ class PyModelFinder {
         break;
     }
     return created;
+  }
+
+  /** nn.Sequential, torch.nn.Sequential, or a Sequential imported from torch: not a Keras model. */
+  private isForeign(fn: PyExpr): boolean {
+    for (let e: PyExpr = fn; ; e = e.obj) {
+      if (e.k === 'name') return FOREIGN.has(e.id) || this.foreign.has(e.id);
+      if (e.k !== 'attr') return false;
+      if (e !== fn && FOREIGN.has(e.attr)) return true;
+    }
   }
 
   private sequential(call: Extract<PyExpr, { k: 'call' }>): SourceModel {
