@@ -30,8 +30,21 @@ function applyConvWithoutInputGrad(tf: Tf, layer: ConvLayerView, x: Tensor): Ten
   const dilations = (Array.isArray(dil) ? dil : [dil, dil]) as [number, number];
   if (c.dataFormat === 'channelsFirst' || !layer.activation || dilations.some((d) => d !== 1)) return null;
   const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
-  let y: Tensor = tf.conv2d(x as Tensor4D, kernel as Tensor4D, (c.strides ?? [1, 1]) as [number, number], c.padding === 'same' ? 'same' : 'valid');
-  if (c.useBias !== false && bias) y = tf.add(y, bias as Tensor1D);
+  const strides = (c.strides ?? [1, 1]) as [number, number];
+  const pad = c.padding === 'same' ? 'same' : 'valid';
+  const useBias = c.useBias !== false && !!bias;
+  // Forward: one fused conv + bias (XNNPACK). Backward: only the kernel and bias gradients.
+  const convBias = tf.customGrad((...args: unknown[]) => {
+    const [k, b] = args as [Tensor4D, Tensor1D | undefined];
+    const value = tf.fused.conv2d({ x: x as Tensor4D, filter: k, strides, pad, bias: b });
+    const gradFunc = (dy: Tensor) => {
+      const dk = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+        { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: k.shape } as never) as Tensor;
+      return b ? [dk, tf.sum(dy, [0, 1, 2])] : [dk];
+    };
+    return { value, gradFunc };
+  });
+  const y = useBias ? convBias(kernel, bias) : convBias(kernel);
   return layer.activation.apply(y);
 }
 
