@@ -42,6 +42,16 @@ export function alignedCharts(
   const bx = batches.x;
   const n = Math.min(bx.length, batches.loss.length, batches.acc.length);
   const vx = history.map((h) => h.epoch);
+  if (n === 0) {
+    // A past run opened from disk has per-epoch metrics only: draw its training curve per epoch
+    // (the epoch means Keras logs) in the "train" series, next to validation.
+    const row = (train: number[], val: number[]): AlignedData =>
+      [vx, vx.map(() => null), train.map(finiteOrNull), val.map(finiteOrNull)];
+    return {
+      loss: row(history.map((h) => h.loss), history.map((h) => h.val_loss)),
+      acc: row(history.map((h) => h.acc), history.map((h) => h.val_acc)),
+    };
+  }
   // Row of every batch point and validation point in the merged table.
   const batchRow = new Int32Array(n);
   const valRow = new Int32Array(vx.length);

@@ -53,13 +53,17 @@ test('batch and validation points are merged on one sorted x axis with nulls', (
   assert.deepEqual(val2, [null, 0.71, null]);
 });
 
-test('history alone (a past run without batch points) still charts', () => {
-  const [x, raw, , val] = alignedSeries({ x: [], loss: [], acc: [] }, [
+test('history alone (a past run without batch points) charts training and validation per epoch', () => {
+  const hist = [
     { epoch: 1, loss: 0.5, acc: 0.8, val_loss: 0.4, val_acc: 0.85, seconds: 1 },
-  ], 'acc', 0.6);
-  assert.deepEqual(x, [1]);
-  assert.deepEqual(raw, [null]);
-  assert.deepEqual(val, [0.85]);
+    { epoch: 2, loss: 0.3, acc: 0.9, val_loss: NaN, val_acc: 0.88, seconds: 1 },
+  ];
+  const [x, raw, train, val] = alignedSeries({ x: [], loss: [], acc: [] }, hist, 'acc', 0.6);
+  assert.deepEqual(x, [1, 2]);
+  assert.deepEqual(raw, [null, null]);
+  assert.deepEqual(train, [0.8, 0.9]);
+  assert.deepEqual(val, [0.85, 0.88]);
+  assert.deepEqual(alignedSeries({ x: [], loss: [], acc: [] }, hist, 'loss', 0.6)[3], [0.4, null]);
 });
 
 test('47,000 points are prepared quickly (the chart budget is a frame, ~16 ms)', () => {
