@@ -6,7 +6,7 @@ import type { Span } from './types';
 export type JNode =
   | { k: 'obj'; span: Span; entries: { key: string; keySpan: Span; value: JNode }[] }
   | { k: 'arr'; span: Span; items: JNode[] }
-  | { k: 'str'; span: Span; value: string; /** source offset of each UTF-16 unit of value */ offsets: number[] }
+  | { k: 'str'; span: Span; value: string }
   | { k: 'num'; span: Span; value: number }
   | { k: 'lit'; span: Span; value: boolean | null };
 
@@ -29,13 +29,20 @@ export function parseJsonWithSpans(text: string): JNode {
   const str = (): Extract<JNode, { k: 'str' }> => {
     const start = i;
     i++; // "
+    // Fast path: no escape before the closing quote (most keys and values, big base64 outputs).
+    const close = text.indexOf('"', i);
+    if (close >= 0) {
+      const body = text.slice(i, close);
+      if (!body.includes('\\') && !body.includes('\n')) {
+        i = close + 1;
+        return { k: 'str', span: { start, end: i }, value: body };
+      }
+    }
     let value = '';
-    const offsets: number[] = [];
     while (i < n && text[i] !== '"') {
       const c = text[i];
       if (c === '\\') {
         const d = text[i + 1];
-        const at = i;
         if (d === 'u') {
           const hex = text.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
@@ -47,17 +54,15 @@ export function parseJsonWithSpans(text: string): JNode {
           value += m[d];
           i += 2;
         }
-        offsets.push(at);
       } else {
         if (c === '\n') fail('newline in a string');
         value += c;
-        offsets.push(i);
         i++;
       }
     }
     if (i >= n) fail('unterminated string');
     i++;
-    return { k: 'str', span: { start, end: i }, value, offsets };
+    return { k: 'str', span: { start, end: i }, value };
   };
   const value = (depth: number): JNode => {
     if (depth > 512) fail('nesting too deep');
@@ -132,6 +137,20 @@ export function parseJsonWithSpans(text: string): JNode {
   ws();
   if (i < n) fail('unexpected text after the JSON value');
   return root;
+}
+
+/**
+ * The source offset of each UTF-16 unit of a string node's value (computed on demand: only the
+ * strings that are read as code need it).
+ */
+export function stringOffsets(text: string, node: Extract<JNode, { k: 'str' }>): number[] {
+  const offsets: number[] = [];
+  const end = node.span.end - 1;
+  for (let i = node.span.start + 1; i < end; ) {
+    offsets.push(i);
+    i += text[i] === '\\' ? (text[i + 1] === 'u' ? 6 : 2) : 1;
+  }
+  return offsets;
 }
 
 export function jget(node: JNode | undefined, key: string): JNode | undefined {

@@ -2,7 +2,7 @@
 // created in one cell and extended with .add in later cells is one model (as when the cells run
 // top to bottom). Offsets in that joined text map back to the cell (notebook editor) or to the
 // .ipynb file's JSON text (notebook opened as text).
-import { jget, parseJsonWithSpans } from './json';
+import { jget, parseJsonWithSpans, stringOffsets } from './json';
 
 export interface JoinedCells {
   text: string;
@@ -75,7 +75,7 @@ export function ipynbPython(json: string): IpynbPython | undefined {
     for (const p of parts) {
       if (p.k !== 'str') continue;
       text += p.value;
-      for (const o of p.offsets) offsets.push(o);
+      for (const o of stringOffsets(json, p)) offsets.push(o);
     }
   }
   offsets.push(json.length);

@@ -112,7 +112,7 @@ test('.ipynb as text: code cells joined, offsets map back into the JSON strings'
     cells: [
       { cell_type: 'markdown', source: ['# LeNet\n'] },
       { cell_type: 'code', source: ['from keras.models import Sequential\n', 'lenet = Sequential() # "modelo"\n'] },
-      { cell_type: 'code', source: "lenet.add(Conv2D(6, kernel_size=(5, 5), input_shape=(28, 28, 1), name='C1'))\nlenet.add(Flatten())" },
+      { cell_type: 'code', source: "# \t \"comillas\" é \u2028 😀\nlenet.add(Conv2D(6, kernel_size=(5, 5), input_shape=(28, 28, 1), name='C1'))\nlenet.add(Flatten())" },
     ],
     metadata: { language_info: { name: 'python' } },
   };
