@@ -206,4 +206,6 @@ function lastEpoch(history: EpochMetrics[]): number {
   return history.length ? history[history.length - 1].epoch : 0;
 }
 
-start();
+// The host puts the script at the end of <body>; should it ever move to <head>, wait for the DOM.
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();
