@@ -100,3 +100,19 @@ test('SplitChooser probes both ways and keeps the faster one', () => {
   for (let i = 0; i < 50; i++) fixed.record(fixed.next(), 1);
   assert.deepEqual(fixed.counts, { split: 50, solo: 0 });
 });
+
+test('a second thread that cannot start falls back to one thread and says why', async () => {
+  await wasmTf();
+  const model = await buildModel(tf, LENET5, { seed: 1 });
+  const opt = tf.train.sgd(0.01);
+  const ctx: TrainStepContext = { tf, model, optimizer: opt, config, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
+  let reason = '';
+  const step = await createWasmTrainStep(ctx, { threads: 2, wasmDir: '/nonexistent-wasm-dir', onFallback: (r) => (reason = r) });
+  assert.equal(step?.name, 'wasm-fast');
+  assert.match(reason, /two-thread training unavailable \(training thread: .+\); using one thread/);
+  const r = await step!.run(batches(3, [8])[0]);
+  assert.ok(Number.isFinite(r.loss));
+  step!.dispose();
+  model.dispose();
+  opt.dispose();
+});

@@ -83,6 +83,11 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     inputShape: o.inputShape, numClasses: o.numClasses, wasmDir: o.wasmDir,
   };
   const worker = startThread(init);
+  // The thread's stderr (emscripten prints its aborts there) is kept for the error message
+  // instead of leaking into the worker's output.
+  let stderr = '';
+  worker.stderr.setEncoding('utf8');
+  worker.stderr.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
   let failure: Error | null = null;
   let failed: (e: Error) => void = () => {};
   const died = new Promise<never>((_, reject) => (failed = reject));
@@ -92,11 +97,14 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     failed(failure);
   };
   worker.on('error', (e) => fail(new Error(`training thread crashed: ${e.message}`)));
-  worker.on('exit', (code) => fail(new Error(`training thread exited (code ${code})`)));
+  worker.on('exit', (code) => {
+    const last = stderr.trim().split('\n').pop();
+    fail(new Error(`training thread exited (code ${code})${last ? `: ${last}` : ''}`));
+  });
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: ThreadMessage) => {
       if (m.type === 'ready') resolve();
-      else fail(new Error(`training thread: ${m.message}`));
+      else fail(new Error(`training thread: ${m.message.split('\n')[0]}`));
     });
     died.catch(reject);
   });
@@ -170,11 +178,11 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
 
 function startThread(init: ThreadInit): Worker {
   const bundled = join(__dirname, 'train-thread.js'); // esbuild output next to dist/worker.js
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: init });
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: init, stderr: true });
   // Running from the TypeScript sources (tests, benchmarks under tsx): load tsx in the thread.
   const source = join(__dirname, 'thread.ts');
   const tsx = require.resolve('tsx/cjs', { paths: [__dirname, process.cwd()] });
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: init });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: init, stderr: true });
 }
 
 function writeWeights(sh: SharedLayout, vars: Variable[]): void {
