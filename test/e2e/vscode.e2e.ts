@@ -258,30 +258,6 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('g-inlay-py');
   });
 
-  flow('h) the code lens "Train This Model" above the seed\'s model trains it in the panel', { timeout: 120_000 }, async (t) => {
-    if (!skipUnless(t, { commands: ['lenet.trainThisModel'], providers: ['CodeLensProvider'], testIds: ['summary-table', 'status'] })) return;
-    const runsDir = join(vs.workspace, '.lenet', 'runs');
-    const before = existsSync(runsDir) ? readdirSync(runsDir).length : 0;
-    await vs.openFile('lenet_seed.py');
-    await vs.goToLine(51);
-    const lens = vs.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train This Model' });
-    await lens.first().waitFor({ timeout: 15_000 });
-    await vs.screenshot('h-codelens');
-    const t0 = performance.now();
-    await lens.first().click();
-    // The panel comes forward with a new run of the model read from the file.
-    await waitUntil('status "done" for the model trained from the file', async () => {
-      const st = await text('status').catch(() => '');
-      return /done/i.test(st) && (existsSync(runsDir) ? readdirSync(runsDir).length : 0) > before;
-    }, 90_000);
-    timings.codeLensToDoneMs = since(t0);
-    const summary = await text('summary-table');
-    await vs.screenshot('h-trained-from-file');
-    // Same numbers as the hover's and the seed's model.summary().
-    assert.match(summary, /C3[\s\S]*\(None, 10, 10, 16\)[\s\S]*2,416/);
-    assert.match(summary, /61,706/);
-  });
-
   flow('g) the same hover in a notebook cell (.ipynb in the notebook editor)', { timeout: 60_000 }, async (t) => {
     if (!skipUnless(t, { providers: ['HoverProvider'] })) return;
     await vs.openFile('lenet_seed.ipynb');
@@ -309,5 +285,29 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     if (notLanded({ providers: ['InlayHintsProvider'] })) return;
     await vs.page.keyboard.press('Escape');
     await waitUntil('the inlay hint "-> (None, 28, 28, 6)" in the C1 cell', () => vs.lineVisible('-> (None, 28, 28, 6)', scope), 10_000);
+  });
+
+  flow('h) the code lens "Train This Model" above the seed\'s model trains it in the panel', { timeout: 120_000 }, async (t) => {
+    if (!skipUnless(t, { commands: ['lenet.trainThisModel'], providers: ['CodeLensProvider'], testIds: ['summary-table', 'status'] })) return;
+    const runsDir = join(vs.workspace, '.lenet', 'runs');
+    const before = existsSync(runsDir) ? readdirSync(runsDir).length : 0;
+    await vs.openFile('lenet_seed.py');
+    await vs.goToLine(51);
+    const lens = vs.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train This Model' });
+    await lens.first().waitFor({ timeout: 15_000 });
+    await vs.screenshot('h-codelens');
+    const t0 = performance.now();
+    await lens.first().click();
+    // The panel comes forward with a new run of the model read from the file.
+    await waitUntil('status "done" for the model trained from the file', async () => {
+      const st = await text('status').catch(() => '');
+      return /done/i.test(st) && (existsSync(runsDir) ? readdirSync(runsDir).length : 0) > before;
+    }, 90_000);
+    timings.codeLensToDoneMs = since(t0);
+    const summary = await text('summary-table');
+    await vs.screenshot('h-trained-from-file');
+    // Same numbers as the hover's and the seed's model.summary().
+    assert.match(summary, /C3[\s\S]*\(None, 10, 10, 16\)[\s\S]*2,416/);
+    assert.match(summary, /61,706/);
   });
 });
