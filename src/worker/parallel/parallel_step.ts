@@ -12,7 +12,7 @@ import type { Tf } from '../backend';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_STEP, KIND_STOP, PART, STATUS, layout, sharedBytes,
+  BATCH, CMD, DONE, KIND, KIND_STEP, KIND_STOP, PART, STATUS, layout, sharedBytes, valuesOf,
   type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -72,7 +72,7 @@ export class SplitChooser {
 }
 
 /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser }> {
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number> }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
   const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: o.maxBatch, imageSize };
@@ -115,6 +115,8 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
   const timeoutMs = o.timeoutMs ?? 60_000;
   let seq = 0;
   let disposed = false;
+  /** Milliseconds this thread spent per phase (benchmarks read them to see where time goes). */
+  const phases = { prepare: 0, compute: 0, wait: 0, update: 0 };
 
   const run = async (batch: Batch): Promise<StepResult> => {
     if (failure) throw failure;
@@ -124,7 +126,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const nThread = split ? Math.min(Math.floor(n * share), o.maxBatch) : 0;
     const nMain = n - nThread;
     if (nThread > 0) {
-      writeWeights(sh, vars);
+      writeWeights(tf, sh, vars);
       sh.images.set(batch.images.subarray(nMain * imageSize, n * imageSize));
       sh.labels.set(batch.labels.subarray(nMain, n));
       sh.ctrl[PART] = nThread;
@@ -133,13 +135,17 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
       Atomics.store(sh.ctrl, CMD, ++seq);
       Atomics.notify(sh.ctrl, CMD);
     }
+    const t1 = performance.now();
     const mine = nMain > 0
       ? part.compute({ images: batch.images, labels: batch.labels, size: nMain, batchSize: n })
       : { grads: null, loss: 0, correct: 0 };
     let loss = mine.loss, correct = mine.correct;
     let grads: Tensor[] | null = mine.grads;
+    const t2 = performance.now();
+    let t3 = t2;
     if (nThread > 0) {
       await waitDone(sh, seq, died, timeoutMs);
+      t3 = performance.now();
       if (Atomics.load(sh.ctrl, STATUS) !== 0) {
         tf.dispose(grads ?? []);
         await died.catch(() => {});
@@ -153,13 +159,19 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     vars.forEach((v, i) => (named[v.name] = grads![i]));
     optimizer.applyGradients(named);
     tf.dispose(grads!);
-    chooser.record(split, (performance.now() - t0) / n);
+    const t4 = performance.now();
+    phases.prepare += t1 - t0;
+    phases.compute += t2 - t1;
+    phases.wait += t3 - t2;
+    phases.update += t4 - t3;
+    chooser.record(split, (t4 - t0) / n);
     return { loss, acc: correct / n };
   };
 
   return {
     name: 'wasm-2-threads',
     chooser,
+    phases,
     run,
     sync() {}, // this thread's model always holds the latest weights
     dispose() {
@@ -185,10 +197,10 @@ function startThread(init: ThreadInit): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: init, stderr: true });
 }
 
-function writeWeights(sh: SharedLayout, vars: Variable[]): void {
+function writeWeights(tf: Tf, sh: SharedLayout, vars: Variable[]): void {
   let off = 0;
   for (const v of vars) {
-    sh.weights.set(v.dataSync() as Float32Array, off);
+    sh.weights.set(valuesOf(tf, v), off);
     off += v.size;
   }
 }

@@ -60,3 +60,10 @@ export interface ThreadInit {
 }
 
 export type ThreadMessage = { type: 'ready' } | { type: 'error'; message: string };
+
+/** A tensor's values without a copy where the backend allows it (wasm: a view of its heap). */
+export function valuesOf(tf: typeof import('@tensorflow/tfjs'), t: import('@tensorflow/tfjs').Tensor): Float32Array {
+  const b = tf.backend() as unknown as { typedArrayFromHeap?: (t: unknown) => Float32Array };
+  if (tf.getBackend() === 'wasm' && typeof b.typedArrayFromHeap === 'function') return b.typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}

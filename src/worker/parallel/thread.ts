@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Variable } from '@tensorflow/tfjs';
 import { registerWasmKernels } from '../kernels';
 import { PartGrads } from './part_grads';
-import { BATCH, CMD, DONE, KIND, KIND_STOP, PART, STATUS, layout, type ThreadInit, type ThreadMessage } from './shared';
+import { BATCH, CMD, DONE, KIND, KIND_STOP, PART, STATUS, layout, valuesOf, type ThreadInit, type ThreadMessage } from './shared';
 
 function post(m: ThreadMessage): void {
   parentPort?.postMessage(m);
@@ -46,7 +46,7 @@ async function main(init: ThreadInit): Promise<void> {
       const r = part.compute({ images: sh.images, labels: sh.labels, size: sh.ctrl[PART], batchSize: sh.ctrl[BATCH] });
       off = 0;
       for (const g of r.grads) {
-        sh.grads.set(g.dataSync() as Float32Array, off);
+        sh.grads.set(valuesOf(tf, g), off);
         off += g.size;
       }
       tf.dispose(r.grads);
