@@ -1,5 +1,5 @@
 // Per-kernel profile of one LeNet-5 training step (batch 64, SGD 0.01) on the wasm backend.
-// Usage: node --import tsx bench/kernels.mjs [--stock] [--fast-step] [--steps N] [--json]
+// Usage: node --import tsx bench/kernels.mjs [--stock] [--fast-step] [--steps N] [--batch N] [--json]
 //   --stock      only the missing Conv2DBackpropFilter (the phase-1 kernel), none of the speed-ups
 //   --fast-step  our one-thread train step (no input gradient) instead of model.trainOnBatch
 // Benchmark, not a test: numbers depend on machine load (it prints `uptime`'s load average).
@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const stock = args.includes('--stock');
 const steps = Number(args[args.indexOf('--steps') + 1]) || 50;
+const B = args.includes('--batch') ? Number(args[args.indexOf('--batch') + 1]) : 64;
 const kernels = await import('../src/worker/kernels/index.ts');
 
 setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
@@ -36,13 +37,13 @@ function lenet() {
 const model = lenet();
 const optimizer = tf.train.sgd(0.01);
 model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 1);
-const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32', 2), 10);
+const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 1);
+const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32', 2), 10);
 let step = () => model.trainOnBatch(x, y);
 if (args.includes('--fast-step')) {
   const { fastTrainStep } = await import('../src/worker/parallel/fast_step.ts');
   const s = fastTrainStep(tf, model, optimizer, [28, 28, 1], 10);
-  const batch = { images: x.dataSync(), labels: Uint8Array.from(y.argMax(-1).dataSync()), size: 64 };
+  const batch = { images: x.dataSync(), labels: Uint8Array.from(y.argMax(-1).dataSync()), size: B };
   step = async () => s.run(batch);
 }
 
@@ -80,7 +81,7 @@ const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
 if (args.includes('--json')) {
   console.log(JSON.stringify({ stock, msPerStep, cpuMsPerStep, kernelTotalMs: total, kernels: Object.fromEntries(rows.map(([k, e]) => [k, e.ms])), load: loadavg() }));
 } else {
-  console.log(`wasm ${stock ? '(phase-1 kernel only)' : '(fast kernels)'}: ${msPerStep.toFixed(1)} ms/step wall, ${cpuMsPerStep.toFixed(1)} ms/step CPU, over ${steps} steps of 64 (${args.includes('--fast-step') ? 'fast step' : 'trainOnBatch'}); load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`wasm ${stock ? '(phase-1 kernel only)' : '(fast kernels)'}: ${msPerStep.toFixed(1)} ms/step wall, ${cpuMsPerStep.toFixed(1)} ms/step CPU, over ${steps} steps of ${B} (${args.includes('--fast-step') ? 'fast step' : 'trainOnBatch'}); load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`kernels of one step (each kernel's best of 7 profiled steps): sum ${total.toFixed(1)} ms`);
   for (const [k, e] of rows.slice(0, 25)) console.log(`${e.ms.toFixed(2).padStart(8)} ms ${(100 * e.ms / total).toFixed(1).padStart(5)}%  x${e.n}  ${k}`);
 }
