@@ -22,7 +22,7 @@ rmSync(dir, { recursive: true, force: true });
 
 /** The seed's cells repeated (each repetition is one more model) plus filler code, to `lines` lines. */
 function pythonFile(lines) {
-  const seed = readFileSync(join(root, 'test/fixtures/lang/lenet_seed.py'), 'utf8');
+  const seed = readFileSync(join(root, 'test/e2e/fixtures/workspace/lenet_seed.py'), 'utf8');
   const filler = [
     'def preprocess(x, y):  # normaliza las imágenes',
     '    x = x.astype("float32") / 255.0',

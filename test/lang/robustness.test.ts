@@ -15,7 +15,7 @@ import { LENET5 } from '../../src/model/lenet';
 import { randomSpec, rng } from '../model/randomSpec';
 import { renderPython, renderTfjs } from './render';
 
-const seedPy = readFileSync(join(__dirname, '..', 'fixtures', 'lang', 'lenet_seed.py'), 'utf8');
+const seedPy = readFileSync(join(__dirname, '..', 'e2e', 'fixtures', 'workspace', 'lenet_seed.py'), 'utf8');
 const r = rng(4242);
 const int = (n: number) => Math.floor(r() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];

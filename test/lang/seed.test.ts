@@ -9,10 +9,14 @@ import { formatCount, formatShape } from '../../src/model/infer';
 import { analyzeSource } from '../../src/lang/index';
 import { hoverMarkdown, inlayLabel, modelHoverMarkdown } from '../../src/lang/hover';
 import { findAt } from '../../src/lang/lookup';
-import { joinCells } from '../../src/lang/notebook';
+import { ipynbPython, joinCells } from '../../src/lang/notebook';
+import { firstModelFromSource } from '../../src/lang/modelFromSource';
 
 const root = join(__dirname, '..', '..');
-const fixture = readFileSync(join(root, 'test/fixtures/lang/lenet_seed.py'), 'utf8');
+// The seed's Python cells byte for byte (test/e2e/fixtures/make-seed-fixtures.mjs extracts them
+// from the seed file; the real-VS-Code suite opens the same files).
+const fixture = readFileSync(join(root, 'test/e2e/fixtures/workspace/lenet_seed.py'), 'utf8');
+const notebook = readFileSync(join(root, 'test/e2e/fixtures/workspace/lenet_seed.ipynb'), 'utf8');
 const SEED = join(root, '..', 'shared', 'seed', '000_a31a23eb99ebd122.txt');
 
 /**
@@ -105,4 +109,15 @@ test('the seed as notebook cells: lenet in one cell, .add in later cells, ranges
   assert.equal(cell, 6);
   const local = c3.source.classSpan.start - j.starts[cell];
   assert.equal(nbCells[cell].slice(local, local + 6), 'Conv2D');
+});
+
+test('the seed as an .ipynb file (opened as text, and through the CLI hook)', () => {
+  const py = ipynbPython(notebook);
+  assert.ok(py);
+  const { a } = checkSeedModel(py.text);
+  const c3 = a.models[0].layers[2].source.classSpan;
+  assert.equal(notebook.slice(py.toJson[c3.start], py.toJson[c3.end]), 'Conv2D');
+  const r = firstModelFromSource('lenet_seed.ipynb', notebook);
+  assert.equal(r.analysis.result.totalParams, 61706);
+  assert.match(r.notes[0], /input shape assumed to be \(28, 28, 1\): input_shape=input_shape is only known when the code runs/);
 });

@@ -9,7 +9,7 @@ import { analyzeSource } from '../../src/lang/index';
 import { LENET5 } from '../../src/model/lenet';
 
 test('the model read from the seed source is accepted as it is', () => {
-  const src = readFileSync(join(__dirname, '..', 'fixtures', 'lang', 'lenet_seed.py'), 'utf8');
+  const src = readFileSync(join(__dirname, '..', 'e2e', 'fixtures', 'workspace', 'lenet_seed.py'), 'utf8');
   const m = analyzeSource(src, 'python').models[0];
   const r = readTrainRequest({ model: m.spec, source: 'file:///w/lenet_seed.py' });
   assert.ok(!('error' in r));

@@ -2,7 +2,6 @@
 // `Sequential([...])`, keras./tf.keras. prefixes, layers as bare names or layers.X, keyword and
 // positional arguments, module-level constants. Statements are read in order, scope-blind (a
 // model built inside a function is found too); a name rebound to something else stops being a model.
-import type { Shape } from '../../model/infer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { binary, unknown, type Val } from '../values';
@@ -15,24 +14,24 @@ interface PyLayerDef {
   pos: string[];
 }
 
-const CONV = { type: 'Conv2D', pos: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'] } as const;
-const MAXP = { type: 'MaxPooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] } as const;
-const AVGP = { type: 'AveragePooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] } as const;
-const GAP = { type: 'GlobalAveragePooling2D', pos: ['data_format', 'keepdims'] } as const;
-const GMP = { type: 'GlobalMaxPooling2D', pos: ['data_format', 'keepdims'] } as const;
+const CONV: PyLayerDef = { type: 'Conv2D', pos: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'] };
+const MAXP: PyLayerDef = { type: 'MaxPooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] };
+const AVGP: PyLayerDef = { type: 'AveragePooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] };
+const GAP: PyLayerDef = { type: 'GlobalAveragePooling2D', pos: ['data_format', 'keepdims'] };
+const GMP: PyLayerDef = { type: 'GlobalMaxPooling2D', pos: ['data_format', 'keepdims'] };
 
 /** Keras class names (and their aliases) this reader models. */
 export const PY_LAYERS: Record<string, PyLayerDef> = {
-  Conv2D: CONV as unknown as PyLayerDef,
-  Convolution2D: CONV as unknown as PyLayerDef,
-  MaxPooling2D: MAXP as unknown as PyLayerDef,
-  MaxPool2D: MAXP as unknown as PyLayerDef,
-  AveragePooling2D: AVGP as unknown as PyLayerDef,
-  AvgPool2D: AVGP as unknown as PyLayerDef,
-  GlobalAveragePooling2D: GAP as unknown as PyLayerDef,
-  GlobalAvgPool2D: GAP as unknown as PyLayerDef,
-  GlobalMaxPooling2D: GMP as unknown as PyLayerDef,
-  GlobalMaxPool2D: GMP as unknown as PyLayerDef,
+  Conv2D: CONV,
+  Convolution2D: CONV,
+  MaxPooling2D: MAXP,
+  MaxPool2D: MAXP,
+  AveragePooling2D: AVGP,
+  AvgPool2D: AVGP,
+  GlobalAveragePooling2D: GAP,
+  GlobalAvgPool2D: GAP,
+  GlobalMaxPooling2D: GMP,
+  GlobalMaxPool2D: GMP,
   Flatten: { type: 'Flatten', pos: ['data_format'] },
   Dense: { type: 'Dense', pos: ['units', 'activation', 'use_bias'] },
   Dropout: { type: 'Dropout', pos: ['rate', 'noise_shape', 'seed'] },
@@ -107,7 +106,7 @@ class PyModelFinder {
       }
       return;
     }
-    const p = new PyExprParser(this.toks, from + (first.kind === 'name' && LEADING.has(first.text) && !p2isCall(this.toks, from, to) ? 1 : 0), to);
+    const p = new PyExprParser(this.toks, from + (first.kind === 'name' && LEADING.has(first.text) && !isPrintCall(this.toks, from, to) ? 1 : 0), to);
     const exprs: PyExpr[] = [];
     let augmented = false;
     let e = p.parseExprList(true);
@@ -304,7 +303,7 @@ class PyModelFinder {
     const className = lastName(e.fn) ?? this.text(e.fn.span).slice(0, 40);
     const classSpan = e.fn.k === 'attr' ? e.fn.attrSpan : e.fn.span;
     const layer: SourceLayer = { className, classSpan, callSpan: e.span };
-    const def = PY_LAYERS[className];
+    const def = Object.hasOwn(PY_LAYERS, className) ? PY_LAYERS[className] : undefined;
     if (!def) {
       layer.notAnalyzed = `${className} is not a layer type LeNet Lab models`;
       model.layers.push(layer);
@@ -408,8 +407,8 @@ class PyModelFinder {
   }
 }
 
-/** `print(...)` is a name in Python 3: only strip a leading keyword when the line is not a call of it. */
-function p2isCall(toks: PyTok[], from: number, to: number): boolean {
+/** `print(...)` is a call in Python 3: strip a leading `print` only in Python 2's statement form. */
+function isPrintCall(toks: PyTok[], from: number, to: number): boolean {
   return toks[from].text === 'print' && from + 1 < to && toks[from + 1].text === '(';
 }
 
@@ -437,4 +436,3 @@ export function parseNumber(text: string): Val {
   return { t: 'num', v, int: !/[.eE]/.test(t) };
 }
 
-export type { Shape };

@@ -552,7 +552,7 @@ class JsModelFinder {
     const className = lastName(e.fn) ?? this.text(e.fn.span).slice(0, 40);
     const classSpan = e.fn.k === 'member' ? e.fn.propSpan : e.fn.span;
     const layer: SourceLayer = { className, classSpan, callSpan: e.span };
-    const type = Object.prototype.hasOwnProperty.call(TFJS_LAYERS, className) ? TFJS_LAYERS[className] : undefined;
+    const type = Object.hasOwn(TFJS_LAYERS, className) ? TFJS_LAYERS[className] : undefined;
     if (!type) {
       layer.notAnalyzed = `${className} is not a layer type LeNet Lab models`;
       model.layers.push(layer);
