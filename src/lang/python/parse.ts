@@ -2,6 +2,7 @@
 // `Sequential([...])`, keras./tf.keras. prefixes, layers as bare names or layers.X, keyword and
 // positional arguments, module-level constants. Statements are read in order, scope-blind (a
 // model built inside a function is found too); a name rebound to something else stops being a model.
+import { appendLayer } from '../appendLayer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { binary, unknown, type Val } from '../values';
@@ -328,26 +329,10 @@ class PyModelFinder {
     }
     const built = buildLayer(def.type, { opts, spell: (c) => spelling.get(c) ?? c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`) });
     if (e.starred) built.notAnalyzed ??= 'its arguments cannot all be read (* or ** arguments, or an expression this reader does not know)';
-    if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
-      if (built.input.shape) model.inputShape = built.input.shape;
-      else {
-        // Quote the source (input_shape=input_shape) rather than the partly known value.
-        const arg = e.kwargs.find((k) => INPUT_KWARGS.has(k.name));
-        const argText = arg ? this.text(arg.span) : def.type === 'Input' && e.args[0] ? `shape=${this.text(e.args[0].span)}` : undefined;
-        model.inputNote = argText ? `${argText} is only known when the code runs` : built.input.note;
-      }
-    }
-    if (def.type === 'Input') {
-      if (model.layers.length === 0) return; // an Input is not a layer row in Keras's summary
-      layer.notAnalyzed = 'an Input can only come first';
-      model.layers.push(layer);
-      return;
-    }
-    if (built.notAnalyzed) layer.notAnalyzed = built.notAnalyzed;
-    else layer.spec = built.spec;
-    const unresolved = [...(built.unresolved ?? []), ...extra];
-    if (unresolved.length > 0) layer.unresolved = unresolved;
-    model.layers.push(layer);
+    // Quote the source (input_shape=input_shape) rather than the partly known value.
+    const arg = e.kwargs.find((k) => INPUT_KWARGS.has(k.name));
+    const quoted = arg ? this.text(arg.span) : def.type === 'Input' && e.args[0] ? `shape=${this.text(e.args[0].span)}` : undefined;
+    appendLayer(model, layer, def.type, built, quoted, extra);
   }
 
   private text(span: Span): string {

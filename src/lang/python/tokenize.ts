@@ -2,6 +2,8 @@
 // prefixes, triple quotes), comments, backslash continuations, brackets, and logical lines (a
 // newline inside brackets does not end a statement, `;` does). Never throws: anything it does
 // not know becomes a one-character operator token, an unterminated string ends at its line.
+import { byFirstChar, scanIdentifier } from '../scan';
+
 export type PyTokKind = 'name' | 'num' | 'str' | 'op' | 'nl';
 
 export interface PyTok {
@@ -109,28 +111,8 @@ export function tokenizePython(src: string): PyTok[] {
   return toks;
 }
 
-/** Multi-character operators by their first character, longest first. */
-const OPS_BY_FIRST = new Map<string, string[]>();
-for (const o of OPS) OPS_BY_FIRST.set(o[0], [...(OPS_BY_FIRST.get(o[0]) ?? []), o]);
-
-const isAsciiStart = (k: number) => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95;
-const isAsciiPart = (k: number) => isAsciiStart(k) || (k >= 48 && k <= 57);
-
-/** End of the identifier at i (i when there is none). ASCII fast path, the Unicode regex otherwise. */
-function scanName(src: string, i: number): number {
-  let j = i;
-  const k = src.charCodeAt(j);
-  if (isAsciiStart(k)) {
-    j++;
-    while (j < src.length && isAsciiPart(src.charCodeAt(j))) j++;
-    if (j >= src.length || src.charCodeAt(j) < 128) return j;
-  } else if (k < 128) {
-    return i;
-  }
-  NAME.lastIndex = i;
-  const m = NAME.exec(src);
-  return m ? i + m[0].length : i;
-}
+const OPS_BY_FIRST = byFirstChar(OPS);
+const scanName = (src: string, i: number) => scanIdentifier(src, i, NAME, false);
 
 function readString(src: string, start: number, q: number, prefix: string): PyTok {
   const quote = src[q];

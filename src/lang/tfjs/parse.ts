@@ -1,6 +1,7 @@
 // Finds TensorFlow.js Sequential models in JavaScript/TypeScript: `const model = tf.sequential()`
 // + `model.add(tf.layers.conv2d({...}))`, `tf.sequential({layers: [...]})`, options in camelCase,
 // simple `const` values. Reads expressions wherever they are (inside functions too), in order.
+import { appendLayer } from '../appendLayer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { binary, unknown, type Val } from '../values';
@@ -565,30 +566,13 @@ class JsModelFinder {
       for (const x of cfg.entries) opts.set(x.key, this.evaluate(x.value));
       spread ||= cfg.spread;
     } else if (cfg) {
-      const v = this.evaluate(cfg);
-      spread = true;
-      void v;
+      spread = true; // options passed as a variable: not read
     }
     const built = buildLayer(type, { opts, spell: (c) => c });
     if (spread) built.notAnalyzed ??= 'the options are not written inline as an object literal';
-    if (built.input && model.layers.length === 0 && model.inputShape === undefined && model.inputNote === undefined) {
-      if (built.input.shape) model.inputShape = built.input.shape;
-      else {
-        // Quote the source (inputShape: [IMAGE_H, IMAGE_W, 1]) rather than the partly known value.
-        const entry = cfg?.k === 'obj' ? cfg.entries.find((x) => ['inputShape', 'batchInputShape', 'inputDim'].includes(x.key)) : undefined;
-        model.inputNote = entry ? `${entry.key}: ${this.text(entry.value.span)} is only known when the code runs` : built.input.note;
-      }
-    }
-    if (type === 'Input') {
-      if (model.layers.length === 0) return;
-      layer.notAnalyzed = 'an inputLayer can only come first';
-      model.layers.push(layer);
-      return;
-    }
-    if (built.notAnalyzed) layer.notAnalyzed = built.notAnalyzed;
-    else layer.spec = built.spec;
-    if (built.unresolved?.length) layer.unresolved = built.unresolved;
-    model.layers.push(layer);
+    // Quote the source (inputShape: [IMAGE_H, IMAGE_W, 1]) rather than the partly known value.
+    const entry = cfg?.k === 'obj' ? cfg.entries.find((x) => ['inputShape', 'batchInputShape', 'inputDim'].includes(x.key)) : undefined;
+    appendLayer(model, layer, type, built, entry ? `${entry.key}: ${this.text(entry.value.span)}` : undefined);
   }
 
   private text(span: Span): string {

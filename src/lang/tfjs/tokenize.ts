@@ -1,6 +1,8 @@
 // A small JavaScript/TypeScript tokenizer for reading tf.sequential models: names, numbers,
 // strings, template literals, comments, regex literals (by the usual previous-token rule) and
 // punctuation. Never throws; unknown characters become one-character punctuation tokens.
+import { byFirstChar, scanIdentifier } from '../scan';
+
 export type JsTokKind = 'name' | 'num' | 'str' | 'punct';
 
 export interface JsTok {
@@ -88,28 +90,8 @@ export function tokenizeJs(src: string): JsTok[] {
   return toks;
 }
 
-/** Multi-character punctuators by their first character, longest first. */
-const PUNCT_BY_FIRST = new Map<string, string[]>();
-for (const o of PUNCT) PUNCT_BY_FIRST.set(o[0], [...(PUNCT_BY_FIRST.get(o[0]) ?? []), o]);
-
-const isAsciiStart = (k: number) => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95 || k === 36;
-const isAsciiPart = (k: number) => isAsciiStart(k) || (k >= 48 && k <= 57);
-
-/** End of the identifier at i (i when there is none). ASCII fast path, the Unicode regex otherwise. */
-function scanName(src: string, i: number): number {
-  let j = i;
-  const k = src.charCodeAt(j);
-  if (isAsciiStart(k)) {
-    j++;
-    while (j < src.length && isAsciiPart(src.charCodeAt(j))) j++;
-    if (j >= src.length || src.charCodeAt(j) < 128) return j;
-  } else if (k < 128) {
-    return i;
-  }
-  NAME.lastIndex = i;
-  const m = NAME.exec(src);
-  return m ? i + m[0].length : i;
-}
+const PUNCT_BY_FIRST = byFirstChar(PUNCT);
+const scanName = (src: string, i: number) => scanIdentifier(src, i, NAME, true);
 
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
