@@ -35,7 +35,7 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   limit: { kind: 'int', min: 0, help: 'use only the first N training images (default 0 = all)' },
   seed: { kind: 'int', min: 0, help: 'seed for weights and shuffling (default 42)' },
   out,
-  model: { kind: 'string', help: 'a *.lenet.json model file (default: the seed\'s LeNet-5)' },
+  model: { kind: 'string', help: 'a model file: *.lenet.json, or Keras code in .py/.ipynb, TF.js code in .ts/.js (default: the seed\'s LeNet-5)' },
   json,
   help,
 };
