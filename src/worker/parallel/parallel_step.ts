@@ -75,7 +75,9 @@ export class SplitChooser {
 export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number> }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
-  const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: o.maxBatch, imageSize };
+  const share = Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
+  // The shared image buffer holds only the thread's share of the largest batch.
+  const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: Math.ceil(o.maxBatch * share), imageSize };
   const buffer = new SharedArrayBuffer(sharedBytes(sizes));
   const sh = layout(buffer, sizes);
   const init: ThreadInit = {
@@ -110,7 +112,6 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
   });
 
   const part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
-  const share = o.threadShare ?? 0.5;
   const chooser = new SplitChooser(o.adaptive ?? true);
   const timeoutMs = o.timeoutMs ?? 60_000;
   let seq = 0;
@@ -123,7 +124,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const n = batch.size;
     const t0 = performance.now();
     const split = chooser.next();
-    const nThread = split ? Math.min(Math.floor(n * share), o.maxBatch) : 0;
+    const nThread = split ? Math.min(Math.floor(n * share), sizes.maxPart) : 0;
     const nMain = n - nThread;
     if (nThread > 0) {
       writeWeights(tf, sh, vars);
