@@ -112,7 +112,6 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     try {
       const tf = await TRY[name]();
       let reason = choice === 'auto' ? (skipped.length ? skipped.join('; ') : 'fastest available') : 'requested';
-      if (name === 'cpu') reason += `; warning: ${CPU_WARNING}`;
       return { tf, backend: name, reason, versions: versionsOf(tf) };
     } catch (err) {
       skipped.push(`${name}: ${short(err)}`);

@@ -12,7 +12,7 @@ import { parseModelSpec } from '../model/validate';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { BackendChoice, WorkerCommand } from '../shared/protocol';
 import { parseWorkerCommand } from '../shared/protocolValidate';
-import { initBackend, type BackendInfo } from './backend';
+import { CPU_WARNING, initBackend, type BackendInfo } from './backend';
 import { assertTrainable } from './buildModel';
 import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
@@ -67,6 +67,7 @@ async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
     throw err;
   });
   await send({ type: 'ready', backend: info.backend, reason: info.reason, versions: info.versions });
+  if (info.backend === 'cpu') await send({ type: 'log', level: 'warn', message: `running on cpu: ${CPU_WARNING}` });
   return info;
 }
 

@@ -268,3 +268,22 @@ test('bad messages are answered with BAD_MESSAGE, not a crash', async (t) => {
   assert.match(err2.message, /protocol version 99, expected 1/);
   assert.equal(w.client.alive, true);
 });
+
+test('a forced cpu backend trains (slowly) and warns about its speed', async (t) => {
+  const out = tempDir(t);
+  ensureBuilt();
+  const events: import('../../src/shared/protocol').WorkerEvent[] = [];
+  const { WorkerClient } = await import('../../src/host/workerClient');
+  const client = new WorkerClient({ workerPath: WORKER, backend: 'cpu', log: () => undefined });
+  t.after(() => client.dispose(2000));
+  client.onEvent((e) => events.push(e));
+  client.send({ type: 'train', config: config(out, { backend: 'cpu', limit: 32, batchSize: 16 }) });
+  const done = await client.waitFor('done', 120_000);
+  const ready = events.find((e) => e.type === 'ready');
+  assert.ok(ready?.type === 'ready' && ready.backend === 'cpu' && ready.reason === 'requested');
+  const warn = events.find((e) => e.type === 'log');
+  assert.ok(warn?.type === 'log' && warn.level === 'warn');
+  assert.match(warn.message, /about 100x slower than wasm/);
+  assert.equal(done.history.length, 1);
+  assert.ok(Number.isFinite(done.history[0].val_loss));
+});
