@@ -213,3 +213,37 @@ test('names that are Object.prototype members are ordinary names', () => {
   const t = analyzeSource('const m = tf.sequential({layers: [tf.layers.constructor({}), tf.layers.dense({units: 1, inputShape: [1]})]});', 'tfjs');
   assert.equal(t.models[0].layers[0].status, 'not-analyzed');
 });
+
+test('layers added in a loop or under a condition are not analyzed (never a guess); main guards and builders are fine', () => {
+  const src = `
+def build(deep):
+    model = Sequential()
+    model.add(Dense(8, input_shape=(4,)))
+    for _ in range(3):
+        model.add(Dense(8))
+    if deep:
+        model.add(Dense(8))
+    model.add(Dense(2))
+    return model
+
+if __name__ == "__main__":
+    with strategy.scope():
+        m = Sequential([Dense(3, input_shape=(2,))])
+        m.add(Dense(1))
+    for n in (8, 16):
+        per = Sequential()
+        per.add(Dense(n, input_shape=(2,)))
+    while True: m.add(Dense(5))
+`;
+  const a = analyzeSource(src, 'python');
+  const [first, second, third] = a.models;
+  assert.deepEqual(first.layers.map((l) => l.status), ['ok', 'not-analyzed', 'unknown', 'unknown']);
+  assert.match(first.layers[1].message!, /added inside a for loop/);
+  assert.deepEqual(second.layers.map((l) => l.status), ['ok', 'ok', 'not-analyzed']);
+  assert.match(second.layers[2].message!, /while loop/);
+  // Created and filled inside the same loop iteration: one add per model.
+  assert.equal(third.layers[0].status, 'not-analyzed'); // units=n is a loop variable
+  assert.match(third.layers[0].message!, /units=/);
+  const cond = analyzeSource('m = Sequential()\nm.add(Dense(2, input_shape=(2,)))\nif x:\n    m.add(Dropout(0.5))\nelse:\n    m.add(Dense(3))\n', 'python').models[0];
+  assert.deepEqual(cond.layers.map((l) => l.message?.slice(0, 14)), [undefined, 'added under if', 'shapes after d']);
+});

@@ -148,3 +148,29 @@ test('CLI hook: the first model or a clear error with file:line:col', () => {
   assert.deepEqual(r.spec, { name: 'sequential', inputShape: [3], layers: [{ type: 'Dense', units: 1 }] });
   assert.deepEqual(r.notes, []);
 });
+
+test('TF.js: layers added in loops, callbacks or branches are not analyzed; a model built per iteration is', () => {
+  const src = `
+function build(sizes: number[], deep: boolean) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+  for (const s of sizes) model.add(tf.layers.dense({ units: 8 }));
+  if (deep) { model.add(tf.layers.dense({ units: 8 })); } else model.add(tf.layers.dropout({ rate: 0.1 }));
+  [1, 2].forEach(() => model.add(tf.layers.dense({ units: 3 })));
+  return model;
+}
+for (let i = 0; i < 3; i++) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 2, inputShape: [3] }));
+}
+`;
+  const a = analyzeSource(src, 'tfjs');
+  const [first, second] = a.models;
+  assert.deepEqual(first.layers.map((l) => l.status), ['ok', 'not-analyzed', 'unknown', 'unknown', 'unknown']);
+  assert.match(first.layers[1].message!, /added inside a for loop/);
+  assert.equal(second.layers[0].status, 'ok');
+  const cb = analyzeSource('const m = tf.sequential();\n[1].forEach(() => m.add(tf.layers.flatten({inputShape: [2, 2]})));', 'tfjs').models[0];
+  assert.match(cb.layers[0].message!, /added inside a forEach callback/);
+  const br = analyzeSource('const m = tf.sequential();\nif (x) m.add(tf.layers.flatten({inputShape: [2, 2]}));', 'tfjs').models[0];
+  assert.match(br.layers[0].message!, /added under if/);
+});

@@ -67,18 +67,43 @@ class PyModelFinder {
     this.toks = tokenizePython(src);
   }
 
+  /** Open `for`/`while`/`if` blocks around the current statement, by indentation. */
+  private blocks: Block[] = [];
+  /** The blocks open where each model was created (adds inside them run once per model). */
+  private createdIn = new Map<SourceModel, Set<Block>>();
+
   run(): ParseResult {
     let from = 0;
     for (let i = 0; i < this.toks.length; i++) {
       if (this.toks[i].kind === 'nl') {
-        if (i > from) this.statement(from, i);
+        if (i > from) {
+          const indent = this.indentOf(this.toks[from].start);
+          while (this.blocks.length > 0 && this.blocks[this.blocks.length - 1].indent >= indent) this.blocks.pop();
+          this.statement(from, i, indent);
+        }
         from = i + 1;
       }
     }
     return { language: 'python', models: this.models, problems: [] };
   }
 
-  private statement(from: number, to: number): void {
+  private indentOf(offset: number): number {
+    let i = offset;
+    while (i > 0 && this.src[i - 1] !== '\n' && this.src[i - 1] !== '\r') i--;
+    return offset - i;
+  }
+
+  /** Why a layer added here may not be added exactly once to `model` (a loop or a condition), if so. */
+  private uncertainAdd(model: SourceModel): string | undefined {
+    const atCreation = this.createdIn.get(model);
+    const b = this.blocks.find((x) => x.kind !== undefined && !atCreation?.has(x));
+    if (!b) return undefined;
+    return b.kind === 'loop'
+      ? `added inside a ${b.keyword} loop: how many layers it adds is only known when the code runs`
+      : `added under ${b.keyword}: whether it is added is only known when the code runs`;
+  }
+
+  private statement(from: number, to: number, indent: number): void {
     const first = this.toks[from];
     if (first.kind === 'op' && first.text === '@') return; // decorator line
     if (first.kind === 'name' && (first.text === 'import' || first.text === 'from')) {
@@ -101,7 +126,13 @@ class PyModelFinder {
             if (e) this.visit(e);
             else p.pos++;
           }
-          if (i + 1 < to) this.statement(i + 1, to);
+          const block: Block = { indent, keyword: first.text, kind: blockKind(first.text, this.src.slice(first.start, t.start)) };
+          this.blocks.push(block);
+          if (i + 1 < to) {
+            // A body on the header's line: `for x in y: model.add(...)`.
+            this.statement(i + 1, to, indent + 1);
+            this.blocks.pop();
+          }
           return;
         }
       }
@@ -229,7 +260,7 @@ class PyModelFinder {
         this.visit(e.fn);
         const obj = e.fn.k === 'attr' && e.fn.obj.k === 'name' ? this.vars.get(e.fn.obj.id) : undefined;
         if (obj && e.fn.k === 'attr' && e.fn.attr === 'add' && e.args.length >= 1) {
-          this.addLayer(obj, e.args[0]);
+          this.addLayer(obj, e.args[0], this.uncertainAdd(obj));
           for (const a of e.args.slice(1)) this.visit(a);
           break;
         }
@@ -277,6 +308,7 @@ class PyModelFinder {
   private sequential(call: Extract<PyExpr, { k: 'call' }>): SourceModel {
     const model: SourceModel = { varSpans: [], createSpan: call.span, layers: [] };
     this.models.push(model);
+    this.createdIn.set(model, new Set(this.blocks));
     const nameArg = call.kwargs.find((k) => k.name === 'name')?.value ?? call.args[1];
     if (nameArg) {
       const v = this.evaluate(nameArg);
@@ -292,7 +324,8 @@ class PyModelFinder {
     return model;
   }
 
-  private addLayer(model: SourceModel, e: PyExpr): void {
+  /** `uncertain`: why this layer may not be added exactly once (it is then not analyzed). */
+  private addLayer(model: SourceModel, e: PyExpr, uncertain?: string): void {
     if (e.k !== 'call') {
       this.visit(e);
       const label = this.text(e.span).slice(0, 40);
@@ -329,6 +362,7 @@ class PyModelFinder {
     }
     const built = buildLayer(def.type, { opts, spell: (c) => spelling.get(c) ?? c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`) });
     if (e.starred) built.notAnalyzed ??= 'its arguments cannot all be read (* or ** arguments, or an expression this reader does not know)';
+    if (uncertain) built.notAnalyzed = uncertain;
     // Quote the source (input_shape=input_shape) rather than the partly known value.
     const arg = e.kwargs.find((k) => INPUT_KWARGS.has(k.name));
     const quoted = arg ? this.text(arg.span) : def.type === 'Input' && e.args[0] ? `shape=${this.text(e.args[0].span)}` : undefined;
@@ -390,6 +424,20 @@ class PyModelFinder {
         return unknown('an expression');
     }
   }
+}
+
+interface Block {
+  indent: number;
+  keyword: string;
+  /** loop: the body may run any number of times; cond: maybe not at all; undefined: runs once (def, with, try...). */
+  kind?: 'loop' | 'cond';
+}
+
+function blockKind(keyword: string, header: string): Block['kind'] {
+  if (keyword === 'for' || keyword === 'while' || (keyword === 'async' && /\bfor\b/.test(header))) return 'loop';
+  // `if __name__ == '__main__':` wraps whole scripts: it runs once.
+  if ((keyword === 'if' || keyword === 'elif' || keyword === 'else' || keyword === 'match' || keyword === 'case') && !/__name__/.test(header)) return 'cond';
+  return undefined;
 }
 
 /** `print(...)` is a call in Python 3: strip a leading `print` only in Python 2's statement form. */

@@ -5,6 +5,7 @@ import { appendLayer } from '../appendLayer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { binary, unknown, type Val } from '../values';
+import { controlRanges, type ControlRange } from './control';
 import { tokenizeJs, type JsTok } from './tokenize';
 
 type JsExpr =
@@ -399,8 +400,21 @@ class JsModelFinder {
   private handled = new Set<number>();
   private mentioned = new Set<number>();
 
+  private control: ControlRange[];
+
   constructor(private src: string) {
     this.toks = tokenizeJs(src);
+    this.control = controlRanges(this.toks);
+  }
+
+  /** Why a layer added at `at` may not be added exactly once to `model` (a loop or a condition), if so. */
+  private uncertainAdd(model: SourceModel, at: number): string | undefined {
+    const created = model.createSpan.start;
+    const r = this.control.find((c) => at >= c.start && at < c.end && !(created >= c.start && created < c.end));
+    if (!r) return undefined;
+    return r.kind === 'loop'
+      ? `added inside a ${r.keyword}${r.keyword.endsWith('callback') ? '' : ' loop'}: how many layers it adds is only known when the code runs`
+      : `added under ${r.keyword}: whether it is added is only known when the code runs`;
   }
 
   run(): ParseResult {
@@ -498,7 +512,7 @@ class JsModelFinder {
         if (obj && e.fn.k === 'member' && e.fn.prop === 'add' && e.args.length >= 1) {
           if (!this.handled.has(e.span.start)) {
             this.handled.add(e.span.start);
-            this.addLayer(obj, e.args[0]);
+            this.addLayer(obj, e.args[0], this.uncertainAdd(obj, e.span.start));
           }
           return undefined;
         }
@@ -543,7 +557,8 @@ class JsModelFinder {
     return model;
   }
 
-  private addLayer(model: SourceModel, e: JsExpr): void {
+  /** `uncertain`: why this layer may not be added exactly once (it is then not analyzed). */
+  private addLayer(model: SourceModel, e: JsExpr, uncertain?: string): void {
     if (e.k !== 'call') {
       this.visit(e);
       model.layers.push({ className: this.text(e.span).slice(0, 40), classSpan: e.span, callSpan: e.span, notAnalyzed: 'the layer is not written inline here' });
@@ -570,6 +585,7 @@ class JsModelFinder {
     }
     const built = buildLayer(type, { opts, spell: (c) => c });
     if (spread) built.notAnalyzed ??= 'the options are not written inline as an object literal';
+    if (uncertain) built.notAnalyzed = uncertain;
     // Quote the source (inputShape: [IMAGE_H, IMAGE_W, 1]) rather than the partly known value.
     const entry = cfg?.k === 'obj' ? cfg.entries.find((x) => ['inputShape', 'batchInputShape', 'inputDim'].includes(x.key)) : undefined;
     appendLayer(model, layer, type, built, entry ? `${entry.key}: ${this.text(entry.value.span)}` : undefined);
