@@ -57,9 +57,10 @@ for (const name of steps) {
     loss: +epochEnd.loss.toFixed(4), acc: +epochEnd.acc.toFixed(4), val_acc: +epochEnd.val_acc.toFixed(4), val_loss: +epochEnd.val_loss.toFixed(4),
     numTensors: [tensorsBefore, tf.memory().numTensors], load: [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)],
     rssMB: Math.round(process.memoryUsage().rss / 1e6), stepsSplit: made.chooser?.counts,
+    threadShare: made.threadShare,
     phasesMs: made.phases && Object.fromEntries(Object.entries(made.phases).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(row);
-  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, main thread ms ${JSON.stringify(row.phasesMs)}` : ''}`);
+  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}` : ''}`);
 }
 rmSync(out, { recursive: true, force: true });

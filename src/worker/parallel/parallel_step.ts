@@ -72,12 +72,19 @@ export class SplitChooser {
 }
 
 /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number> }> {
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; readonly threadShare: number }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
-  const share = Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
-  // The shared image buffer holds only the thread's share of the largest batch.
-  const sizes: SharedSizes = { params: vars.reduce((a, v) => a + v.size, 0), maxPart: Math.ceil(o.maxBatch * share), imageSize };
+  const adaptive = o.adaptive ?? true;
+  let share = Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
+  // Adaptive: the share moves by one image per step towards the point where both threads finish
+  // together (this thread also copies, updates and runs the loop), within [MIN_SHARE, MAX_SHARE].
+  const MIN_SHARE = 0.25, MAX_SHARE = 0.75;
+  const shareStep = 1 / o.maxBatch;
+  // The shared image buffer holds only the thread's largest share of the largest batch.
+  const sizes: SharedSizes = {
+    params: vars.reduce((a, v) => a + v.size, 0), maxPart: Math.ceil(o.maxBatch * (adaptive ? Math.max(share, MAX_SHARE) : share)), imageSize,
+  };
   const buffer = new SharedArrayBuffer(sharedBytes(sizes));
   const sh = layout(buffer, sizes);
   const init: ThreadInit = {
@@ -112,7 +119,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
   });
 
   const part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
-  const chooser = new SplitChooser(o.adaptive ?? true);
+  const chooser = new SplitChooser(adaptive);
   const timeoutMs = o.timeoutMs ?? 60_000;
   let seq = 0;
   let disposed = false;
@@ -124,7 +131,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const n = batch.size;
     const t0 = performance.now();
     const split = chooser.next();
-    const nThread = split ? Math.min(Math.floor(n * share), sizes.maxPart) : 0;
+    const nThread = split ? Math.min(Math.round(n * share), sizes.maxPart, n) : 0;
     const nMain = n - nThread;
     if (nThread > 0) {
       writeWeights(tf, sh, vars);
@@ -145,8 +152,13 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const t2 = performance.now();
     let t3 = t2;
     if (nThread > 0) {
+      const threadFirst = Atomics.load(sh.ctrl, DONE) === seq;
       await waitDone(sh, seq, died, timeoutMs);
       t3 = performance.now();
+      if (adaptive && n === o.maxBatch) {
+        if (threadFirst) share = Math.min(MAX_SHARE, share + shareStep);
+        else if (t3 - t2 > 0.25) share = Math.max(MIN_SHARE, share - shareStep);
+      }
       if (Atomics.load(sh.ctrl, STATUS) !== 0) {
         tf.dispose(grads ?? []);
         await died.catch(() => {});
@@ -173,6 +185,9 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     name: 'wasm-2-threads',
     chooser,
     phases,
+    get threadShare() {
+      return share;
+    },
     run,
     sync() {}, // this thread's model always holds the latest weights
     dispose() {
