@@ -130,7 +130,9 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
   let lastDownload = '';
 
   return new Promise<number>((resolvePromise) => {
+    let finished = false;
     const finish = (code: number) => {
+      finished = true;
       process.off('SIGINT', onSigint);
       exitCode = code;
       void client.dispose().then(() => resolvePromise(exitCode));
@@ -151,6 +153,7 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
     process.on('SIGINT', onSigint);
 
     client.onEvent((e: WorkerEvent) => {
+      if (finished) return; // e.g. a second error from a command queued behind the first one
       if (session.json) process.stdout.write(JSON.stringify(e) + '\n');
       switch (e.type) {
         case 'error': {

@@ -117,6 +117,9 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
       skipped.push(`${name}: ${short(err)}`);
     }
   }
+  if (choice !== 'auto') {
+    throw new WorkerError('BACKEND', `the ${choice} backend could not start: ${skipped[0].slice(choice.length + 2)}; choose backend auto (or another one)`);
+  }
   throw new WorkerError('BACKEND', `no TensorFlow.js backend could start (${skipped.join('; ')})`);
 }
 
