@@ -223,3 +223,19 @@ test('train --model FILE trains that model; a model that does not fit the data i
   assert.match(e.stderr, /^lenet-lab: error: the last layer dense outputs \(None, 5\) but the labels have 10 classes/);
   assert.equal(e.stderr.trim().split('\n').length, 1);
 });
+
+const hasTfjsNode = (() => {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test('a forced backend that cannot load: exit 1, one line naming it', { skip: hasTfjsNode && 'tfjs-node is installed here' }, (t) => {
+  const out = tempDir(t, 'lenet-cli-');
+  const r = cli(['train', '--backend', 'tensorflow', '--dataset', 'mnist-sample', '--limit', '64', '--out', out]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'lenet-lab: error: the tensorflow backend could not start: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node for native speed); choose backend auto (or another one)\n');
+});
