@@ -95,6 +95,11 @@ export async function runTraining(
 
   try {
     for (let epoch = 1; epoch <= config.epochs && !stoppedAt; epoch++) {
+      if (ctx.stopRequested()) {
+        // Asked during the previous epoch's validation: stop after its last batch, no empty epoch.
+        stoppedAt = epoch === 1 ? { epoch: 1, batch: 0 } : { epoch: epoch - 1, batch: batches };
+        break;
+      }
       emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
       const t0 = performance.now();
       const order = permutation(train.count, random);
@@ -129,7 +134,9 @@ export async function runTraining(
       if (stoppedAt) break;
       const trainSeconds = (performance.now() - t0) / 1000;
       await step.sync();
-      const probs = await predictAll(tf, model, data.test, inputShape, numClasses);
+      const probs = step.predictAll
+        ? await step.predictAll(data.test)
+        : await predictAll(tf, model, data.test, inputShape, numClasses);
       const val = lossAndAccuracy(probs, data.test.labels, data.test.count, numClasses);
       const m: EpochMetrics = {
         epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc,

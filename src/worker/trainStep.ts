@@ -4,6 +4,7 @@
 import type { LayersModel, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
 import type { BackendName, TrainConfig } from '../shared/protocol';
 import type { Tf } from './backend';
+import type { Split } from './metrics';
 
 /** A batch as plain arrays: images is size * prod(inputShape) floats 0..1, labels are class ids. */
 export interface Batch {
@@ -23,6 +24,8 @@ export interface TrainStep {
   run(batch: Batch): StepResult | Promise<StepResult>;
   /** Makes `model` hold the latest weights (before validation and saving). */
   sync(): void | Promise<void>;
+  /** Optional: validation probabilities for a whole split (e.g. shared across threads); else predictAll. */
+  predictAll?(split: Split): Promise<Float32Array>;
   dispose(): void;
 }
 

@@ -9,6 +9,7 @@ import { LENET5 } from '../../src/model/lenet';
 import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } from '../../src/worker/trainStep';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { SplitChooser } from '../../src/worker/parallel/parallel_step';
+import { predictAll } from '../../src/worker/metrics';
 import { wasmDir } from '../../src/worker/backend';
 import type { TrainConfig } from '../../src/shared/protocol';
 
@@ -113,6 +114,30 @@ test('a second thread that cannot start falls back to one thread and says why', 
   const r = await step!.run(batches(3, [8])[0]);
   assert.ok(Number.isFinite(r.loss));
   step!.dispose();
+  model.dispose();
+  opt.dispose();
+});
+
+test('validation on two threads gives the one-thread probabilities', async () => {
+  await wasmTf();
+  const model = await buildModel(tf, LENET5, { seed: 4 });
+  const opt = tf.train.sgd(0.01);
+  const ctx: TrainStepContext = { tf, model, optimizer: opt, config, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
+  const step = await createWasmTrainStep(ctx, { threads: 2, adaptive: false, wasmDir: wasmDir() });
+  assert.ok(step?.predictAll);
+  await step.run(batches(5, [64])[0]); // weights move first: the thread must predict with the new ones
+  const data = batches(6, [1037])[0];
+  const split = { images: data.images, labels: data.labels, count: data.size };
+  const ref = await predictAll(tf, model, split, [28, 28, 1], 10);
+  for (let rep = 0; rep < 2; rep++) { // second call reuses the shared copy
+    const got: Float32Array = await step.predictAll!(split);
+    assert.equal(got.length, 1037 * 10);
+    assert.ok(maxAbsDiff(got, ref) < 1e-6, `rep ${rep}: ${maxAbsDiff(got, ref)}`);
+    await step.run(batches(7 + rep, [64])[0]);
+    const ref2 = await predictAll(tf, model, split, [28, 28, 1], 10);
+    ref.set(ref2);
+  }
+  step.dispose();
   model.dispose();
   opt.dispose();
 });

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { LayersModel, NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
+import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_STEP, KIND_STOP, PART, STATUS, layout, sharedBytes, valuesOf,
-  type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, sharedBytes, valuesOf,
+  type SharedLayout, type SharedSizes, type SplitMessage, type ThreadInit, type ThreadMessage,
 } from './shared';
 
 export interface ParallelOptions {
@@ -69,10 +70,15 @@ export class SplitChooser {
     }
     this.step++;
   }
+
+  /** Whether the last decision was to split (validation follows it). */
+  get splitting(): boolean {
+    return !this.adaptive || this.split;
+  }
 }
 
 /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; readonly threadShare: number }> {
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { predictAll(split: Split): Promise<Float32Array>; chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; readonly threadShare: number }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
   const adaptive = o.adaptive ?? true;
@@ -181,8 +187,46 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     return { loss, acc: correct / n };
   };
 
+  /** The split being validated, copied once into shared memory for the thread. */
+  let shared: { split: Split; probs: Float32Array } | null = null;
+
+  /** Validation on both threads: this one predicts the first half, the other the second. */
+  const predictAll = async (split: Split): Promise<Float32Array> => {
+    const { inputShape, numClasses } = o;
+    if (failure || !chooser.splitting || split.count < 2) return predictOneThread(tf, model, split, inputShape, numClasses);
+    const count = split.count;
+    const half = Math.ceil(count / 2);
+    const fresh = shared?.split !== split;
+    if (fresh) {
+      const images = new SharedArrayBuffer(count * imageSize * 4);
+      new Float32Array(images).set(split.images.subarray(0, count * imageSize));
+      const probs = new SharedArrayBuffer(count * numClasses * 4);
+      worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
+      shared = { split, probs: new Float32Array(probs) };
+    }
+    writeWeights(tf, sh, vars);
+    sh.ctrl[PART] = half;
+    sh.ctrl[BATCH] = count;
+    sh.ctrl[KIND] = KIND_PREDICT;
+    sh.ctrl[NEW_SPLIT] = fresh ? 1 : 0;
+    Atomics.store(sh.ctrl, CMD, ++seq);
+    Atomics.notify(sh.ctrl, CMD);
+    const first = { images: split.images.subarray(0, half * imageSize), labels: split.labels.subarray(0, half), count: half };
+    const mine = await predictOneThread(tf, model, first, inputShape, numClasses);
+    await waitDone(sh, seq, died, timeoutMs);
+    if (Atomics.load(sh.ctrl, STATUS) !== 0) {
+      await died.catch(() => {});
+      throw failure ?? new Error('training thread failed');
+    }
+    const out = new Float32Array(count * numClasses);
+    out.set(mine);
+    out.set(shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
+    return out;
+  };
+
   return {
     name: 'wasm-2-threads',
+    predictAll,
     chooser,
     phases,
     get threadShare() {

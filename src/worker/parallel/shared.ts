@@ -8,6 +8,8 @@ export const BATCH = 4; // images in the whole batch
 export const KIND = 5; // what CMD asks for
 export const KIND_STEP = 1;
 export const KIND_STOP = 2;
+export const KIND_PREDICT = 3; // probabilities for images [PART, BATCH) of the split last sent
+export const NEW_SPLIT = 6; // 1: a 'split' message with the images to predict is waiting
 const CTRL_INTS = 8;
 
 export interface SharedLayout {
@@ -60,6 +62,15 @@ export interface ThreadInit {
 }
 
 export type ThreadMessage = { type: 'ready' } | { type: 'error'; message: string };
+
+/** Main thread to training thread, read synchronously (receiveMessageOnPort) on KIND_PREDICT. */
+export interface SplitMessage {
+  type: 'split';
+  /** count * imageSize floats */
+  images: SharedArrayBuffer;
+  /** count * numClasses floats, written by the thread for its range */
+  probs: SharedArrayBuffer;
+}
 
 /** A tensor's values without a copy where the backend allows it (wasm: a view of its heap). */
 export function valuesOf(tf: typeof import('@tensorflow/tfjs'), t: import('@tensorflow/tfjs').Tensor): Float32Array {

@@ -1,11 +1,14 @@
 // Entry of the second training thread (worker_threads): its own tfjs with its own wasm instance
 // on the other core. Each step it loads the current weights, computes the gradients of its share
 // of the batch and hands them back; it never updates weights itself, so it cannot drift.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { Variable } from '@tensorflow/tfjs';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { registerWasmKernels } from '../kernels';
 import { PartGrads } from './part_grads';
-import { BATCH, CMD, DONE, KIND, KIND_STOP, PART, STATUS, layout, valuesOf, type ThreadInit, type ThreadMessage } from './shared';
+import {
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, valuesOf,
+  type SplitMessage, type ThreadInit, type ThreadMessage,
+} from './shared';
 
 function post(m: ThreadMessage): void {
   parentPort?.postMessage(m);
@@ -30,6 +33,32 @@ async function main(init: ThreadInit): Promise<void> {
   const sh = layout(init.buffer, init.sizes);
   post({ type: 'ready' });
 
+  const imageSize = init.inputShape.reduce((a, b) => a * b, 1);
+  let split: { images: Float32Array; probs: Float32Array } | null = null;
+  /** The next message on the port: sent just before the command that needs it. */
+  const takeSplit = (): SplitMessage => {
+    for (let tries = 0; tries < 1000; tries++) {
+      const m = parentPort && receiveMessageOnPort(parentPort);
+      if (m) return m.message as SplitMessage;
+      Atomics.wait(sh.ctrl, CMD, -1, 1); // 1 ms
+    }
+    throw new Error('the images to predict never arrived');
+  };
+
+  /** Same chunking and call as the worker's validation (metrics.predictAll), for its range. */
+  const predictRange = (sp: { images: Float32Array; probs: Float32Array }, from: number, to: number) => {
+    const classes = init.numClasses;
+    for (let start = from; start < to; start += 500) {
+      const n = Math.min(500, to - start);
+      const p = tf.tidy(() => {
+        const xs = tf.tensor(sp.images.subarray(start * imageSize, (start + n) * imageSize), [n, ...init.inputShape], 'float32');
+        return model.predict(xs, { batchSize: n }) as Tensor;
+      });
+      sp.probs.set(valuesOf(tf, p).subarray(0, n * classes), start * classes);
+      p.dispose();
+    }
+  };
+
   let seen = 0;
   for (;;) {
     Atomics.wait(sh.ctrl, CMD, seen);
@@ -42,6 +71,16 @@ async function main(init: ThreadInit): Promise<void> {
         v.assign(w);
         w.dispose();
         off += v.size;
+      }
+      if (sh.ctrl[KIND] === KIND_PREDICT) {
+        if (sh.ctrl[NEW_SPLIT] === 1 || !split) {
+          const m = takeSplit();
+          split = { images: new Float32Array(m.images), probs: new Float32Array(m.probs) };
+        }
+        predictRange(split, sh.ctrl[PART], sh.ctrl[BATCH]);
+        Atomics.store(sh.ctrl, DONE, seen);
+        Atomics.notify(sh.ctrl, DONE);
+        continue;
       }
       const r = part.compute({ images: sh.images, labels: sh.labels, size: sh.ctrl[PART], batchSize: sh.ctrl[BATCH] });
       off = 0;
