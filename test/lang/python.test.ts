@@ -247,3 +247,18 @@ if __name__ == "__main__":
   const cond = analyzeSource('m = Sequential()\nm.add(Dense(2, input_shape=(2,)))\nif x:\n    m.add(Dropout(0.5))\nelse:\n    m.add(Dense(3))\n', 'python').models[0];
   assert.deepEqual(cond.layers.map((l) => l.message?.slice(0, 14)), [undefined, 'added under if', 'shapes after d']);
 });
+
+test('a model kept in an attribute (self.model = Sequential()) collects its .add calls', () => {
+  const src = `
+class Net:
+    def __init__(self):
+        self.model = Sequential()
+        self.model.add(Dense(4, input_shape=(3,)))
+        self.model.add(Dense(2))
+`;
+  const a = analyzeSource(src, 'python');
+  const m = a.models[0];
+  assert.equal(m.source.varName, 'self.model');
+  assert.deepEqual(m.layers.map((l) => l.info?.params), [16, 10]);
+  assert.equal(m.source.varSpans.length, 3);
+});

@@ -174,3 +174,18 @@ for (let i = 0; i < 3; i++) {
   const br = analyzeSource('const m = tf.sequential();\nif (x) m.add(tf.layers.flatten({inputShape: [2, 2]}));', 'tfjs').models[0];
   assert.match(br.layers[0].message!, /added under if/);
 });
+
+test('TF.js: a model kept in a member (this.model = tf.sequential()) collects its .add calls', () => {
+  const src = `
+class Net {
+  model: tf.Sequential;
+  constructor() {
+    this.model = tf.sequential();
+    this.model.add(tf.layers.dense({ units: 4, inputShape: [3] }));
+    this.model.add(tf.layers.dense({ units: 2 }));
+  }
+}`;
+  const m = analyzeSource(src, 'tfjs').models[0];
+  assert.equal(m.source.varName, 'this.model');
+  assert.deepEqual(m.layers.map((l) => l.info?.params), [16, 10]);
+});

@@ -235,7 +235,20 @@ class PyModelFinder {
       });
       return;
     }
-    // obj.attr = ..., x[i] = ...: nothing to remember, but names used there are still visited
+    const key = dotted(target);
+    if (target.k === 'attr' && key !== undefined) {
+      // self.model = Sequential(): the attribute is the model's variable.
+      this.visit(target.obj);
+      if (!forced && value.k === 'call' && created && created.createSpan.start === value.span.start) {
+        created.varName = key;
+        created.varSpans.push(target.span);
+        this.vars.set(key, created);
+      } else {
+        this.vars.delete(key);
+      }
+      return;
+    }
+    // x[i] = ...: nothing to remember, but names used there are still visited
     this.visit(target);
   }
 
@@ -248,9 +261,13 @@ class PyModelFinder {
         if (m) m.varSpans.push(e.span);
         break;
       }
-      case 'attr':
-        this.visit(e.obj);
+      case 'attr': {
+        const key = this.vars.size > 0 ? dotted(e) : undefined;
+        const m = key === undefined ? undefined : this.vars.get(key);
+        if (m) m.varSpans.push(e.span);
+        else this.visit(e.obj);
         break;
+      }
       case 'call': {
         const callee = lastName(e.fn);
         if (callee === 'Sequential' && !this.isForeign(e.fn)) {
@@ -258,7 +275,8 @@ class PyModelFinder {
           break;
         }
         this.visit(e.fn);
-        const obj = e.fn.k === 'attr' && e.fn.obj.k === 'name' ? this.vars.get(e.fn.obj.id) : undefined;
+        const objKey = e.fn.k === 'attr' ? dotted(e.fn.obj) : undefined;
+        const obj = objKey === undefined ? undefined : this.vars.get(objKey);
         if (obj && e.fn.k === 'attr' && e.fn.attr === 'add' && e.args.length >= 1) {
           this.addLayer(obj, e.args[0], this.uncertainAdd(obj));
           for (const a of e.args.slice(1)) this.visit(a);
@@ -449,6 +467,14 @@ function pyKey(def: PyLayerDef, snake: string): string {
   if (def.type === 'Input' && snake === 'input_shape') return 'shape';
   if (def.type === 'Input' && snake === 'batch_input_shape') return 'batchShape';
   return toCamel(snake);
+}
+
+/** `self.model` -> "self.model" for names and attribute chains of names; undefined otherwise. */
+function dotted(e: PyExpr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k !== 'attr') return undefined;
+  const base = dotted(e.obj);
+  return base === undefined ? undefined : `${base}.${e.attr}`;
 }
 
 function lastName(e: PyExpr): string | undefined {

@@ -435,6 +435,13 @@ class JsModelFinder {
       if (t.kind === 'name' && !afterDot && !STOP_NAMES.has(t.text)) {
         const p = new JsExprParser(toks, i);
         const e = p.expr();
+        const key = e?.k === 'member' && p.is('=') ? dotted(e) : undefined;
+        if (e && key !== undefined) {
+          // this.model = tf.sequential(): the member is the model's variable.
+          if (e.k === 'member') this.visit(e.obj);
+          i = this.bind(key, e.span, p);
+          continue;
+        }
         if (e) {
           this.visit(e);
           i = p.skipped ? i + 1 : Math.max(p.pos, i + 1);
@@ -455,19 +462,20 @@ class JsModelFinder {
       p.skipType();
     }
     if (!p.is('=')) return at + 1;
-    return this.bind(nameTok, p);
+    return this.bind(nameTok.text, { start: nameTok.start, end: nameTok.end }, p);
   }
 
   private assignment(at: number): number {
     const p = new JsExprParser(this.toks, at + 1);
-    return this.bind(this.toks[at], p);
+    const t = this.toks[at];
+    return this.bind(t.text, { start: t.start, end: t.end }, p);
   }
 
-  private bind(nameTok: JsTok, p: JsExprParser): number {
+  /** Binds `id` (a name or a dotted member) to the value after the '=' at p.pos; returns where to continue. */
+  private bind(id: string, idSpan: Span, p: JsExprParser): number {
     const valueAt = p.pos + 1;
     p.pos = valueAt;
     const value = p.expr();
-    const id = nameTok.text;
     if (!value) {
       this.vars.delete(id);
       this.env.set(id, unknown(`${id} is computed at run time`));
@@ -476,7 +484,7 @@ class JsModelFinder {
     const created = this.visit(value);
     if (created && value.k === 'call' && created.createSpan.start === value.span.start) {
       created.varName = id;
-      created.varSpans.push({ start: nameTok.start, end: nameTok.end });
+      created.varSpans.push(idSpan);
       this.vars.set(id, created);
       this.env.delete(id);
     } else {
@@ -497,9 +505,17 @@ class JsModelFinder {
         }
         return undefined;
       }
-      case 'member':
-        this.visit(e.obj);
+      case 'member': {
+        const key = this.vars.size > 0 ? dotted(e) : undefined;
+        const m = key === undefined ? undefined : this.vars.get(key);
+        if (m && !this.mentioned.has(e.span.start)) {
+          this.mentioned.add(e.span.start);
+          m.varSpans.push(e.span);
+        } else if (!m) {
+          this.visit(e.obj);
+        }
         return undefined;
+      }
       case 'call': {
         const callee = lastName(e.fn);
         if (callee === 'sequential') {
@@ -508,7 +524,8 @@ class JsModelFinder {
           return this.sequential(e);
         }
         this.visit(e.fn);
-        const obj = e.fn.k === 'member' && e.fn.obj.k === 'name' ? this.vars.get(e.fn.obj.id) : undefined;
+        const objKey = e.fn.k === 'member' ? dotted(e.fn.obj) : undefined;
+        const obj = objKey === undefined ? undefined : this.vars.get(objKey);
         if (obj && e.fn.k === 'member' && e.fn.prop === 'add' && e.args.length >= 1) {
           if (!this.handled.has(e.span.start)) {
             this.handled.add(e.span.start);
@@ -635,6 +652,14 @@ class JsModelFinder {
         return unknown('an expression');
     }
   }
+}
+
+/** `this.model` -> "this.model" for names and member chains of names; undefined otherwise. */
+function dotted(e: JsExpr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k !== 'member') return undefined;
+  const base = dotted(e.obj);
+  return base === undefined ? undefined : `${base}.${e.prop}`;
 }
 
 function lastName(e: JsExpr): string | undefined {
