@@ -35,7 +35,9 @@ export function hoverMarkdown(m: ModelAnalysis, l: LayerAnalysis): string {
 
 /** Markdown for a hover over the model variable: the Keras-style summary. */
 export function modelHoverMarkdown(m: ModelAnalysis): string {
-  const title = `**${escapeMd(m.source.varName ?? m.name)}**: Sequential model, ${m.layers.length} layer${m.layers.length === 1 ? '' : 's'}`;
+  const count = `${m.layers.length} layer${m.layers.length === 1 ? '' : 's'}`;
+  const params = m.complete ? `, ${formatCount(m.result.totalParams)} params` : '';
+  const title = `**${escapeMd(m.source.varName ?? m.name)}**: Sequential model, ${count}${params}`;
   const out = [title, '```text\n' + summaryText(m).trimEnd() + '\n```'];
   const a = assumption(m);
   if (a) out.push(`_${escapeMd(a)}_`);

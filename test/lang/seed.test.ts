@@ -87,6 +87,7 @@ test('hover over Conv2D(16 shows (None, 10, 10, 16) and 2,416; over lenet the wh
   const varHit = findAt(a, fixture.indexOf('lenet.summary()') + 1);
   assert.ok(varHit && !varHit.layer);
   const summary = modelHoverMarkdown(varHit.model);
+  assert.ok(summary.startsWith('**lenet**: Sequential model, 8 layers, 61,706 params'), summary);
   assert.ok(summary.includes('C3 (Conv2D)                  (None, 10, 10, 16)        2,416'), summary);
   assert.ok(summary.includes(`Total params: ${formatCount(61706)}`));
   assert.deepEqual(m.layers.map(inlayLabel).slice(0, 3), ['-> (None, 28, 28, 6)', '-> (None, 14, 14, 6)', '-> (None, 10, 10, 16)']);
