@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 1 runtime error (data, model, worker), 2 usage error, 130 stopped with Ctrl+C.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseDatasetName } from '../data/datasets';
 import { LENET5 } from '../model/lenet';
 import { inferModel } from '../model/infer';
 import type { ModelSpec } from '../model/spec';
@@ -157,10 +158,9 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
       if (session.json) process.stdout.write(JSON.stringify(e) + '\n');
       switch (e.type) {
         case 'error': {
-          if (!session.json) {
-            progress.breakLine();
-            process.stderr.write(`lenet-lab: error: ${e.message}\n`);
-          }
+          // Also with --json: stdout has the event for scripts, stderr the line for people.
+          progress.breakLine();
+          process.stderr.write(`lenet-lab: error: ${e.message}\n`);
           if (interrupts >= 2) return;
           finish(e.code === 'BAD_CONFIG' ? 2 : 1);
           return;
@@ -204,6 +204,16 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
   });
 }
 
+/** Unknown dataset names are usage errors, caught before a worker starts. */
+function checkDataset(name: unknown): void {
+  if (typeof name !== 'string') return;
+  try {
+    parseDatasetName(name);
+  } catch (err) {
+    throw new UsageError(`--dataset: ${(err as Error).message}`);
+  }
+}
+
 function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSpec, defaults: Partial<TrainConfig> = {}): TrainConfig {
   return {
     dataset: (o.dataset as string) ?? defaults.dataset ?? 'auto',
@@ -234,6 +244,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const backendChoice = ((opts.backend as string) ?? 'auto') as BackendChoice;
+  checkDataset(opts.dataset);
   switch (command) {
     case 'summary':
       return summary(opts, positionals);

@@ -95,6 +95,8 @@ test('bad arguments: one line on stderr, exit 2', () => {
     [['train', '--epochs'], /^lenet-lab: usage: --epochs needs a value/],
     [['summary', 'a.json', 'b.json'], /^lenet-lab: usage: unexpected argument 'b.json' for 'summary'/],
     [['fly'], /^lenet-lab: usage: unknown command 'fly'/],
+    [['train', '--dataset', 'cifar10'], /^lenet-lab: usage: --dataset: Unknown dataset "cifar10"\. Valid names: auto, mnist-sample, mnist, fashion-mnist, idx:<folder>, npz:<file>\.\n$/],
+    [['evaluate', '--dataset', 'idx:'], /^lenet-lab: usage: --dataset: Dataset "idx:": give a folder after "idx:"/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);
