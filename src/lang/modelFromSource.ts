@@ -2,7 +2,6 @@
 // Python, notebook or TS/JS file, read by the same code as the editor hovers.
 import { analyzeSource, languageFor } from './index';
 import { ipynbPython } from './notebook';
-import { summaryText } from './hover';
 import type { ModelSpec } from '../model/spec';
 import type { ModelAnalysis } from './analyze';
 
@@ -70,4 +69,3 @@ export function firstModelFromSource(path: string, text: string): SourceModelRes
   return { spec: m.spec, analysis: m, notes };
 }
 
-export { summaryText };

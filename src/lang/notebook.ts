@@ -22,21 +22,6 @@ export function joinCells(cells: string[]): JoinedCells {
   return { text, starts };
 }
 
-/** Which cell an offset of the joined text falls in, and the offset inside that cell. */
-export function cellOffset(j: JoinedCells, cellLengths: number[], offset: number): { cell: number; offset: number } | undefined {
-  // Binary search over the starts.
-  let lo = 0;
-  let hi = j.starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (j.starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  if (j.starts.length === 0) return undefined;
-  const within = offset - j.starts[lo];
-  return within <= cellLengths[lo] ? { cell: lo, offset: within } : undefined;
-}
-
 export interface IpynbPython {
   /** The joined code of the code cells. */
   text: string;
