@@ -60,7 +60,8 @@ export function registerShapeFeatures(context: vscode.ExtensionContext): ShapeDo
     vscode.languages.registerHoverProvider(SHAPE_SELECTOR, new ShapeHoverProvider(docs)),
     vscode.languages.registerInlayHintsProvider(SHAPE_SELECTOR, inlay),
     vscode.languages.registerCodeLensProvider(SHAPE_SELECTOR, lenses),
-    vscode.workspace.onDidOpenTextDocument(refresh),
+    // A notebook opens all its cells at once: one debounced pass for the whole notebook.
+    vscode.workspace.onDidOpenTextDocument((d) => (isNotebookCell(d) ? schedule(d) : refresh(d))),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     // Cells added, removed or moved change what the later cells see.
     vscode.workspace.onDidChangeNotebookDocument((e) => {
