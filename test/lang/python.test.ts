@@ -262,3 +262,27 @@ class Net:
   assert.deepEqual(m.layers.map((l) => l.info?.params), [16, 10]);
   assert.equal(m.source.varSpans.length, 3);
 });
+
+test('function scopes: parameters come from the caller, locals do not leak, the outer model stays', () => {
+  const src = `
+NUM_CLASSES = 10
+model = Sequential()
+model.add(Dense(4, input_shape=(3,)))
+
+def build(num_classes, input_shape=(28, 28, 1)):
+    NUM_CLASSES = 3
+    model = Sequential()
+    model.add(Conv2D(2, 3, input_shape=input_shape))
+    model.add(Flatten())
+    model.add(Dense(num_classes))
+    return model
+
+model.add(Dense(NUM_CLASSES))
+`;
+  const a = analyzeSource(src, 'python');
+  const [outer, inner] = a.models;
+  assert.deepEqual(outer.layers.map((l) => l.info?.outputShape.join()), [',4', ',10']); // module NUM_CLASSES, not the local 3
+  assert.match(inner.inputAssumed!, /input_shape=input_shape/);
+  assert.equal(inner.layers[2].status, 'not-analyzed');
+  assert.match(inner.layers[2].message!, /num_classes is a parameter of build/);
+});

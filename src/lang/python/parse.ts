@@ -78,13 +78,58 @@ class PyModelFinder {
       if (this.toks[i].kind === 'nl') {
         if (i > from) {
           const indent = this.indentOf(this.toks[from].start);
-          while (this.blocks.length > 0 && this.blocks[this.blocks.length - 1].indent >= indent) this.blocks.pop();
+          while (this.blocks.length > 0 && this.blocks[this.blocks.length - 1].indent >= indent) this.popBlock();
           this.statement(from, i, indent);
         }
         from = i + 1;
       }
     }
     return { language: 'python', models: this.models, problems: [] };
+  }
+
+  /** Leaving a block; a function's or class's names go back to what they were outside it. */
+  private popBlock(): void {
+    const b = this.blocks.pop();
+    if (!b?.scope) return;
+    for (const [k, v] of b.scope.env) {
+      if (v === undefined) this.env.delete(k);
+      else this.env.set(k, v);
+    }
+    for (const [k, v] of b.scope.vars) {
+      if (v === undefined) this.vars.delete(k);
+      else this.vars.set(k, v);
+    }
+  }
+
+  /** A name is about to be bound: inside a function it is local, so remember the outer binding. */
+  private local(name: string): void {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const sc = this.blocks[i].scope;
+      if (!sc) continue;
+      if (!sc.env.has(name)) sc.env.set(name, this.env.get(name));
+      if (!sc.vars.has(name)) sc.vars.set(name, this.vars.get(name));
+      return;
+    }
+  }
+
+  /** def f(a, b=2, *args, c: int = 3, **kw): inside f these names are whatever the caller passes. */
+  private parameters(from: number, colon: number): void {
+    const nameTok = this.toks.slice(from, colon).find((t) => t.kind === 'name' && t.text !== 'def' && t.text !== 'async');
+    const fnName = nameTok?.text ?? 'a function';
+    let depth = 0;
+    for (let i = from; i < colon; i++) {
+      const t = this.toks[i];
+      if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) depth++;
+      else if (t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')) depth--;
+      else if (t.kind === 'name' && depth === 1) {
+        const prev = this.toks[i - 1];
+        if (prev.kind === 'op' && ['(', ',', '*', '**'].includes(prev.text)) {
+          this.local(t.text);
+          this.vars.delete(t.text);
+          this.env.set(t.text, unknown(`${t.text} is a parameter of ${fnName}: its value comes from the caller`));
+        }
+      }
+    }
   }
 
   private indentOf(offset: number): number {
@@ -127,11 +172,14 @@ class PyModelFinder {
             else p.pos++;
           }
           const block: Block = { indent, keyword: first.text, kind: blockKind(first.text, this.src.slice(first.start, t.start)) };
+          const fn = first.text === 'def' || (first.text === 'async' && this.toks[from + 1]?.text === 'def') || first.text === 'class';
+          if (fn) block.scope = { env: new Map(), vars: new Map() };
           this.blocks.push(block);
+          if (first.text !== 'class' && fn) this.parameters(from, i);
           if (i + 1 < to) {
             // A body on the header's line: `for x in y: model.add(...)`.
             this.statement(i + 1, to, indent + 1);
-            this.blocks.pop();
+            this.popBlock();
           }
           return;
         }
@@ -209,6 +257,7 @@ class PyModelFinder {
   private assign(target: PyExpr, forced: Val | undefined, value: PyExpr, created: SourceModel | undefined): void {
     if (target.k === 'name') {
       const id = target.id;
+      this.local(id);
       if (!forced && value.k === 'call' && created && created.createSpan.start === value.span.start) {
         created.varName = id;
         created.varSpans.push(target.span);
@@ -229,6 +278,7 @@ class PyModelFinder {
       const v = forced ?? this.evaluate(value);
       target.items.forEach((item, i) => {
         if (item.k !== 'name') return;
+        this.local(item.id);
         this.vars.delete(item.id);
         const iv = v.t === 'seq' && v.items.length === target.items.length ? v.items[i] : undefined;
         this.env.set(item.id, iv && iv.t !== 'unknown' ? iv : unknown(`${item.id} is computed at run time`));
@@ -447,6 +497,8 @@ class PyModelFinder {
 interface Block {
   indent: number;
   keyword: string;
+  /** def/class: the outer bindings of the names bound inside, restored when the block ends. */
+  scope?: { env: Map<string, Val | undefined>; vars: Map<string, SourceModel | undefined> };
   /** loop: the body may run any number of times; cond: maybe not at all; undefined: runs once (def, with, try...). */
   kind?: 'loop' | 'cond';
 }
