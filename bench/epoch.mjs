@@ -3,7 +3,7 @@
 // Benchmark, not a test: numbers depend on the machine and its load (printed with them).
 //
 // Usage: node bench/epoch.mjs [--backend tensorflow|wasm|cpu] [--all] [--json] [--limit N] [--dataset NAME]
-//   default: tensorflow (if it loads) and wasm; cpu only with --all or --backend cpu (~50 min).
+//   default: tensorflow (if it loads) and wasm; cpu only with --all or --backend cpu (about an hour).
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir, cpus } from 'node:os';

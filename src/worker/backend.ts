@@ -20,7 +20,7 @@ export interface BackendInfo {
 }
 
 const CPU_WARNING =
-  'the pure-JavaScript cpu backend is about 100x slower than wasm (one epoch of 60,000 images takes ~50 minutes)';
+  'the pure-JavaScript cpu backend is 100 or more times slower than wasm (one epoch of 60,000 images takes about an hour)';
 
 let bundledTf: Tf | undefined;
 /** The bundled tfjs, loaded on first use so a working tfjs-node does not load a second copy. */
