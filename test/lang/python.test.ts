@@ -286,3 +286,15 @@ model.add(Dense(NUM_CLASSES))
   assert.equal(inner.layers[2].status, 'not-analyzed');
   assert.match(inner.layers[2].message!, /num_classes is a parameter of build/);
 });
+
+test('loop and with targets are not the constants they shadow', () => {
+  const src = `
+n = 5
+for n in (8, 16):
+    pass
+m = Sequential([Dense(n, input_shape=(2,))])
+`;
+  const m = analyzeSource(src, 'python').models[0];
+  assert.equal(m.layers[0].status, 'not-analyzed');
+  assert.match(m.layers[0].message!, /n is set by a for statement/);
+});

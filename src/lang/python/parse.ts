@@ -112,6 +112,25 @@ class PyModelFinder {
     }
   }
 
+  /** `for a, b in ...:` and `with ... as f:` bind names to values only known when the code runs. */
+  private headerTargets(from: number, colon: number): void {
+    const toks = this.toks.slice(from, colon);
+    const kw = toks[0]?.text === 'async' ? toks[1]?.text : toks[0]?.text;
+    let bind = false;
+    for (const t of toks) {
+      if (t.kind !== 'name') continue;
+      if (kw === 'for' && (t.text === 'for')) bind = true;
+      else if (t.text === 'in') bind = false;
+      else if (t.text === 'as') bind = true;
+      else if (bind && !['async', 'with', 'for'].includes(t.text)) {
+        this.local(t.text);
+        this.vars.delete(t.text);
+        this.env.set(t.text, unknown(`${t.text} is set by a ${kw} statement when the code runs`));
+        if (kw === 'with') bind = false;
+      }
+    }
+  }
+
   /** def f(a, b=2, *args, c: int = 3, **kw): inside f these names are whatever the caller passes. */
   private parameters(from: number, colon: number): void {
     const nameTok = this.toks.slice(from, colon).find((t) => t.kind === 'name' && t.text !== 'def' && t.text !== 'async');
@@ -176,6 +195,7 @@ class PyModelFinder {
           if (fn) block.scope = { env: new Map(), vars: new Map() };
           this.blocks.push(block);
           if (first.text !== 'class' && fn) this.parameters(from, i);
+          else this.headerTargets(from, i);
           if (i + 1 < to) {
             // A body on the header's line: `for x in y: model.add(...)`.
             this.statement(i + 1, to, indent + 1);
