@@ -226,7 +226,7 @@ export class VSCodeSession {
     await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: timeoutMs });
   }
 
-  /** The palette's list row whose label is exactly `title` (fuzzy matches list others too). */
+  /** The quick input's list row whose label is exactly `title` (fuzzy matches list others too). */
   private paletteRow(title: string): Locator {
     return this.page.locator('.quick-input-widget .monaco-list-row', {
       has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }),
@@ -251,8 +251,25 @@ export class VSCodeSession {
       await this.page.keyboard.press('Escape');
       throw new Error(`command palette never listed "${title}" within ${timeoutMs} ms`);
     }
+    return this.acceptRow(title);
+  }
+
+  /**
+   * Moves the quick-input focus to the row labelled exactly `label` with the arrow keys and
+   * presses Enter; returns when (performance.now()) Enter was pressed. Keyboard, not a click:
+   * a click on a row sometimes closed the widget without running anything (seen with a
+   * notebook editor active).
+   */
+  private async acceptRow(label: string): Promise<number> {
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    const target = Number(await this.paletteRow(label).first().getAttribute('data-index'));
+    for (let i = 0; i < 30; i++) {
+      const focused = Number(await rows.and(this.page.locator('.focused')).first().getAttribute('data-index', { timeout: 1_000 }).catch(() => NaN));
+      if (focused === target) break;
+      await this.page.keyboard.press(Number.isNaN(focused) || focused < target ? 'ArrowDown' : 'ArrowUp');
+    }
     const invokedAt = performance.now();
-    await this.paletteRow(title).first().click();
+    await this.page.keyboard.press('Enter');
     return invokedAt;
   }
 
@@ -295,9 +312,18 @@ export class VSCodeSession {
     }
   }
 
-  /** The active webview's content document (iframe.webview -> iframe#active-frame). */
-  webviewFrame(): FrameLocator {
-    return this.page.locator('iframe.webview.ready').last().contentFrame().locator('iframe#active-frame').contentFrame();
+  /**
+   * The content document (iframe.webview -> iframe#active-frame) of the webview that the
+   * extension `extensionId` ("publisher.name") shows. Other webviews live in the same DOM (a
+   * notebook's output renderer is one), so the outer frame is picked by its extensionId.
+   */
+  webviewFrame(extensionId: string): FrameLocator {
+    return this.page
+      .locator(`iframe.webview.ready[src*="extensionId=${encodeURIComponent(extensionId)}&"]`)
+      .last()
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame();
   }
 
   /** Opens a workspace file with Quick Open (Ctrl+P), as a user does. */
@@ -308,11 +334,13 @@ export class VSCodeSession {
     await this.page.keyboard.press('Control+P');
     await input.waitFor({ state: 'visible', timeout: 5_000 });
     await input.fill(name);
-    await this.page
-      .locator('.quick-input-widget .monaco-list-row', { has: this.page.locator('.label-name', { hasText: name }) })
-      .first()
-      .waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    // Pick the row named exactly `name` with the arrow keys, then Enter: Enter alone takes the
+    // first fuzzy match ("lenet_seed.py" also matches a recently opened "lenet_seed.ipynb"),
+    // and a mouse click on the row closed Quick Open without opening anything when a
+    // notebook editor was active.
+    await this.paletteRow(name).first().waitFor({ timeout: 10_000 });
+    await sleep(200); // let late results (file search after recently opened) settle
+    await this.acceptRow(name);
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
     // Text editors and notebook cells both render Monaco lines once the content is there
     // (the notebook editor lives in an overlay outside the editor group's DOM).

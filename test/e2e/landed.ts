@@ -9,12 +9,20 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 
 interface Manifest {
+  name: string;
+  publisher: string;
   contributes?: { commands?: { command: string; title: string; category?: string }[] };
   activationEvents?: string[];
 }
 
 function manifest(): Manifest {
   return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** "publisher.name", as VS Code names the extension (and tags its webviews). */
+export function extensionId(): string {
+  const m = manifest();
+  return `${m.publisher}.${m.name}`;
 }
 
 /** "LeNet: Start Training" for a contributed command id, or undefined when not contributed. */

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { VSCodeSession, artifactsDir, requireFile, since, sleep, waitUntil } from './harness';
-import { commandTitle, notLanded } from './landed';
+import { commandTitle, extensionId, notLanded } from './landed';
 
 const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
 // Empty while the extension has not been written: the flows that need it skip themselves.
@@ -97,7 +97,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
 
   // --- issue 3: training panel flows (they build on each other, in order) -------------------
 
-  const panel = () => vs.webviewFrame();
+  const panel = () => vs.webviewFrame(extensionId());
   const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();
   const points = async (testid: string) => Number(await panel().locator(`[data-testid=${testid}]`).first().getAttribute('data-points'));
 
