@@ -72,7 +72,7 @@ export function wasmDir(): string {
 
 // On wasm only, train with our step: no unused input gradient, each batch split over two
 // threads (one wasm instance per core). It returns null on tfjs-node and cpu, which keep tfjs's step.
-registerTrainStep((ctx) => createWasmTrainStep(ctx, { wasmDir: wasmDir() }));
+registerTrainStep((ctx) => createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn }));
 
 async function tryWasm(): Promise<Tf> {
   const tf = loadBundledTf();

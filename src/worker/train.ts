@@ -78,7 +78,10 @@ export async function runTraining(
   const model = await buildModel(tf, spec, { seed: config.seed });
   ctx.onModel?.(model);
   const optimizer = makeOptimizer(tf, config);
-  const step = await createTrainStep({ tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses });
+  const step = await createTrainStep({
+    tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses,
+    warn: (message) => emit({ type: 'log', level: 'warn', message }),
+  });
   const runDir = createRunDir(config.outDir);
   const startedAt = new Date();
   writeJsonAtomic(join(runDir, 'config.json'), {

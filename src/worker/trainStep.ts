@@ -37,6 +37,8 @@ export interface TrainStepContext {
   backend: BackendName;
   inputShape: number[];
   numClasses: number;
+  /** Tells the user something about the step (e.g. why a faster one could not start). */
+  warn?: (message: string) => void;
 }
 
 /** Returns a TrainStep for this context, or null to let the next factory (finally the default) handle it. */
