@@ -97,7 +97,7 @@ function runOne(backend) {
           finish({});
           break;
         case 'error':
-          finish({ error: `${e.code}: ${e.message}` });
+          finish(e.code === 'BACKEND' ? { unavailable: e.message } : { error: `${e.code}: ${e.message}` });
           break;
       }
     });
@@ -110,6 +110,10 @@ for (const b of backends) {
   const r = await runOne(b);
   if (json) {
     console.log(JSON.stringify({ ...r, machine }));
+    continue;
+  }
+  if (r.unavailable) {
+    console.log(`${b}: not available here: ${r.unavailable}`);
     continue;
   }
   if (r.error) {
