@@ -54,7 +54,7 @@ let live: LayersModel | null = null;
 /** The last trained (or loaded) model, for predict. */
 let current: { model: LayersModel; from: string } | null = null;
 /** The last outDir used, so evaluate/predict without arguments find the latest run. */
-let lastOutDir = resolve('runs');
+let lastOutDir = resolve('.lenet', 'runs'); // the CLI's and the extension's default
 /** Loaded datasets are big (220 MB for 60k images): keep only the last one. */
 let cachedData: { key: string; data: DatasetLike } | null = null;
 
