@@ -33,15 +33,15 @@ export interface ParallelOptions {
 /**
  * Chooses per stretch of steps between splitting each batch over both threads and computing it
  * here alone (the same update either way). Splitting needs both threads on a core at once: on a
- * busy machine each step then waits for the other thread to be scheduled and gets slower than
- * one thread. So every PERIOD steps it times PROBE steps of each and keeps the faster.
+ * busy machine each step then waits for the other thread to be scheduled and can get slower
+ * than one thread. So every PERIOD steps it times PROBE steps of each and keeps the faster.
  */
 export class SplitChooser {
-  static readonly PERIOD = 400;
+  static readonly PERIOD = 200;
   static readonly PROBE = 12;
   private step = 0;
   private split = true;
-  private readonly times = { split: 0, solo: 0 };
+  private readonly times: { split: number[]; solo: number[] } = { split: [], solo: [] };
   /** Steps run split / alone so far (for benchmarks and tests). */
   readonly counts = { split: 0, solo: 0 };
 
@@ -61,12 +61,14 @@ export class SplitChooser {
     this.counts[split ? 'split' : 'solo']++;
     if (!this.adaptive) return;
     const t = this.step % SplitChooser.PERIOD;
-    // The first step of each probe warms up (new shapes, caches): not counted.
-    if (t > 0 && t < SplitChooser.PROBE) this.times.split += msPerImage;
-    else if (t > SplitChooser.PROBE && t < 2 * SplitChooser.PROBE) this.times.solo += msPerImage;
+    // The first step of each probe warms up (new shapes, caches): not counted. Medians, so one
+    // step that lost its core to another process does not decide.
+    if (t > 0 && t < SplitChooser.PROBE) this.times.split.push(msPerImage);
+    else if (t > SplitChooser.PROBE && t < 2 * SplitChooser.PROBE) this.times.solo.push(msPerImage);
     if (t === 2 * SplitChooser.PROBE - 1) {
-      this.split = this.times.split <= this.times.solo;
-      this.times.split = this.times.solo = 0;
+      this.split = median(this.times.split) <= median(this.times.solo);
+      this.times.split = [];
+      this.times.solo = [];
     }
     this.step++;
   }
@@ -246,6 +248,11 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
       void worker.terminate();
     },
   };
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length ? v[v.length >> 1] : Infinity;
 }
 
 function startThread(init: ThreadInit): Worker {
