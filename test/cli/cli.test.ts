@@ -241,3 +241,17 @@ test('a forced backend that cannot load: exit 1, one line naming it', { skip: ha
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'lenet-lab: error: the tensorflow backend could not start: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node for native speed); choose backend auto (or another one)\n');
 });
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+test('on a terminal: Keras header, in-place progress bar, final epoch line', { skip: !hasScript && 'util-linux script (a pseudo-terminal) is not available' }, (t) => {
+  ensureBuilt();
+  const out = tempDir(t, 'lenet-cli-');
+  const cmd = [process.execPath, CLI, 'train', '--dataset', 'mnist-sample', '--limit', '256', '--epochs', '2', '--out', out].map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const text = r.stdout.replace(/\r\n/g, '\n');
+  assert.match(text, /\nEpoch 1\/2\n/);
+  assert.match(text, /\r1\/4 \[[=>.]{30}\] - ETA: \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K/);
+  assert.match(text, /\r4\/4 \[={30}\] - \d+s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\x1b\[K\nEpoch 2\/2\n/);
+});
