@@ -10,6 +10,8 @@ import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } f
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { SplitChooser } from '../../src/worker/parallel/parallel_step';
 import { predictAll } from '../../src/worker/metrics';
+import { PartGrads } from '../../src/worker/parallel/part_grads';
+import type { ModelSpec } from '../../src/model/spec';
 import { wasmDir } from '../../src/worker/backend';
 import type { TrainConfig } from '../../src/shared/protocol';
 
@@ -140,4 +142,62 @@ test('validation on two threads gives the one-thread probabilities', async () =>
   step.dispose();
   model.dispose();
   opt.dispose();
+});
+
+test('the no-input-gradient forward matches model.apply on other first layers (strided, no bias, padded, dense-first, BatchNorm)', async () => {
+  await wasmTf();
+  const specs: ModelSpec[] = [
+    { inputShape: [28, 28, 1], layers: [
+      { type: 'Conv2D', filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu', useBias: false },
+      { type: 'MaxPooling2D', poolSize: [2, 2] }, { type: 'Flatten' }, { type: 'Dense', units: 10, activation: 'softmax' }] },
+    { inputShape: [28, 28, 1], layers: [
+      { type: 'ZeroPadding2D', padding: [[1, 2], [0, 1]] },
+      { type: 'Conv2D', filters: 3, kernelSize: [4, 2], activation: 'sigmoid' },
+      { type: 'Conv2D', filters: 5, kernelSize: [3, 3], strides: [2, 1], activation: 'tanh' },
+      { type: 'GlobalAveragePooling2D' }, { type: 'Dense', units: 10, activation: 'softmax' }] },
+    { inputShape: [28, 28, 1], layers: [
+      { type: 'Flatten' }, { type: 'Dense', units: 32, activation: 'tanh' }, { type: 'Dense', units: 10, activation: 'softmax' }] },
+    { inputShape: [28, 28, 1], layers: [
+      { type: 'Conv2D', filters: 4, kernelSize: [5, 5], activation: 'elu' }, { type: 'BatchNormalization' },
+      { type: 'Flatten' }, { type: 'Dense', units: 10, activation: 'softmax' }] },
+  ];
+  const data = batches(9, [16])[0];
+  for (const [i, spec] of specs.entries()) {
+    const model = await buildModel(tf, spec, { seed: 5 });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const part = new PartGrads(tf, model, vars, [28, 28, 1], 10).compute({ ...data, batchSize: data.size });
+    const ref = tf.tidy(() => {
+      const xs = tf.tensor(data.images, [data.size, 28, 28, 1]);
+      const ys = tf.oneHot(tf.tensor1d(Int32Array.from(data.labels), 'int32'), 10);
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.metrics.categoricalCrossentropy(ys, model.apply(xs, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
+      return { loss: value.dataSync()[0], grads: vars.map((v) => grads[v.name].dataSync() as Float32Array) };
+    });
+    assert.ok(Math.abs(part.loss - ref.loss) < 1e-5, `spec ${i}: loss ${part.loss} vs ${ref.loss}`);
+    part.grads.forEach((g, j) => {
+      const err = maxAbsDiff(g.dataSync() as Float32Array, ref.grads[j]);
+      assert.ok(err < 1e-5, `spec ${i} gradient ${j} (${vars[j].name}): ${err}`);
+    });
+    tf.dispose(part.grads);
+    model.dispose();
+  }
+});
+
+test('no tensor leaks across steps and validation (one and two threads)', async () => {
+  await wasmTf();
+  for (const threads of [1, 2] as const) {
+    const model = await buildModel(tf, LENET5, { seed: 6 });
+    const opt = tf.train.sgd(0.01);
+    const ctx: TrainStepContext = { tf, model, optimizer: opt, config, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
+    const step = (await createWasmTrainStep(ctx, { threads, adaptive: false, wasmDir: wasmDir() }))!;
+    const data = batches(10, [64, 64, 64, 64]);
+    const split = { images: data[0].images, labels: data[0].labels, count: 64 };
+    await step.run(data[0]);
+    const before = tf.memory().numTensors;
+    for (const b of data.slice(1)) await step.run(b);
+    if (step.predictAll) await step.predictAll(split);
+    assert.equal(tf.memory().numTensors, before, `${step.name}: tensors ${before} -> ${tf.memory().numTensors}`);
+    step.dispose();
+    model.dispose();
+    opt.dispose();
+  }
 });

@@ -35,10 +35,15 @@ function applyConvWithoutInputGrad(tf: Tf, layer: ConvLayerView, x: Tensor): Ten
   const useBias = c.useBias !== false && !!bias;
   // Forward: one fused conv + bias (XNNPACK). Backward: only the kernel and bias gradients.
   const convBias = tf.customGrad((...args: unknown[]) => {
-    const [k, b] = args as [Tensor4D, Tensor1D | undefined];
+    // customGrad appends its save() function to the inputs: only take a bias if we passed one.
+    const k = args[0] as Tensor4D;
+    const b = useBias ? (args[1] as Tensor1D) : undefined;
+    const save = args[args.length - 1] as (ts: Tensor[]) => void;
+    // x may be an intermediate (e.g. after ZeroPadding2D) that the forward scope would dispose.
+    save([x]);
     const value = tf.fused.conv2d({ x: x as Tensor4D, filter: k, strides, pad, bias: b });
-    const gradFunc = (dy: Tensor) => {
-      const dk = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+    const gradFunc = (dy: Tensor, saved: Tensor[]) => {
+      const dk = tf.engine().runKernel('Conv2DBackpropFilter', { x: saved[0], dy },
         { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: k.shape } as never) as Tensor;
       return b ? [dk, tf.sum(dy, [0, 1, 2])] : [dk];
     };
