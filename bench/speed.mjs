@@ -48,12 +48,14 @@ for (const name of steps) {
   let epochEnd;
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await runTraining({ tf, backend: 'wasm', versions: info.versions, emit: (e) => { if (e.type === 'epochEnd') epochEnd = e; }, stopRequested: () => false },
     config, data, LENET5, { layers: [], totalParams: 0, trainableParams: 0, nonTrainableParams: 0 });
   const total = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   r.model.dispose();
   const row = {
-    step: name, seconds: +epochEnd.seconds.toFixed(2), total: +total.toFixed(2), samplesPerSecond: Math.round(epochEnd.samplesPerSecond),
+    step: name, seconds: +epochEnd.seconds.toFixed(2), total: +total.toFixed(2), cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2), samplesPerSecond: Math.round(epochEnd.samplesPerSecond),
     loss: +epochEnd.loss.toFixed(4), acc: +epochEnd.acc.toFixed(4), val_acc: +epochEnd.val_acc.toFixed(4), val_loss: +epochEnd.val_loss.toFixed(4),
     numTensors: [tensorsBefore, tf.memory().numTensors], load: [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)],
     rssMB: Math.round(process.memoryUsage().rss / 1e6), stepsSplit: made.chooser?.counts,
@@ -61,6 +63,6 @@ for (const name of steps) {
     phasesMs: made.phases && Object.fromEntries(Object.entries(made.phases).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(row);
-  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}` : ''}`);
+  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}` : ''}`);
 }
 rmSync(out, { recursive: true, force: true });
