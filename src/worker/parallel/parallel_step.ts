@@ -13,7 +13,7 @@ import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, sharedBytes, valuesOf,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, layout, sharedBytes, valuesOf,
   type SharedLayout, type SharedSizes, type SplitMessage, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -214,7 +214,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     Atomics.store(sh.ctrl, CMD, ++seq);
     Atomics.notify(sh.ctrl, CMD);
     const first = { images: split.images.subarray(0, half * imageSize), labels: split.labels.subarray(0, half), count: half };
-    const mine = await predictOneThread(tf, model, first, inputShape, numClasses);
+    const mine = await predictOneThread(tf, model, first, inputShape, numClasses, PREDICT_CHUNK);
     await waitDone(sh, seq, died, timeoutMs);
     if (Atomics.load(sh.ctrl, STATUS) !== 0) {
       await died.catch(() => {});

@@ -6,7 +6,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { registerWasmKernels } from '../kernels';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, valuesOf,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, layout, valuesOf,
   type SplitMessage, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -45,11 +45,11 @@ async function main(init: ThreadInit): Promise<void> {
     throw new Error('the images to predict never arrived');
   };
 
-  /** Same chunking and call as the worker's validation (metrics.predictAll), for its range. */
+  /** The same predict call as the worker's validation (metrics.predictAll), for its range. */
   const predictRange = (sp: { images: Float32Array; probs: Float32Array }, from: number, to: number) => {
     const classes = init.numClasses;
-    for (let start = from; start < to; start += 500) {
-      const n = Math.min(500, to - start);
+    for (let start = from; start < to; start += PREDICT_CHUNK) {
+      const n = Math.min(PREDICT_CHUNK, to - start);
       const p = tf.tidy(() => {
         const xs = tf.tensor(sp.images.subarray(start * imageSize, (start + n) * imageSize), [n, ...init.inputShape], 'float32');
         return model.predict(xs, { batchSize: n }) as Tensor;
