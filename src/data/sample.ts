@@ -13,6 +13,7 @@ import { gunzip } from 'node:zlib';
 import { DataError, fmtInt } from './errors';
 import { bytesToUnitFloats, IMAGE_PIXELS, NUM_CLASSES } from './idx';
 import type { Split } from './types';
+import { rng, shuffleInPlace } from '../shared/random';
 import { crc32 } from './zip';
 
 export const SAMPLE_FILE_NAME = 'mnist-sample.bin.gz';
@@ -122,27 +123,6 @@ export async function readRawSample(loc: SampleLocation = {}): Promise<RawSample
   return { ...readSampleFromJson(digits), from: digits };
 }
 
-/** mulberry32: tiny, fast, good enough for a reproducible shuffle. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(a: Uint32Array, rand: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
-
 /**
  * Stratified, deterministic split: each class gives its share of the test set (largest-remainder
  * rounding so the total is exactly testCount), chosen by a seeded shuffle within the class; then
@@ -168,14 +148,14 @@ export function sampleSplitIndices(labels: Uint8Array, testCount = SAMPLE_TEST_C
   let ri = 0;
   for (let c = 0; c < NUM_CLASSES; c++) {
     const ix = Uint32Array.from(byClass[c]);
-    shuffle(ix, rand);
+    shuffleInPlace(ix, rand);
     for (let k = 0; k < ix.length; k++) {
       if (k < quota[c]) test[ti++] = ix[k];
       else train[ri++] = ix[k];
     }
   }
-  shuffle(train, rand);
-  shuffle(test, rand);
+  shuffleInPlace(train, rand);
+  shuffleInPlace(test, rand);
   return { train, test };
 }
 

@@ -4,12 +4,12 @@
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
+import { permutation, rng } from '../shared/random';
 import type { Tf } from './backend';
 import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { createRunDir, metricsCsv, saveModel, saveModelDirAtomic, writeFileAtomic, writeJsonAtomic } from './runDir';
-import { permutation, rng } from './shuffle';
 import { createTrainStep, type Batch } from './trainStep';
 import { join } from 'node:path';
 

@@ -6,17 +6,8 @@ import { defaultLayerNames, inferLayer, ShapeError, type Shape } from '../../src
 import type { LayerSpec, ModelSpec, Pair, Padding } from '../../src/model/spec';
 import { ACTIVATIONS } from '../../src/model/vocab';
 
-/** mulberry32: tiny, fast, good enough for test data, and the same on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (src/shared/random.ts), so failures reproduce. */
+export { rng } from '../../src/shared/random';
 
 export interface Rejection {
   prefix: ModelSpec;

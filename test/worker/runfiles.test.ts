@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRunDir, latestRunDir, metricsCsv, timestamp } from '../../src/worker/runDir';
 import { confusionMatrix, lossAndAccuracy, perClassMetrics } from '../../src/worker/metrics';
 import { validateTrainConfig } from '../../src/worker/config';
-import { permutation, rng } from '../../src/worker/shuffle';
+import { permutation, rng } from '../../src/shared/random';
 import { tempDir } from './helpers';
 
 test('run folders: timestamp names, same-second suffixes, latest with a model', (t) => {
