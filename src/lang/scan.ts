@@ -26,3 +26,32 @@ export function scanIdentifier(src: string, i: number, nameRe: RegExp, dollar: b
   const m = nameRe.exec(src);
   return m ? i + m[0].length : i;
 }
+
+/**
+ * A name or a number literal at i (the same rule in both languages, with the language's name
+ * scanner and sticky number regex); undefined when neither starts there.
+ */
+export function scanWord(src: string, i: number, scanName: (src: string, i: number) => number, numberRe: RegExp): { kind: 'name' | 'num'; text: string; start: number; end: number } | undefined {
+  const nameEnd = scanName(src, i);
+  if (nameEnd > i) return { kind: 'name', text: src.slice(i, nameEnd), start: i, end: nameEnd };
+  const c = src[i];
+  if ((c >= '0' && c <= '9') || (c === '.' && src[i + 1] >= '0' && src[i + 1] <= '9')) {
+    numberRe.lastIndex = i;
+    const m = numberRe.exec(src);
+    const end = i + (m ? Math.max(1, m[0].length) : 1);
+    return { kind: 'num', text: src.slice(i, end), start: i, end };
+  }
+  return undefined;
+}
+
+/**
+ * The operator or punctuation at i: the first (longest) multi-character one that matches, else
+ * the character itself; an astral character (emoji) stays whole so ranges never split a surrogate pair.
+ */
+export function scanOperator(src: string, i: number, byFirst: Map<string, string[]>): string {
+  const c = src[i];
+  for (const o of byFirst.get(c) ?? []) {
+    if (src.startsWith(o, i)) return o;
+  }
+  return c >= '\ud800' && c <= '\udbff' && i + 1 < src.length ? src.slice(i, i + 2) : c;
+}

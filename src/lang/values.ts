@@ -23,6 +23,13 @@ export function showVal(v: Val): string {
   }
 }
 
+/** Unary + and - on a known number; anything else (not, ~, !) is unknown. */
+export function unaryOp(op: string, v: Val): Val {
+  if (v.t === 'num' && op === '-') return { t: 'num', v: -v.v, int: v.int };
+  if (v.t === 'num' && op === '+') return v;
+  return unknown(`${op} expression`);
+}
+
 /** Arithmetic on known numbers; anything else is unknown. Keeps results finite and exact-ish. */
 export function binary(op: string, a: Val, b: Val): Val {
   if (a.t === 'num' && b.t === 'num') {

@@ -2,6 +2,7 @@
 // of what model definitions use (names, attributes, calls, literals, tuples, lists, arithmetic)
 // and turns everything else (comprehensions, lambdas, dicts, slices...) into `other` nodes after
 // skipping their balanced brackets, so one odd construct never hides the rest of the line.
+import { DepthGuard, MAX_CHAIN, OPEN_TO_CLOSE as CLOSE, skipBalanced } from '../exprKit';
 import type { Span } from '../types';
 import type { PyTok } from './tokenize';
 
@@ -24,10 +25,6 @@ export interface PyKwarg {
   span: Span;
 }
 
-const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-/** Deeper nesting than any model definition; bounds recursion on hostile or broken input. */
-const MAX_DEPTH = 120;
-const MAX_CHAIN = 256;
 const BINARY: Record<string, number> = {
   or: 1, and: 2, // 'not' is unary at level 3
   '<': 4, '>': 4, '==': 4, '>=': 4, '<=': 4, '!=': 4, in: 4, is: 4,
@@ -59,17 +56,9 @@ export class PyExprParser {
 
   /** Skips a balanced bracket group starting at the current opening bracket; false when it is not closed. */
   skipBalanced(): boolean {
-    let depth = 0;
-    while (this.pos < this.to) {
-      const t = this.toks[this.pos++];
-      if (t.kind !== 'op') continue;
-      if (t.text in CLOSE) depth++;
-      else if (t.text === ')' || t.text === ']' || t.text === '}') {
-        depth--;
-        if (depth <= 0) return true;
-      }
-    }
-    return false;
+    const r = skipBalanced(this.toks, this.pos, this.to, 'op');
+    this.pos = r.pos;
+    return r.closed;
   }
 
   /** A full expression, including bare tuples `a, b` when `tuples` is set. */
@@ -89,18 +78,12 @@ export class PyExprParser {
     return { k: 'seq', tuple: true, items, span: { start: first.span.start, end: items[items.length - 1].span.end } };
   }
 
-  /** Nesting depth of parseTest; past MAX_DEPTH the innermost group is skipped unread (no stack overflow). */
-  private depth = 0;
+  /** Nesting depth of parseTest/parseUnary; past MAX_DEPTH the innermost group is skipped unread (no stack overflow). */
+  private guard = new DepthGuard();
 
   /** test: or_test ['if' or_test 'else' test] | lambda */
   parseTest(): PyExpr | undefined {
-    if (this.depth >= MAX_DEPTH) return undefined;
-    this.depth++;
-    try {
-      return this.parseTestInner();
-    } finally {
-      this.depth--;
-    }
+    return this.guard.run(() => this.parseTestInner());
   }
 
   private parseTestInner(): PyExpr | undefined {
@@ -161,13 +144,8 @@ export class PyExprParser {
 
   private parseUnary(minPrec: number): PyExpr | undefined {
     const t = this.peek();
-    if (!t || this.depth >= MAX_DEPTH) return undefined;
-    this.depth++;
-    try {
-      return this.parseUnaryInner(minPrec, t);
-    } finally {
-      this.depth--;
-    }
+    if (!t) return undefined;
+    return this.guard.run(() => this.parseUnaryInner(minPrec, t));
   }
 
   private parseUnaryInner(minPrec: number, t: PyTok): PyExpr | undefined {

@@ -5,7 +5,8 @@
 import { appendLayer } from '../appendLayer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
-import { binary, unknown, type Val } from '../values';
+import { dottedName, lastName as lastNameOf, type NameStep } from '../exprKit';
+import { binary, unaryOp, unknown, type Val } from '../values';
 import { PyExprParser, type PyExpr } from './expr';
 import { tokenizePython, type PyTok } from './tokenize';
 
@@ -478,12 +479,8 @@ class PyModelFinder {
       }
       case 'seq':
         return { t: 'seq', items: e.items.map((x) => this.evaluate(x)) };
-      case 'unary': {
-        const v = this.evaluate(e.arg);
-        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v, int: v.int };
-        if (v.t === 'num' && e.op === '+') return v;
-        return unknown(`${e.op} expression`);
-      }
+      case 'unary':
+        return unaryOp(e.op, this.evaluate(e.arg));
       case 'bin':
         return binary(e.op, this.evaluate(e.left), this.evaluate(e.right));
       case 'sub': {
@@ -541,19 +538,11 @@ function pyKey(def: PyLayerDef, snake: string): string {
   return toCamel(snake);
 }
 
+const step = (e: PyExpr): NameStep<PyExpr> =>
+  e.k === 'name' ? { id: e.id } : e.k === 'attr' ? { obj: e.obj, name: e.attr } : undefined;
 /** `self.model` -> "self.model" for names and attribute chains of names; undefined otherwise. */
-function dotted(e: PyExpr): string | undefined {
-  if (e.k === 'name') return e.id;
-  if (e.k !== 'attr') return undefined;
-  const base = dotted(e.obj);
-  return base === undefined ? undefined : `${base}.${e.attr}`;
-}
-
-function lastName(e: PyExpr): string | undefined {
-  if (e.k === 'name') return e.id;
-  if (e.k === 'attr') return e.attr;
-  return undefined;
-}
+const dotted = (e: PyExpr) => dottedName(e, step);
+const lastName = (e: PyExpr) => lastNameOf(e, step);
 
 export function parseNumber(text: string): Val {
   const t = text.replace(/_/g, '');

@@ -2,7 +2,7 @@
 // prefixes, triple quotes), comments, backslash continuations, brackets, and logical lines (a
 // newline inside brackets does not end a statement, `;` does). Never throws: anything it does
 // not know becomes a one-character operator token, an unterminated string ends at its line.
-import { byFirstChar, scanIdentifier } from '../scan';
+import { byFirstChar, scanIdentifier, scanWord, scanOperator } from '../scan';
 
 export type PyTokKind = 'name' | 'num' | 'str' | 'op' | 'nl';
 
@@ -74,18 +74,10 @@ export function tokenizePython(src: string): PyTok[] {
       i = tok.end;
       continue;
     }
-    const nameEnd = scanName(src, i);
-    if (nameEnd > i) {
-      toks.push({ kind: 'name', text: src.slice(i, nameEnd), start: i, end: nameEnd });
-      i = nameEnd;
-      continue;
-    }
-    if ((c >= '0' && c <= '9') || (c === '.' && src[i + 1] >= '0' && src[i + 1] <= '9')) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(src);
-      const len = m ? Math.max(1, m[0].length) : 1;
-      toks.push({ kind: 'num', text: src.slice(i, i + len), start: i, end: i + len });
-      i += len;
+    const word = scanWord(src, i, scanName, NUMBER);
+    if (word) {
+      toks.push(word);
+      i = word.end;
       continue;
     }
     if (c === '(' || c === '[' || c === '{') depth++;
@@ -95,15 +87,7 @@ export function tokenizePython(src: string): PyTok[] {
       i++;
       continue;
     }
-    let op = c;
-    for (const o of OPS_BY_FIRST.get(c) ?? []) {
-      if (src.startsWith(o, i)) {
-        op = o;
-        break;
-      }
-    }
-    // Keep astral characters (emoji) whole so ranges never split a surrogate pair.
-    if (op.length === 1 && c >= '\ud800' && c <= '\udbff' && i + 1 < n) op = src.slice(i, i + 2);
+    const op = scanOperator(src, i, OPS_BY_FIRST);
     toks.push({ kind: 'op', text: op, start: i, end: i + op.length });
     i += op.length;
   }

@@ -2,9 +2,10 @@
 // + `model.add(tf.layers.conv2d({...}))`, `tf.sequential({layers: [...]})`, options in camelCase,
 // simple `const` values. Reads expressions wherever they are (inside functions too), in order.
 import { appendLayer } from '../appendLayer';
+import { DepthGuard, dottedName, lastName as lastNameOf, MAX_CHAIN, skipBalanced, type NameStep } from '../exprKit';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
-import { binary, unknown, type Val } from '../values';
+import { binary, unaryOp, unknown, type Val } from '../values';
 import { controlRanges, type ControlRange } from './control';
 import { tokenizeJs, type JsTok } from './tokenize';
 
@@ -40,10 +41,6 @@ export const TFJS_LAYERS: Record<string, ReadableType> = {
   inputLayer: 'Input',
 };
 
-const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-/** Deeper nesting than any model definition; bounds recursion on hostile or broken input. */
-const MAX_DEPTH = 120;
-const MAX_CHAIN = 256;
 const BIN: Record<string, number> = {
   '??': 1, '||': 2, '&&': 3, '|': 4, '^': 5, '&': 6, '==': 7, '!=': 7, '===': 7, '!==': 7,
   '<': 8, '>': 8, '<=': 8, '>=': 8, instanceof: 8, in: 8, '<<': 9, '>>': 9, '>>>': 9,
@@ -70,28 +67,14 @@ class JsExprParser {
   }
   skipBalanced(): void {
     this.skipped = true;
-    let depth = 0;
-    while (this.pos < this.toks.length) {
-      const t = this.toks[this.pos++];
-      if (t.kind !== 'punct') continue;
-      if (t.text in CLOSE) depth++;
-      else if (t.text === ')' || t.text === ']' || t.text === '}') {
-        if (--depth <= 0) return;
-      }
-    }
+    this.pos = skipBalanced(this.toks, this.pos, this.toks.length, 'punct').pos;
   }
 
   /** Nesting depth of expr/unary; past MAX_DEPTH the innermost group is skipped unread (no stack overflow). */
-  private depth = 0;
+  private guard = new DepthGuard();
 
   expr(): JsExpr | undefined {
-    if (this.depth >= MAX_DEPTH) return undefined;
-    this.depth++;
-    try {
-      return this.exprInner();
-    } finally {
-      this.depth--;
-    }
+    return this.guard.run(() => this.exprInner());
   }
 
   private exprInner(): JsExpr | undefined {
@@ -162,13 +145,7 @@ class JsExprParser {
   }
 
   private unary(): JsExpr | undefined {
-    if (this.depth >= MAX_DEPTH) return undefined;
-    this.depth++;
-    try {
-      return this.unaryInner();
-    } finally {
-      this.depth--;
-    }
+    return this.guard.run(() => this.unaryInner());
   }
 
   private unaryInner(): JsExpr | undefined {
@@ -634,12 +611,8 @@ class JsModelFinder {
       }
       case 'arr':
         return { t: 'seq', items: e.items.map((x) => this.evaluate(x)) };
-      case 'unary': {
-        const v = this.evaluate(e.arg);
-        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v, int: v.int };
-        if (v.t === 'num' && e.op === '+') return v;
-        return unknown(`${e.op} expression`);
-      }
+      case 'unary':
+        return unaryOp(e.op, this.evaluate(e.arg));
       case 'bin': {
         const l = this.evaluate(e.left);
         const r = this.evaluate(e.right);
@@ -654,16 +627,8 @@ class JsModelFinder {
   }
 }
 
+const step = (e: JsExpr): NameStep<JsExpr> =>
+  e.k === 'name' ? { id: e.id } : e.k === 'member' ? { obj: e.obj, name: e.prop } : undefined;
 /** `this.model` -> "this.model" for names and member chains of names; undefined otherwise. */
-function dotted(e: JsExpr): string | undefined {
-  if (e.k === 'name') return e.id;
-  if (e.k !== 'member') return undefined;
-  const base = dotted(e.obj);
-  return base === undefined ? undefined : `${base}.${e.prop}`;
-}
-
-function lastName(e: JsExpr): string | undefined {
-  if (e.k === 'name') return e.id;
-  if (e.k === 'member') return e.prop;
-  return undefined;
-}
+const dotted = (e: JsExpr) => dottedName(e, step);
+const lastName = (e: JsExpr) => lastNameOf(e, step);

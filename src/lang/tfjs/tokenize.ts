@@ -1,7 +1,7 @@
 // A small JavaScript/TypeScript tokenizer for reading tf.sequential models: names, numbers,
 // strings, template literals, comments, regex literals (by the usual previous-token rule) and
 // punctuation. Never throws; unknown characters become one-character punctuation tokens.
-import { byFirstChar, scanIdentifier } from '../scan';
+import { byFirstChar, scanIdentifier, scanWord, scanOperator } from '../scan';
 
 export type JsTokKind = 'name' | 'num' | 'str' | 'punct';
 
@@ -62,28 +62,13 @@ export function tokenizeJs(src: string): JsTok[] {
         }
       }
     }
-    const nameEnd = scanName(src, i);
-    if (nameEnd > i) {
-      toks.push({ kind: 'name', text: src.slice(i, nameEnd), start: i, end: nameEnd });
-      i = nameEnd;
+    const word = scanWord(src, i, scanName, NUMBER);
+    if (word) {
+      toks.push(word);
+      i = word.end;
       continue;
     }
-    if ((c >= '0' && c <= '9') || (c === '.' && src[i + 1] >= '0' && src[i + 1] <= '9')) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(src);
-      const len = m ? Math.max(1, m[0].length) : 1;
-      toks.push({ kind: 'num', text: src.slice(i, i + len), start: i, end: i + len });
-      i += len;
-      continue;
-    }
-    let p = c;
-    for (const o of PUNCT_BY_FIRST.get(c) ?? []) {
-      if (src.startsWith(o, i)) {
-        p = o;
-        break;
-      }
-    }
-    if (p.length === 1 && c >= '\ud800' && c <= '\udbff' && i + 1 < n) p = src.slice(i, i + 2);
+    const p = scanOperator(src, i, PUNCT_BY_FIRST);
     toks.push({ kind: 'punct', text: p, start: i, end: i + p.length });
     i += p.length;
   }
