@@ -15,26 +15,16 @@ const stock = args.includes('--stock');
 const steps = Number(args[args.indexOf('--steps') + 1]) || 50;
 const B = args.includes('--batch') ? Number(args[args.indexOf('--batch') + 1]) : 64;
 const kernels = await import('../src/worker/kernels/index.ts');
+const { buildModel } = await import('../src/worker/buildModel.ts');
+const { LENET5 } = await import('../src/model/lenet.ts');
 
 setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
 if (stock) kernels.registerWasmKernels(tf, { fast: false });
 else kernels.registerWasmKernels(tf);
 await tf.setBackend('wasm');
 
-function lenet() {
-  const m = tf.sequential();
-  m.add(tf.layers.conv2d({ name: 'C1', inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'tanh' }));
-  m.add(tf.layers.averagePooling2d({ name: 'S2', poolSize: 2 }));
-  m.add(tf.layers.conv2d({ name: 'C3', filters: 16, kernelSize: 5, activation: 'tanh' }));
-  m.add(tf.layers.averagePooling2d({ name: 'S4', poolSize: 2 }));
-  m.add(tf.layers.conv2d({ name: 'C5', filters: 120, kernelSize: 5, activation: 'tanh' }));
-  m.add(tf.layers.flatten());
-  m.add(tf.layers.dense({ name: 'FC6', units: 84, activation: 'tanh' }));
-  m.add(tf.layers.dense({ name: 'OUTPUT', units: 10, activation: 'softmax' }));
-  return m;
-}
-
-const model = lenet();
+// The seed's LeNet-5 as the engine builds it.
+const model = buildModel(tf, LENET5, { seed: 1 });
 const optimizer = tf.train.sgd(0.01);
 model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 1);

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, registeredWasmKernels } from '../../src/worker/kernels';
 import { conv2dBackpropFilterReference } from '../../src/worker/kernels/conv2d_backprop_filter';
+import { LENET5 } from '../../src/model/lenet';
+import { buildModel } from '../../src/worker/buildModel';
 import { wasmTf, onBackend, maxAbsDiff, maxAbs, rng } from './wasm_env';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -106,20 +108,8 @@ test('the loop fallback matches the cpu kernel too', async () => {
   }
 });
 
-// The seed's LeNet-5 (Keras): C1 6@5x5 same tanh, S2 avgpool, C3 16@5x5 valid tanh, S4 avgpool,
-// C5 120@5x5 tanh, flatten, FC6 84 tanh, OUTPUT 10 softmax.
-function lenet(): tf.Sequential {
-  const m = tf.sequential();
-  m.add(tf.layers.conv2d({ name: 'C1', inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'tanh' }));
-  m.add(tf.layers.averagePooling2d({ name: 'S2', poolSize: 2 }));
-  m.add(tf.layers.conv2d({ name: 'C3', filters: 16, kernelSize: 5, activation: 'tanh' }));
-  m.add(tf.layers.averagePooling2d({ name: 'S4', poolSize: 2 }));
-  m.add(tf.layers.conv2d({ name: 'C5', filters: 120, kernelSize: 5, activation: 'tanh' }));
-  m.add(tf.layers.flatten());
-  m.add(tf.layers.dense({ name: 'FC6', units: 84, activation: 'tanh' }));
-  m.add(tf.layers.dense({ name: 'OUTPUT', units: 10, activation: 'softmax' }));
-  return m;
-}
+// The seed's LeNet-5 as the engine builds it (src/model/lenet.ts through buildModel).
+const lenet = () => buildModel(tf, LENET5, { seed: 1 });
 
 test('LeNet-5 training steps on wasm equal the same steps on cpu', async () => {
   await wasmTf();

@@ -29,7 +29,6 @@ test('loads under the CSP, registers the toolkit and says ready', { skip }, asyn
   const csp = await p.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content') ?? '';
   assert.match(csp, /default-src 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-  if (!p.usesHostHtml) console.log('# note: src/host/panelHtml.ts not found; the harness served its own copy of the page');
   const toolkit = await p.page.evaluate(() => {
     const b = document.querySelector('[data-testid=btn-start]') as HTMLElement & { shadowRoot: ShadowRoot };
     const rules = b.shadowRoot.adoptedStyleSheets.flatMap((s) => Array.from(s.cssRules).map((r) => r.cssText)).join('\n');

@@ -93,7 +93,7 @@ export const THEMES = {
 /** The seed's LeNet-5 summary (Keras: Total params 61,706). */
 export const LENET_SUMMARY = JSON.parse(readFileSync(new URL('./lenet-summary.json', import.meta.url), 'utf8'));
 
-function page(nonce, theme, persisted, origin, hostHtml) {
+function page(nonce, theme, persisted, origin, host) {
   const t = THEMES[theme];
   // The stub runs before the bundle, like VS Code's own preload: acquireVsCodeApi, the theme
   // variables (set through CSSOM as VS Code does), and CSP violation / long task recording.
@@ -129,41 +129,18 @@ function page(nonce, theme, persisted, origin, hostHtml) {
     ${REPLAY_SOURCE}
   `;
   const stubTag = `<script nonce="${nonce}">${stub}</script>`;
-  if (hostHtml) {
-    // The extension host's own page (src/host/panelHtml.ts): its CSP, links and root element,
-    // with the stub placed right before the webview script.
-    const html = hostHtml({ cspSource: origin, script: '/dist/webview.js', styles: ['/dist/webview.css', '/media/panel.css'] }, nonce);
-    const at = html.indexOf('<script nonce=');
-    if (at < 0) throw new Error('src/host/panelHtml.ts produced no <script nonce=...>: the harness cannot insert its stub');
-    return html.slice(0, at) + stubTag + '\n  ' + html.slice(at);
-  }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${cspFor(origin, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="/dist/webview.css">
-<link rel="stylesheet" href="/media/panel.css">
-<title>LeNet Lab</title>
-</head>
-<body>
-<div id="app"></div>
-${stubTag}
-<script nonce="${nonce}" src="/dist/webview.js"></script>
-</body>
-</html>`;
-}
-
-/** The CSP the extension host uses, with cspSource = the harness origin. */
-export function cspFor(cspSource, nonce) {
-  return `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource}; script-src 'nonce-${nonce}'; font-src ${cspSource}`;
+  // The extension host's own page (src/host/panelHtml.ts): its CSP, links and root element,
+  // with the stub placed right before the webview script.
+  const html = host.panelHtml({ cspSource: origin, script: '/dist/webview.js', styles: ['/dist/webview.css', '/media/panel.css'] }, nonce);
+  const at = html.indexOf('<script nonce=');
+  if (at < 0) throw new Error('src/host/panelHtml.ts produced no <script nonce=...>: the harness cannot insert its stub');
+  return html.slice(0, at) + stubTag + '\n  ' + html.slice(at);
 }
 
 let built;
 /**
  * Bundles the webview once per process into a temp folder, plus the host's page template
- * (src/host/panelHtml.ts) when it exists, so the harness serves exactly the host's HTML.
+ * (src/host/panelHtml.ts), so the harness serves exactly the host's HTML and CSP.
  */
 export function buildWebview() {
   built ??= (async () => {
@@ -173,13 +150,12 @@ export function buildWebview() {
       entryPoints: [join(root, 'webview/main.ts')], outfile: join(out, 'webview.js'), bundle: true,
       sourcemap: true, minify: !process.env.LENET_NO_MINIFY, logLevel: 'warning', platform: 'browser', format: 'iife', target: 'es2022',
     });
-    let hostHtml;
-    const template = join(root, 'src/host/panelHtml.ts');
-    if (existsSync(template)) {
-      await esbuild.build({ entryPoints: [template], outfile: join(out, 'panelHtml.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
-      hostHtml = (await import(pathToFileURL(join(out, 'panelHtml.mjs')).href)).panelHtml;
-    }
-    return { dir: out, hostHtml };
+    await esbuild.build({
+      entryPoints: [join(root, 'src/host/panelHtml.ts')], outfile: join(out, 'panelHtml.mjs'), bundle: true,
+      platform: 'node', format: 'esm', logLevel: 'warning',
+    });
+    const host = await import(pathToFileURL(join(out, 'panelHtml.mjs')).href);
+    return { dir: out, host };
   })();
   return built;
 }
@@ -191,7 +167,7 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'applicati
  * opts: theme ('dark' | 'light' | 'hc'), persisted (what getState() returns), viewport.
  */
 export async function openPanel(opts = {}) {
-  const { dir: dist, hostHtml } = await buildWebview();
+  const { dir: dist, host } = await buildWebview();
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   const theme = opts.theme ?? 'dark';
   const nonce = randomBytes(16).toString('base64');
@@ -199,9 +175,9 @@ export async function openPanel(opts = {}) {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
       const origin = `http://${req.headers.host}`;
-      const csp = cspFor(origin, nonce);
+      const csp = host.contentSecurityPolicy(origin, nonce);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-      res.end(page(nonce, theme, opts.persisted, origin, hostHtml));
+      res.end(page(nonce, theme, opts.persisted, origin, host));
       return;
     }
     const allowed = /^\/(dist\/webview\.(js|css)(\.map)?|media\/[\w.-]+\.css)$/.test(url.pathname);
@@ -231,8 +207,6 @@ export async function openPanel(opts = {}) {
     page: pg,
     consoleErrors,
     url: `http://127.0.0.1:${port}/`,
-    /** True when the page is the host's own src/host/panelHtml.ts output. */
-    usesHostHtml: !!hostHtml,
     /** Sends one HostMessage the way VS Code delivers it (a message event on window). */
     send: (msg) => pg.evaluate((m) => window.postMessage(m, '*'), msg),
     violations: () => pg.evaluate(() => window.__violations),
@@ -298,11 +272,15 @@ const REPLAY_SOURCE = String.raw`window.__replay = async ({ epochs, batches, chu
     return { ms: performance.now() - t0, messages: msgs.length };
 };`;
 
+/** The LCG of the in-page replay (which must stay page text), for the fixtures built here. */
+function lcg(seed) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
 /** A full PanelState with `points` per-batch points (no host decimation), for the 47k chart cost. */
 export function bigState(points, epochs = 50) {
   const x = [], loss = [], acc = [];
-  let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = lcg(7);
   for (let i = 1; i <= points; i++) {
     const xi = (i / points) * epochs;
     const l = 0.05 + 2.2 * Math.exp(-xi * 1.6) + 0.25 * Math.exp(-xi / 10) * (rnd() - 0.5);
@@ -324,8 +302,7 @@ export function evaluationEvent(total = 10000) {
   const k = 10;
   const per = total / k;
   const confusion = [];
-  let seed = 99;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = lcg(99);
   for (let r = 0; r < k; r++) {
     const row = new Array(k).fill(0);
     let left = per;
