@@ -1,6 +1,7 @@
 // The header: run status, backend, dataset, epoch i/N, batch progress, ETA, throughput, and the
 // Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
 import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
+import { datasetSizeText } from '../src/shared/datasetText';
 import { h, setText } from './dom';
 import { duration, epochText, rate, thousands } from './format';
 import { button, progressRing, setDisabled } from './toolkit';
@@ -49,7 +50,7 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       setText(speed, s.samplesPerSecond !== undefined ? rate(s.samplesPerSecond) : '');
       setText(backend, s.backend ? `Backend: ${s.backend.name}` : '');
       backend.title = s.backend?.reason ?? '';
-      setText(dataset, s.dataset ? `Dataset: ${s.dataset.name} (${thousands(s.dataset.train)} train / ${thousands(s.dataset.test)} test)` : '');
+      setText(dataset, s.dataset ? `Dataset: ${s.dataset.name} (${datasetSizeText(s.dataset)})` : '');
       dataset.title = s.dataset?.source ?? '';
       setText(message, s.message ?? '');
       message.classList.toggle('error', s.status === 'error');

@@ -183,7 +183,10 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
       if (session.json) return;
       switch (e.type) {
         case 'ready': say(readyText(e)); break;
-        case 'dataset': say(datasetText(e) + (session.limit && session.limit < e.train ? `; training on the first ${session.limit.toLocaleString('en-US')}` : '')); break;
+        case 'dataset':
+          // Older workers sent only the dataset's size as train: say the limit ourselves then.
+          say(datasetText(e) + (e.available === undefined && session.limit && session.limit < e.train ? `; training on the first ${session.limit.toLocaleString('en-US')}` : ''));
+          break;
         case 'summary': say(formatSummary(inferModel(session.spec)).trimEnd()); break;
         case 'downloadProgress': {
           const pct = e.total ? ` ${Math.floor((100 * e.bytes) / e.total)}%` : '';

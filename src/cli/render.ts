@@ -1,5 +1,6 @@
 // Human-readable text for worker events other than the per-batch progress: backend, dataset,
 // run results and the evaluation report.
+import { datasetSizeText } from '../shared/datasetText';
 import type { EpochMetrics, WorkerEvent } from '../shared/protocol';
 
 type Ev<K extends WorkerEvent['type']> = Extract<WorkerEvent, { type: K }>;
@@ -12,7 +13,7 @@ export function readyText(e: Ev<'ready'>): string {
 }
 
 export function datasetText(e: Ev<'dataset'>): string {
-  return `Dataset: ${e.name}: ${int(e.train)} train / ${int(e.test)} test images (${e.source})`;
+  return `Dataset: ${e.name}: ${datasetSizeText(e)} images (${e.source})`;
 }
 
 export function bestEpoch(history: EpochMetrics[]): EpochMetrics | undefined {

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
 import type { BackendChoice, WorkerEvent } from '../shared/protocol';
+import { datasetSizeText } from '../shared/datasetText';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
   countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
@@ -448,7 +449,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         this.log(`Backend: ${e.backend} (${e.reason})`);
         break;
       case 'dataset':
-        this.log(`Dataset: ${e.name} from ${e.source}: ${e.train} training, ${e.test} test images`);
+        this.log(`Dataset: ${e.name} from ${e.source}: ${datasetSizeText(e)} images`);
         break;
       case 'summary': {
         const { type: _t, v: _v, ...s } = e;

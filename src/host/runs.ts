@@ -166,7 +166,12 @@ export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
     message: `Run ${basename(runDir)}: ${history.length} of ${epochs} epochs`,
     ...(typeof backend === 'string' ? { backend: { name: backend as BackendName, reason: 'recorded in config.json' } } : {}),
     ...(resolved && typeof resolved.name === 'string'
-      ? { dataset: { name: resolved.name, source: String(resolved.source ?? ''), train: Number(resolved.train) || 0, test: Number(resolved.test) || 0, classes: [] } }
+      ? { dataset: {
+        name: resolved.name, source: String(resolved.source ?? ''), train: Number(resolved.train) || 0,
+        // resolvedDataset.train is what the run trained on; available (newer runs) the dataset's size.
+        ...(Number.isInteger(resolved.available) ? { available: resolved.available } : {}),
+        test: Number(resolved.test) || 0, classes: [],
+      } }
       : {}),
     epoch: history.length,
     epochs,

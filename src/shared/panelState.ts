@@ -1,6 +1,7 @@
 // The training panel's state as a pure reducer over worker events. The extension host runs it to
 // keep the snapshot it re-sends to a reopened or restored panel; the webview runs the same code on
 // the events streamed to it, so both sides always agree. No vscode, no DOM, no clock unless given.
+import { datasetSizeText } from './datasetText';
 import type { EpochMetrics, WorkerEvent } from './protocol';
 import type { BatchSeries, PanelState, RunStatus } from './webviewProtocol';
 
@@ -49,8 +50,12 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       return {
         ...state,
         status: keepBusy(state.status, 'loading'),
-        dataset: { name: event.name, source: event.source, train: event.train, test: event.test, classes: event.classes },
-        message: `Dataset ${event.name}: ${event.train.toLocaleString('en-US')} training, ${event.test.toLocaleString('en-US')} test images (${event.source})`,
+        dataset: {
+          name: event.name, source: event.source, train: event.train,
+          ...(event.available !== undefined ? { available: event.available } : {}),
+          test: event.test, classes: event.classes,
+        },
+        message: `Dataset ${event.name}: ${datasetSizeText(event)} images (${event.source})`,
       };
     case 'summary': {
       const { type: _t, v: _v, ...summary } = event;

@@ -74,7 +74,9 @@ interface V { v: number }
 export type WorkerEvent = V & (
   | { type: 'ready'; backend: BackendName; reason: string; versions: Record<string, string> }
   | { type: 'downloadProgress'; file: string; bytes: number; total: number }
-  | { type: 'dataset'; name: string; source: string; train: number; test: number; classes: string[] }
+  // train: the images this run trains on (after TrainConfig.limit); available: the training images
+  // the dataset has (optional; older workers sent only train, which then meant the whole split).
+  | { type: 'dataset'; name: string; source: string; train: number; available?: number; test: number; classes: string[] }
   | ({ type: 'summary' } & SummaryInfo)
   | { type: 'epochBegin'; epoch: number; epochs: number; batches: number; numTensors?: number }
   | { type: 'batchEnd'; epoch: number; batch: number; batches: number; loss: number; acc: number }

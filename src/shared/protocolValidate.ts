@@ -64,7 +64,7 @@ const epochMetrics: Fields = {
 const EVENTS: Record<WorkerEvent['type'], Fields> = {
   ready: { backend: oneOf(...BACKENDS), reason: str, versions: record(str) },
   downloadProgress: { file: str, bytes: nat, total: nat },
-  dataset: { name: str, source: str, train: nat, test: nat, classes: arrayOf(str) },
+  dataset: { name: str, source: str, train: nat, available: optional(nat), test: nat, classes: arrayOf(str) },
   summary: {
     layers: arrayOf(object({ name: str, type: str, outputShape: arrayOf(nullable(nat)), params: nat })),
     totalParams: nat, trainableParams: nat, nonTrainableParams: nat,

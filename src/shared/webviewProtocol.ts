@@ -37,7 +37,8 @@ export interface PanelState {
   status: RunStatus;
   message?: string;
   backend?: { name: BackendName; reason: string };
-  dataset?: { name: string; source: string; train: number; test: number; classes: string[] };
+  /** train: images the run trains on; available: training images in the dataset, when known. */
+  dataset?: { name: string; source: string; train: number; available?: number; test: number; classes: string[] };
   epoch?: number;
   epochs?: number;
   batch?: number;

@@ -18,7 +18,7 @@ import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
 import { evaluateModel, predictOne } from './evaluate';
 import { latestRunDir, loadModel } from './runDir';
-import { runTraining, type DatasetLike, type EventBody } from './train';
+import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -113,7 +113,11 @@ async function train(rawConfig: unknown): Promise<void> {
     }
     throw err;
   }
-  await send({ type: 'dataset', name: data.name, source: data.source, train: data.train.count, test: data.test.count, classes: data.classes });
+  // train = what this run uses (the limit applied exactly as runTraining applies it).
+  await send({
+    type: 'dataset', name: data.name, source: data.source, train: limitSplit(data.train, config.limit).count,
+    available: data.train.count, test: data.test.count, classes: data.classes,
+  });
   const summary = toSummaryInfo(inferred);
   await send({ type: 'summary', ...summary });
   const result = await runTraining(

@@ -6,6 +6,7 @@ import {
 } from '../../src/shared/panelState';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 import type { WorkerEvent } from '../../src/shared/protocol';
+import { datasetSizeText } from '../../src/shared/datasetText';
 import type { PanelState } from '../../src/shared/webviewProtocol';
 
 const v = PROTOCOL_VERSION;
@@ -25,6 +26,8 @@ test('a short run goes starting -> loading -> training -> done with history and 
   assert.equal(s.status, 'loading');
   assert.deepEqual(s.backend, { name: 'wasm', reason: 'tfjs-node is not installed' });
   assert.equal(s.dataset?.train, 2000);
+  assert.equal(s.dataset?.available, undefined);
+  assert.equal(s.message, 'Dataset mnist-sample: 2,000 train / 500 test images (bundled)');
   assert.equal(s.summary?.totalParams, 61706);
   assert.equal((s.summary as unknown as Record<string, unknown>).type, undefined, 'event tag not copied into summary');
   s = apply(s, [
@@ -177,4 +180,12 @@ test('restorePanelState: junk gives the initial state; a mid-run snapshot is mar
   assert.match(r.message ?? '', /reload/);
   const done = { ...initialPanelState(), status: 'done' as const, runDir: '/r' };
   assert.deepEqual(restorePanelState(done), done);
+});
+
+test('a limited run says how many images it trains on and how many the dataset has', () => {
+  const s = reducePanelState(startingPanelState(initialPanelState(), 2),
+    { v, type: 'dataset', name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
+  assert.deepEqual(s.dataset, { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
+  assert.equal(s.message, 'Dataset mnist-sample: 2,000 of 8,000 train / 2,000 test images (bundled)');
+  assert.equal(datasetSizeText({ train: 8000, available: 8000, test: 2000 }), '8,000 train / 2,000 test', 'no "of" when all are used');
 });

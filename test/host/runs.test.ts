@@ -51,7 +51,14 @@ test('listRuns: newest first, ignores other folders, reads config and metrics; r
     assert.equal(s.history.length, 2);
     assert.equal(s.summary?.totalParams, 61706, 'summary rebuilt from the saved model spec');
     assert.equal(s.dataset?.name, 'mnist-sample');
+    assert.equal(s.dataset?.train, 2000);
+    assert.equal(s.dataset?.available, undefined, 'an older run folder does not know the dataset size');
     assert.equal(runPanelState(join(out, '20261128-050000'), runs).status, 'stopped', '1 of 5 epochs');
+    mk('20261128-080000', { 'config.json': JSON.stringify({
+      epochs: 1, limit: 2000, resolvedDataset: { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000 },
+    }) });
+    assert.deepEqual(runPanelState(join(out, '20261128-080000'), runs).dataset,
+      { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ const goodEvents: unknown[] = [
   { v, type: 'ready', backend: 'wasm', reason: 'tfjs-node not installed', versions: { tfjs: '4.22.0' } },
   { v, type: 'downloadProgress', file: 'a.gz', bytes: 10, total: 0 },
   { v, type: 'dataset', name: 'mnist-sample', source: 'bundled', train: 8000, test: 2000, classes: ['0', '1'] },
+  { v, type: 'dataset', name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: ['0', '1'] },
   { v, type: 'summary', layers: [{ name: 'C1', type: 'Conv2D', outputShape: [null, 28, 28, 6], params: 156 }], totalParams: 156, trainableParams: 156, nonTrainableParams: 0 },
   { v, type: 'epochBegin', epoch: 1, epochs: 50, batches: 938 },
   { v, type: 'batchEnd', epoch: 1, batch: 3, batches: 938, loss: 2.3, acc: 0.1 },
@@ -54,6 +55,7 @@ const badEvents: [unknown, RegExp][] = [
   [{ v, type: 'summary', layers: [{ name: 'C1', type: 'Conv2D', outputShape: [null, -1], params: 1 }], totalParams: 1, trainableParams: 1, nonTrainableParams: 0 }, /outputShape\[1\]/],
   [{ v, type: 'error', code: 'OOPS', message: 'x' }, /error\.code must be one of/],
   [{ v, type: 'log', level: 'debug', message: 'x' }, /log\.level/],
+  [{ v, type: 'dataset', name: 'd', source: 's', train: 2000, available: '8000', test: 1, classes: [] }, /dataset\.available must be an integer >= 0/],
 ];
 
 test('invalid events are rejected with the path of the bad field', () => {

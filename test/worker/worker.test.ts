@@ -44,7 +44,8 @@ describe('one worker: train, evaluate, predict, stop', () => {
     assert.match(ready.versions['tfjs-core'], /^4\./);
     const ds = w.events[1] as EventOf<'dataset'>;
     assert.equal(ds.name, 'mnist-sample');
-    assert.equal(ds.train, 8000);
+    assert.equal(ds.train, 256, 'train counts the images this run uses (limit 256)');
+    assert.equal(ds.available, 8000, 'available counts the dataset\'s training images');
     assert.equal(ds.test, 2000);
     const sum = w.events[2] as EventOf<'summary'>;
     assert.equal(sum.totalParams, 61706);
