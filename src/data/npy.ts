@@ -68,21 +68,23 @@ export function parseNpy(buf: Uint8Array, where: string, remedy: string): NpyArr
 }
 
 /**
- * All values as float64 (exact for every integer an MNIST file can hold). Typed-array fast path
- * for the common single-byte and native little-endian cases, DataView otherwise.
+ * All values as numbers: float32 where that is exact (float32 data, 1- and 2-byte integers), so a
+ * 60,000-image float32 array is not widened to 376 MB of float64 on the way; float64 otherwise
+ * (exact for every integer an MNIST file can hold). Typed-array fast path for single bytes
+ * (uint8 comes back as the same view), DataView otherwise.
  */
-export function npyValues(a: NpyArray): Float64Array | Uint8Array {
+export function npyValues(a: NpyArray): Float32Array | Float64Array | Uint8Array {
   const n = a.data.length / a.itemSize;
   if (a.itemSize === 1) {
     if (a.kind === 'i') {
-      const out = new Float64Array(n);
+      const out = new Float32Array(n);
       const s = new Int8Array(a.data.buffer, a.data.byteOffset, n);
       for (let i = 0; i < n; i++) out[i] = s[i];
       return out;
     }
     return a.data; // u1 and b1
   }
-  const out = new Float64Array(n);
+  const out = a.itemSize === 2 || (a.kind === 'f' && a.itemSize === 4) ? new Float32Array(n) : new Float64Array(n);
   const dv = new DataView(a.data.buffer, a.data.byteOffset, a.data.byteLength);
   const le = a.littleEndian;
   const sz = a.itemSize;

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, fmtInt } from './errors';
-import { bytesToUnitFloats, firstLabelOutOfRange, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx';
+import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx';
 import { formatShape, npyValues, parseNpy, type NpyArray } from './npy';
 import type { Split } from './types';
 import { ZipReader } from './zip';
@@ -77,8 +77,6 @@ function toSplit(x: NpyArray, y: NpyArray, file: string, part: 'train' | 'test',
     if (!(v >= 0 && v < NUM_CLASSES)) fail('y', `label ${v} at index ${fmtInt(i)} is outside 0..${NUM_CLASSES - 1}`);
     labels[i] = v;
   }
-  // Belt and braces: the loop above already guarantees this.
-  if (firstLabelOutOfRange(labels) >= 0) fail('y', 'labels out of range');
 
   let images: Float32Array;
   if (x.kind === 'u' && x.itemSize === 1) {
@@ -95,8 +93,14 @@ function toSplit(x: NpyArray, y: NpyArray, file: string, part: 'train' | 'test',
     if (!(lo >= 0 && hi <= 255)) fail('x', `pixel values range from ${lo} to ${hi}; expected 0..1 (float) or 0..255`);
     // Floats already in 0..1 stay as they are; anything above 1 is taken as 0..255.
     const scale = x.kind === 'f' && hi <= 1 ? 1 : 1 / 255;
-    images = new Float32Array(v.length);
-    for (let i = 0; i < v.length; i++) images[i] = v[i] * scale;
+    if (v instanceof Float32Array) {
+      // Already a fresh float32 copy: scaled in place, no second 188 MB array for 60,000 images.
+      images = v;
+      if (scale !== 1) for (let i = 0; i < v.length; i++) v[i] *= scale;
+    } else {
+      images = new Float32Array(v.length);
+      for (let i = 0; i < v.length; i++) images[i] = v[i] * scale;
+    }
   }
   return { images, labels, count };
 }
