@@ -30,7 +30,11 @@ export const CONTEXT_ACTIVE = 'lenet.trainingActive';
 const PERSIST_DELAY_MS = 2000;
 const UI_THROTTLE_MS = 250;
 const STOP_WAIT_MS = 15000;
-const PREDICT_ERRORS: readonly string[] = ['NO_MODEL', 'MODEL', 'BAD_MESSAGE'];
+
+/** An error event that answers one predict request (it carries the request's id). */
+export function errorForPrediction(e: Extract<WorkerEvent, { type: 'error' }>): e is typeof e & { id: number } {
+  return e.id !== undefined;
+}
 
 interface ProgressHandle {
   update(fraction: number | undefined, message: string): void;
@@ -266,13 +270,12 @@ export class LenetController implements PanelHost, vscode.Disposable {
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
-    // Errors carry no request id. A model-loading or message error while predictions are in flight
-    // is theirs, unless an evaluation or a run's start (which load models too) could have caused it;
-    // it must not turn a training that goes on into an error state.
-    if (e.type === 'error' && this.pendingPredicts.size > 0 && PREDICT_ERRORS.includes(e.code)
-      && !['evaluating', 'starting', 'loading'].includes(this.state.status)) {
-      this.failPredictions(e.message);
-      this.log(`[predict] ${e.code}: ${e.message}`);
+    // A failed prediction carries its request's id: it answers that request only and never
+    // touches the run's state (a training that goes on must not turn into an error).
+    if (e.type === 'error' && errorForPrediction(e)) {
+      const waiting = this.pendingPredicts.has(e.id) || this.apiPredicts.has(e.id);
+      if (waiting) this.failPrediction(e.id, e.message);
+      this.log(`[predict ${e.id}] ${e.code}: ${e.message}${waiting ? '' : ' (no longer waited for)'}`);
       return;
     }
     this.logEvent(e);

@@ -87,7 +87,10 @@ export class WorkerClient extends EventEmitter {
     return () => this.off('event', listener);
   }
 
-  /** Resolves with the first event of one of these types (an `error` event rejects unless listed). */
+  /**
+   * Resolves with the first event of one of these types. An `error` event rejects (unless listed),
+   * except one with a predict request's id while waiting for something other than a prediction.
+   */
   waitFor<K extends WorkerEvent['type']>(types: K | K[], timeoutMs = 0): Promise<EventOf<K>> {
     const want = new Set<string>(Array.isArray(types) ? types : [types]);
     return new Promise((resolve, reject) => {
@@ -96,7 +99,8 @@ export class WorkerClient extends EventEmitter {
         if (want.has(e.type)) {
           done();
           resolve(e as EventOf<K>);
-        } else if (e.type === 'error') {
+        } else if (e.type === 'error' && (e.id === undefined || want.has('prediction'))) {
+          // An error with an id answers one predict request, not the command being waited for.
           done();
           reject(Object.assign(new Error(e.message), { code: e.code }));
         }

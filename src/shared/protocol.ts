@@ -91,7 +91,8 @@ export type WorkerEvent = V & (
     }
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  | { type: 'error'; code: ErrorCode; message: string }
+  // id: the predict request this error answers (absent for every other error).
+  | { type: 'error'; code: ErrorCode; message: string; id?: number }
 );
 
 // parent -> worker

@@ -84,7 +84,7 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
   },
   prediction: { id: int, probabilities: arrayOf(prob, 10) },
   log: { level: oneOf('info', 'warn'), message: str },
-  error: { code: oneOf(...ERROR_CODES), message: str },
+  error: { code: oneOf(...ERROR_CODES), message: str, id: optional(int) },
 };
 
 const trainConfig = object({

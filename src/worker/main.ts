@@ -31,10 +31,17 @@ function send(e: EventBody): Promise<void> {
   });
 }
 
-function sendError(err: unknown): void {
+/** `id`: the predict request that failed, so the parent knows exactly whose error it is. */
+function sendError(err: unknown, id?: number): void {
   const info = toErrorInfo(err);
   if (info.internal) process.stderr.write(`lenet-lab worker: ${(err as Error)?.stack ?? String(err)}\n`);
-  void send({ type: 'error', code: info.code, message: info.message });
+  void send({ type: 'error', code: info.code, message: info.message, ...(id !== undefined ? { id } : {}) });
+}
+
+/** The id of a predict command that failed validation, when it has a usable one. */
+function predictIdOf(raw: unknown): number | undefined {
+  const o = raw as { type?: unknown; id?: unknown } | null;
+  return typeof o === 'object' && o !== null && o.type === 'predict' && Number.isInteger(o.id) ? (o.id as number) : undefined;
 }
 
 function argBackend(): BackendChoice {
@@ -214,13 +221,13 @@ function exclusive(kind: 'train' | 'evaluate', job: () => Promise<void>): void {
 function onMessage(raw: unknown): void {
   const cmd = parseWorkerCommand(raw);
   if (typeof cmd === 'string') {
-    sendError(new WorkerError('BAD_MESSAGE', cmd));
+    sendError(new WorkerError('BAD_MESSAGE', cmd), predictIdOf(raw));
     return;
   }
   switch (cmd.type) {
     case 'train': return exclusive('train', () => train(cmd.config));
     case 'evaluate': return exclusive('evaluate', () => evaluate(cmd));
-    case 'predict': void predict(cmd).catch(sendError); return;
+    case 'predict': void predict(cmd).catch((err) => sendError(err, cmd.id)); return;
     case 'stop':
       // Harmless when idle or repeated: only a running train/download looks at it.
       if (busy === 'train') {

@@ -163,6 +163,29 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     rmSync(bad, { recursive: true, force: true });
   });
 
+  await t.test('a predict error is matched to its request by id, whatever the run is doing', () => {
+    // Drive the routing directly: the old host guessed from the run status and would have blamed
+    // the run here (status 'loading'), or failed every pending prediction.
+    const inner = c as unknown as { worker: unknown; state: PanelState; pendingPredicts: Set<number>; onWorkerEvent(w: unknown, e: unknown): void };
+    const before = inner.state;
+    inner.state = { ...before, status: 'loading' };
+    inner.pendingPredicts.add(77);
+    inner.pendingPredicts.add(78);
+    try {
+      inner.onWorkerEvent(inner.worker, { v: 1, type: 'error', code: 'MODEL', message: 'model.json is broken', id: 77 });
+      const errs = posted('predictionError').filter((m) => [77, 78].includes((m as { id: number }).id));
+      assert.deepEqual(errs, [{ type: 'predictionError', id: 77, message: 'model.json is broken' }]);
+      assert.equal(c.snapshot.status, 'loading', 'the run is not put into an error state');
+      assert.ok(inner.pendingPredicts.has(78) && !inner.pendingPredicts.has(77));
+      inner.onWorkerEvent(inner.worker, { v: 1, type: 'error', code: 'MODEL', message: 'late', id: 77 });
+      assert.equal(posted('predictionError').filter((m) => (m as { id: number }).id === 77).length, 1, 'an answered id is not answered twice');
+      assert.match(fake.output.join(''), /\[predict 77\] MODEL: late \(no longer waited for\)/);
+    } finally {
+      inner.pendingPredicts.delete(78);
+      inner.state = before;
+    }
+  });
+
   await t.test('starting while a run is active asks; Keep Current keeps it; Stop stops within 2 s', async () => {
     fake.state.settings = { ...quick, 'lenet.epochs': 50, 'lenet.dataLimit': 0 };
     assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true);

@@ -27,6 +27,7 @@ const goodEvents: unknown[] = [
   { v, type: 'prediction', id: 7, probabilities: probs },
   { v, type: 'log', level: 'warn', message: 'cpu is slow' },
   { v, type: 'error', code: 'BAD_CONFIG', message: 'epochs must be an integer >= 1' },
+  { v, type: 'error', code: 'MODEL', message: 'model.json is not JSON', id: 7 },
 ];
 
 test('every valid event passes unchanged', () => {
@@ -54,6 +55,7 @@ const badEvents: [unknown, RegExp][] = [
     misclassified: [{ index: 0, label: 1, predicted: 2, probabilities: probs, pixels: [1, 2] }] }, /pixels must have 784 items/],
   [{ v, type: 'summary', layers: [{ name: 'C1', type: 'Conv2D', outputShape: [null, -1], params: 1 }], totalParams: 1, trainableParams: 1, nonTrainableParams: 0 }, /outputShape\[1\]/],
   [{ v, type: 'error', code: 'OOPS', message: 'x' }, /error\.code must be one of/],
+  [{ v, type: 'error', code: 'MODEL', message: 'x', id: '7' }, /error\.id must be an integer/],
   [{ v, type: 'log', level: 'debug', message: 'x' }, /log\.level/],
   [{ v, type: 'dataset', name: 'd', source: 's', train: 2000, available: '8000', test: 1, classes: [] }, /dataset\.available must be an integer >= 0/],
 ];

@@ -122,7 +122,9 @@ describe('one worker: train, evaluate, predict, stop', () => {
     assert.equal(p.probabilities.length, 10);
     assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
     w.client.send({ type: 'predict', id: 8, pixels: pixels.map((x) => x * 255) });
+    const err = w.client.waitFor('error', 10_000);
     await assert.rejects(w.client.waitFor('prediction', 10_000), /pixels must be 784 values from 0 to 1/);
+    assert.equal((await err).id, 8, 'the error names the predict request it answers');
   });
 
   test('predict during training; stop mid-epoch: stopped at a batch boundary, weights saved; stopping twice or idle is harmless', async () => {

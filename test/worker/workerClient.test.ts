@@ -75,3 +75,21 @@ test('a worker that ignores shutdown is killed after the grace period', async (t
   assert.equal(c.alive, false);
   assert.ok(Date.now() - t0 < 3000);
 });
+
+test('waitFor: an error that answers a predict request (it has an id) does not end a wait for another event', async (t) => {
+  const dir = tempDir(t);
+  const path = fakeWorker(dir, `
+    process.send({ v: 1, type: 'error', code: 'MODEL', message: 'bad model.json', id: 5 });
+    setTimeout(() => process.send({ v: 1, type: 'done', history: [], runDir: '/r', stopped: true }), 50);
+    setTimeout(() => process.send({ v: 1, type: 'error', code: 'DATA', message: 'no data' }), 100);
+    process.on('message', () => undefined);
+  `);
+  const client = new WorkerClient({ workerPath: path });
+  t.after(() => client.kill());
+  const predictFailed = client.waitFor('prediction', 5000);
+  const done = client.waitFor('done', 5000);
+  const failed = client.waitFor('epochEnd', 5000);
+  await assert.rejects(predictFailed, /bad model\.json/, 'a wait for a prediction gets its error');
+  assert.equal((await done).runDir, '/r', 'the wait for done went on past the predict error');
+  await assert.rejects(failed, /no data/, 'an error without an id still ends other waits');
+});
