@@ -2,7 +2,7 @@
 // the model (model.json + weights.bin, TF.js layers format) and best/ (the best epoch by
 // val_accuracy). Every file is written to a temp name and renamed, so a reader (or a crash) never
 // sees half a file. tfjs's own file:// handler needs tfjs-node, so models are written here.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../shared/protocol';
@@ -79,15 +79,31 @@ export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promis
   );
 }
 
-/** Replaces the folder dir as a whole: write to dir.tmp, then swap, so best/ is never half-written. */
-export async function saveModelDirAtomic(tf: Tf, model: LayersModel, dir: string): Promise<void> {
+/** Replaces the folder dir as a whole: fill dir.tmp, then swap, so best/ is never half-written. */
+async function replaceDirAtomic(dir: string, fill: (tmp: string) => void | Promise<void>): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  await saveModel(tf, model, tmp);
+  await fill(tmp);
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** Saves the model as the whole folder dir (atomically). */
+export async function saveModelDirAtomic(tf: Tf, model: LayersModel, dir: string): Promise<void> {
+  await replaceDirAtomic(dir, (tmp) => saveModel(tf, model, tmp));
+}
+
+/**
+ * Makes dir a copy of the model saveModel just wrote into from (atomically): the best epoch's
+ * model is the one saved a moment ago, so its weights are not read out and serialised twice.
+ */
+export async function copyModelDirAtomic(from: string, dir: string): Promise<void> {
+  await replaceDirAtomic(dir, (tmp) => {
+    mkdirSync(tmp, { recursive: true });
+    for (const f of [WEIGHTS_FILE, MODEL_FILE]) copyFileSync(join(from, f), join(tmp, f));
+  });
 }
 
 /** Loads a model saved by saveModel (or any TF.js layers model.json with local weight files). */

@@ -9,7 +9,7 @@ import type { Tf } from './backend';
 import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
-import { createRunDir, metricsCsv, saveModel, saveModelDirAtomic, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import { createTrainStep, type Batch } from './trainStep';
 import { join } from 'node:path';
 
@@ -150,7 +150,7 @@ export async function runTraining(
       await saveModel(tf, model, runDir);
       if (!best || m.val_acc > best.val_acc) {
         best = m;
-        await saveModelDirAtomic(tf, model, join(runDir, 'best'));
+        await copyModelDirAtomic(runDir, join(runDir, 'best'));
       }
       emit({
         type: 'epochEnd', ...m, epochs: config.epochs,

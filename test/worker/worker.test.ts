@@ -81,6 +81,8 @@ describe('one worker: train, evaluate, predict, stop', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     assert.equal(summary.epochsCompleted, 1);
     assert.equal(summary.best.epoch, 1);
+    // One epoch: best/ is that epoch's model, byte for byte.
+    for (const f of ['model.json', 'weights.bin']) assert.deepEqual(readFileSync(join(dir, 'best', f)), readFileSync(join(dir, f)), `best/${f}`);
     // No temp files left behind by the atomic writes.
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
     const model = await loadModel(tf, dir);
