@@ -2,6 +2,7 @@
 // Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
 import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
 import { datasetSizeText } from '../src/shared/datasetText';
+import { epochProgress } from '../src/shared/panelState';
 import { h, setText } from './dom';
 import { duration, epochText, rate, thousands } from './format';
 import { button, progressRing, setDisabled } from './toolkit';
@@ -41,7 +42,8 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       setText(status, s.status);
       status.className = `status-pill status-${s.status}`;
       ring.classList.toggle('hidden', !BUSY.includes(s.status));
-      setText(epoch, epochText(s.epoch, s.epochs));
+      const ep = epochProgress(s); // the status bar item shows the same i/N
+      setText(epoch, epochText(ep?.epoch, ep?.epochs));
       const batches = s.batches ?? 0;
       const frac = batches > 0 ? Math.min(1, (s.batch ?? 0) / batches) : 0;
       progress.value = frac;

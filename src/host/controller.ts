@@ -194,7 +194,12 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   revivePanel(panel: vscode.WebviewPanel): void {
     TrainingPanel.revive(panel, this.ctx.extensionUri, this);
-    this.updateUi(true); // the restored run's status bar item too
+    this.showStatus(); // the restored run's status bar item too
+  }
+
+  /** Shows the status bar item for the current (possibly restored) state; hidden when idle. */
+  showStatus(): void {
+    this.updateUi(true);
   }
 
   // ---- PanelHost -----------------------------------------------------------------------------
@@ -582,17 +587,17 @@ export class LenetController implements PanelHost, vscode.Disposable {
     return vscode.workspace.getConfiguration('lenet').get<T>(key) ?? fallback;
   }
 
-  private schedulePersist(now = false): void {
+  private schedulePersist(now = false): Promise<void> {
     if (now) {
       if (this.persistTimer) clearTimeout(this.persistTimer);
       this.persistTimer = undefined;
-      void this.ctx.workspaceState.update(STATE_KEY, this.state);
-      return;
+      return Promise.resolve(this.ctx.workspaceState.update(STATE_KEY, this.state)).then(undefined, () => undefined);
     }
     this.persistTimer ??= setTimeout(() => {
       this.persistTimer = undefined;
       void this.ctx.workspaceState.update(STATE_KEY, this.state);
     }, PERSIST_DELAY_MS);
+    return Promise.resolve();
   }
 
   /**
@@ -622,7 +627,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** On deactivate: save the state, let a running training save its weights, end the worker. */
   async shutdown(): Promise<void> {
-    this.schedulePersist(true);
+    // Awaited: a window reload restores from this snapshot (panel and status bar item).
+    await this.schedulePersist(true);
     const w = this.worker;
     this.worker = undefined;
     if (w) await w.dispose(3000);

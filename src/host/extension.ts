@@ -3,7 +3,8 @@
 // use. TensorFlow.js is never loaded in the extension host: training, data loading, evaluation and
 // prediction run in the worker process (dist/worker.js).
 import * as vscode from 'vscode';
-import { LenetController } from './controller';
+import { LenetController, STATE_KEY } from './controller';
+import { hasRestoredRun } from '../shared/panelState';
 import { PANEL_VIEW_TYPE } from './panel';
 import { registerShapeFeatures } from './shapes/register';
 
@@ -33,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
       },
     }),
   );
+  // After a window reload the last run's status bar item comes back whatever activated us, also when
+  // its panel is not restored (VS Code revives a panel in a background tab only once it is shown).
+  if (hasRestoredRun(context.workspaceState.get(STATE_KEY))) get().showStatus();
   // Layer-shape hovers (issue 4): hover, inlay hints, diagnostics, code lens, lenet.trainThisModel.
   registerShapeFeatures(context);
 

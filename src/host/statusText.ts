@@ -1,4 +1,5 @@
 // The status bar item's text and tooltip for a panel state. Pure, so the exact wording is tested.
+import { epochProgress } from '../shared/panelState';
 import type { PanelState } from '../shared/webviewProtocol';
 
 /** 42 -> "42s", 150 -> "3m", 3900 -> "1h 05m"; under a second -> "<1s". */
@@ -24,7 +25,9 @@ export interface StatusText {
 export function statusBarText(s: PanelState): StatusText | undefined {
   const last = s.history[s.history.length - 1];
   const val = last && Number.isFinite(last.val_acc) ? `val ${last.val_acc.toFixed(3)}` : undefined;
-  const progress = s.epoch !== undefined && s.epochs !== undefined ? `${s.epoch}/${s.epochs}` : undefined;
+  // Same i/N as the panel header (epochProgress: in progress while busy, completed afterwards).
+  const p = epochProgress(s);
+  const progress = p ? `${p.epoch}/${p.epochs}` : undefined;
   const join = (icon: string, ...parts: (string | undefined)[]) =>
     `${icon} LeNet ${parts.filter(Boolean).join(' · ')}`.trimEnd();
   const tip = (first: string) =>

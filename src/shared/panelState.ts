@@ -143,6 +143,27 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
 }
 
 /**
+ * "Epoch i/N" for the panel header and the status bar alike (both call this, so they cannot
+ * disagree). While a run is busy, i is the epoch in progress; afterwards (stopped, done, failed,
+ * evaluating, restored) it is the last completed epoch, which is what the run folder holds and what
+ * a past run's view shows. Undefined before a run has a length.
+ */
+export function epochProgress(s: PanelState): { epoch: number; epochs: number } | undefined {
+  if (s.epochs === undefined) return undefined;
+  if (isActive(s.status)) return { epoch: s.epoch ?? 0, epochs: s.epochs };
+  const last = s.history.length > 0 ? s.history[s.history.length - 1].epoch : 0;
+  return { epoch: last, epochs: s.epochs };
+}
+
+/**
+ * A snapshot worth a status bar item after a window reload: anything but an empty (idle) state.
+ * Activation uses it to bring the item back even when the panel itself is not restored.
+ */
+export function hasRestoredRun(saved: unknown): boolean {
+  return restorePanelState(saved).status !== 'idle';
+}
+
+/**
  * An evaluation is a detour: afterwards the panel shows the run's own outcome again, derived from
  * the state alone so that host and webview agree: no run yet -> idle, all epochs -> done, else stopped.
  */

@@ -20,7 +20,7 @@ fake.state.workspaceFolder = ws;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { LenetController } = require('../../src/host/controller') as typeof import('../../src/host/controller');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { activate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
+const { activate, deactivate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
 
 const quick = { 'lenet.dataset': 'mnist-sample', 'lenet.epochs': 1, 'lenet.dataLimit': 256, 'lenet.batchSize': 64, 'lenet.backend': 'wasm' };
 let c: Controller;
@@ -218,5 +218,20 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     fake.state.settings = { ...quick };
     assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true, 'a new worker starts');
     await until('done again', 120_000, () => c.snapshot.status === 'done');
+  });
+
+  await t.test('window reload: the status item comes back from the saved state, without a panel', async () => {
+    await until('status item of the finished run', 5000, () => /^\$\(check\) LeNet 1\/1 · val 0\.\d{3}$/.test(fake.statusItem.text));
+    const before = fake.statusItem.text;
+    await deactivate(); // awaits the snapshot write
+    c.dispose();
+    fake.statusItem.hide();
+    fake.statusItem.text = '';
+    const n = fake.panels.length;
+    c = activate(fake.context as never).controller();
+    assert.equal(fake.statusItem.visible, true, 'shown at activation');
+    assert.equal(fake.statusItem.text, before);
+    assert.equal(fake.statusItem.command, 'lenet.showPanel');
+    assert.equal(fake.panels.length, n, 'no panel opened for it');
   });
 });

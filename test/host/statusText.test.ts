@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatEta, statusBarText } from '../../src/host/statusText';
-import { initialPanelState } from '../../src/shared/panelState';
+import { epochProgress, hasRestoredRun, initialPanelState, reducePanelState, restorePanelState, startingPanelState } from '../../src/shared/panelState';
+import { PROTOCOL_VERSION as v } from '../../src/shared/protocol';
+import type { WorkerEvent } from '../../src/shared/protocol';
+import { epochText } from '../../webview/format';
 import type { PanelState } from '../../src/shared/webviewProtocol';
 
 const epoch = (n: number, val_acc: number) => ({ epoch: n, loss: 0.3, acc: 0.9, val_loss: 0.3, val_acc, seconds: 40 });
@@ -40,4 +43,49 @@ test('other states', () => {
   assert.equal(statusBarText({ ...base, status: 'loading' })?.text, '$(sync~spin) LeNet loading data');
   assert.equal(statusBarText({ ...base, status: 'error', message: 'worker exited with code 1' })?.text, '$(error) LeNet error');
   assert.match(statusBarText({ ...base, status: 'error', message: 'worker exited with code 1' })!.tooltip, /worker exited with code 1/);
+});
+
+test('a stopped run shows its completed epochs, like the run folder and the past-run view', () => {
+  const s: PanelState = { ...initialPanelState(), status: 'stopped', epoch: 3, epochs: 50, batch: 17, batches: 938, history: [epoch(1, 0.8), epoch(2, 0.85)] };
+  assert.equal(statusBarText(s)?.text, '$(debug-pause) LeNet stopped · 2/50 · val 0.850');
+  assert.deepEqual(epochProgress(s), { epoch: 2, epochs: 50 });
+  assert.deepEqual(epochProgress({ ...s, status: 'stopping' }), { epoch: 3, epochs: 50 }, 'in progress while busy');
+  assert.deepEqual(epochProgress({ ...s, status: 'error', history: [] }), { epoch: 0, epochs: 50 });
+  assert.equal(epochProgress(initialPanelState()), undefined);
+});
+
+test('status bar and panel header show the same epoch i/N at every step of a run', () => {
+  const hist = (n: number) => ({ epoch: n, loss: 1, acc: 0.5, val_loss: 1, val_acc: 0.5 + n / 100, seconds: 2 });
+  const events: WorkerEvent[] = [
+    { v, type: 'ready', backend: 'wasm', reason: 'r', versions: {} },
+    { v, type: 'epochBegin', epoch: 1, epochs: 50, batches: 4 },
+    { v, type: 'batchEnd', epoch: 1, batch: 2, batches: 4, loss: 1, acc: 0.4 },
+    { v, type: 'epochEnd', epochs: 50, samplesPerSecond: 100, ...hist(1) },
+    { v, type: 'epochBegin', epoch: 2, epochs: 50, batches: 4 },
+    { v, type: 'epochEnd', epochs: 50, samplesPerSecond: 100, ...hist(2) },
+    { v, type: 'epochBegin', epoch: 3, epochs: 50, batches: 4 },
+    { v, type: 'batchEnd', epoch: 3, batch: 1, batches: 4, loss: 1, acc: 0.4 },
+    { v, type: 'stopped', epoch: 3, batch: 1 },
+    { v, type: 'done', history: [hist(1), hist(2)], runDir: '/r', stopped: true },
+  ];
+  let s = startingPanelState(initialPanelState(), 50);
+  const seen: string[] = [];
+  for (const e of events) {
+    s = reducePanelState(s, e, 1000);
+    const header = epochText(epochProgress(s)?.epoch, epochProgress(s)?.epochs).replace('Epoch ', '');
+    const text = statusBarText(s)?.text ?? '';
+    if (/\d+\/\d+/.test(text)) assert.equal(text.match(/(\d+\/\d+)/)![1], header, `after ${e.type}: "${text}" vs header ${header}`);
+    seen.push(header);
+  }
+  assert.deepEqual(seen, ['0/50', '1/50', '1/50', '1/50', '2/50', '2/50', '3/50', '3/50', '2/50', '2/50']);
+  // After a reload the snapshot restores to the same numbers.
+  assert.equal(statusBarText(restorePanelState(JSON.parse(JSON.stringify(s))))?.text, '$(debug-pause) LeNet stopped · 2/50 · val 0.520');
+});
+
+test('hasRestoredRun: a saved run brings the status item back; nothing or garbage does not', () => {
+  assert.equal(hasRestoredRun(undefined), false);
+  assert.equal(hasRestoredRun({ status: 'done' }), false, 'not a panel state');
+  assert.equal(hasRestoredRun(initialPanelState()), false);
+  assert.equal(hasRestoredRun({ ...initialPanelState(), status: 'training', epoch: 2, epochs: 5 }), true, 'interrupted by the reload: shown as stopped');
+  assert.equal(hasRestoredRun({ ...initialPanelState(), status: 'done', epochs: 2 }), true);
 });
