@@ -20,6 +20,7 @@ export function hoverMarkdown(m: ModelAnalysis, l: LayerAnalysis): string {
     if (i.nonTrainableParams > 0 && !i.formula.includes('non-trainable')) params += ` (${formatCount(i.nonTrainableParams)} non-trainable)`;
     const total = m.complete ? ` of ${formatCount(m.result.totalParams)}` : '';
     out.push(`${params} · running total ${formatCount(l.runningParams ?? 0)}${total}`);
+    if (i.note) out.push(`_${escapeMd(i.note)}_`);
   } else if (l.status === 'error') {
     out.push(`Shape error: ${escapeMd(l.message ?? '')}`);
   } else if (l.status === 'not-analyzed') {

@@ -4,10 +4,10 @@
 // compute_pooling_output_shape), which tfjs-layers shares (conv_utils.convOutputLength).
 // The property test in test/model checks this file against tfjs on hundreds of random models.
 import type {
-  Conv2DSpec, DenseSpec, LayerSpec, LayerType, ModelSpec, Pair, Pool2DSpec, ReshapeSpec,
-  ZeroPadding2DSpec,
+  Conv2DSpec, Conv2DTransposeSpec, Cropping2DSpec, DenseSpec, DepthwiseConv2DSpec, LayerSpec, LayerType,
+  ModelSpec, Pair, PermuteSpec, Pool2DSpec, ReshapeSpec, SeparableConv2DSpec, ZeroPadding2DSpec,
 } from './spec';
-import { isActivation, PADDINGS, toSnakeCase } from './vocab';
+import { isActivation, isRandomAugmentation, PADDINGS, toSnakeCase } from './vocab';
 
 export type Shape = (number | null)[];
 
@@ -22,6 +22,8 @@ export interface LayerInfo {
   nonTrainableParams: number;
   /** How params was computed, e.g. "5x5x6x16 + 16 = 2,416"; "0" for layers without weights. */
   formula: string;
+  /** Something the hover should say about this layer (e.g. augmentation is identity at inference). */
+  note?: string;
 }
 
 export interface InferResult {
@@ -123,6 +125,19 @@ class Ctx {
     }
     return [input[1], input[2], input[3]];
   }
+  /** A finite number (min inclusive when given); `undefined` passes when not required. */
+  num(what: string, v: unknown, min?: number): number | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (min !== undefined && v < min)) {
+      this.fail(`${what} must be a${min === 0 ? ' non-negative' : ''} number, got ${show(v)}`);
+    }
+    return v;
+  }
+  rate(v: unknown): void {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
+      this.fail(`rate must be a number from 0 up to (not including) 1, got ${show(v)}`);
+    }
+  }
   knownLast(layer: string, input: Shape): number {
     const c = input[input.length - 1];
     if (input.length < 2 || c === null) {
@@ -154,8 +169,8 @@ function windowOut(len: number | null, window: number, stride: number, padding: 
   return padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - window) / stride) + 1;
 }
 
-function conv2d(c: Ctx, l: Conv2DSpec, input: Shape) {
-  const filters = c.posInt('filters', l.filters);
+/** What Conv2D, DepthwiseConv2D and SeparableConv2D share: kernel, strides, dilation, window output. */
+function convWindow(c: Ctx, l: Conv2DSpec | DepthwiseConv2DSpec | SeparableConv2DSpec, input: Shape) {
   const [kh, kw] = c.pair('kernelSize', l.kernelSize);
   const [sh, sw] = l.strides === undefined ? [1, 1] : c.pair('strides', l.strides);
   const [dh, dw] = l.dilationRate === undefined ? [1, 1] : c.pair('dilationRate', l.dilationRate);
@@ -165,8 +180,8 @@ function conv2d(c: Ctx, l: Conv2DSpec, input: Shape) {
   if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
     c.fail(`strides ${x(sh, sw)} cannot be combined with dilation ${x(dh, dw)}; Keras allows strides > 1 only with dilation 1`);
   }
-  const [h, w, cin] = c.image('Conv2D', input);
-  if (cin === null) c.fail(`Conv2D needs a known number of input channels, got ${formatShape(input)}`);
+  const [h, w, cin] = c.image(l.type, input);
+  if (cin === null) c.fail(`${l.type} needs a known number of input channels, got ${formatShape(input)}`);
   // Dilation spreads the kernel: effective size k + (k - 1)(d - 1).
   const eh = kh + (kh - 1) * (dh - 1);
   const ew = kw + (kw - 1) * (dw - 1);
@@ -174,11 +189,53 @@ function conv2d(c: Ctx, l: Conv2DSpec, input: Shape) {
     const kernel = dh > 1 || dw > 1 ? `${x(kh, kw)} kernel with dilation ${x(dh, dw)} (spans ${x(eh, ew)})` : `${x(kh, kw)} kernel`;
     c.fail(`${kernel} is larger than its ${hw(h, w)} input with padding 'valid'`);
   }
-  const out: Shape = [null, windowOut(h, eh, sh, padding), windowOut(w, ew, sw, padding), filters];
+  return { kh, kw, cin, useBias, oh: windowOut(h, eh, sh, padding), ow: windowOut(w, ew, sw, padding) };
+}
+
+function conv2d(c: Ctx, l: Conv2DSpec, input: Shape) {
+  const filters = c.posInt('filters', l.filters);
+  const { kh, kw, cin, useBias, oh, ow } = convWindow(c, l, input);
   const weights = kh * kw * cin * filters;
   const params = weights + (useBias ? filters : 0);
   const formula = `${kh}x${kw}x${cin}x${filters}${useBias ? ` + ${filters}` : ''} = ${formatCount(params)}`;
-  return { out, params, trainable: params, formula };
+  return { out: [null, oh, ow, filters] as Shape, params, trainable: params, formula };
+}
+
+/** One depthwise kernel per input channel and multiplier: channels out = C x depthMultiplier. */
+function depthwiseConv2d(c: Ctx, l: DepthwiseConv2DSpec, input: Shape) {
+  const dm = l.depthMultiplier === undefined ? 1 : c.posInt('depthMultiplier', l.depthMultiplier);
+  const { kh, kw, cin, useBias, oh, ow } = convWindow(c, l, input);
+  const outC = cin * dm;
+  const params = kh * kw * cin * dm + (useBias ? outC : 0);
+  const formula = `${kh}x${kw}x${cin}x${dm}${useBias ? ` + ${outC}` : ''} = ${formatCount(params)}`;
+  return { out: [null, oh, ow, outC] as Shape, params, trainable: params, formula };
+}
+
+/** Depthwise (kh x kw x C x dm) then pointwise (C x dm x filters), one bias per filter. */
+function separableConv2d(c: Ctx, l: SeparableConv2DSpec, input: Shape) {
+  const filters = c.posInt('filters', l.filters);
+  const dm = l.depthMultiplier === undefined ? 1 : c.posInt('depthMultiplier', l.depthMultiplier);
+  const { kh, kw, cin, useBias, oh, ow } = convWindow(c, l, input);
+  const params = kh * kw * cin * dm + cin * dm * filters + (useBias ? filters : 0);
+  const formula = `${kh}x${kw}x${cin}x${dm} + ${cin * dm}x${filters}${useBias ? ` + ${filters}` : ''} = ${formatCount(params)}`;
+  return { out: [null, oh, ow, filters] as Shape, params, trainable: params, formula };
+}
+
+/** Keras deconv_output_length without output_padding: valid n*s + max(k - s, 0), same n*s. */
+function conv2dTranspose(c: Ctx, l: Conv2DTransposeSpec, input: Shape) {
+  const filters = c.posInt('filters', l.filters);
+  const [kh, kw] = c.pair('kernelSize', l.kernelSize);
+  const [sh, sw] = l.strides === undefined ? [1, 1] : c.pair('strides', l.strides);
+  const padding = c.padding(l.padding);
+  c.activation(l.activation, false);
+  const useBias = c.bool('useBias', l.useBias);
+  const [h, w, cin] = c.image('Conv2DTranspose', input);
+  if (cin === null) c.fail(`Conv2DTranspose needs a known number of input channels, got ${formatShape(input)}`);
+  const len = (n: number | null, k: number, st: number) =>
+    n === null ? null : padding === 'same' ? n * st : n * st + Math.max(k - st, 0);
+  const params = kh * kw * filters * cin + (useBias ? filters : 0);
+  const formula = `${kh}x${kw}x${filters}x${cin}${useBias ? ` + ${filters}` : ''} = ${formatCount(params)}`;
+  return { out: [null, len(h, kh, sh), len(w, kw, sw), filters] as Shape, params, trainable: params, formula };
 }
 
 function pool2d(c: Ctx, l: Pool2DSpec, input: Shape) {
@@ -213,6 +270,30 @@ function zeroPadding(c: Ctx, l: ZeroPadding2DSpec, input: Shape) {
   const [lf, r] = c.pair('padding[1] (left, right)', p[1], 0);
   const [h, w, ch] = c.image('ZeroPadding2D', input);
   return { out: [null, h === null ? null : h + t + b, w === null ? null : w + lf + r, ch] as Shape };
+}
+
+function cropping(c: Ctx, l: Cropping2DSpec, input: Shape) {
+  const p = l.cropping;
+  if (!Array.isArray(p) || p.length !== 2) {
+    c.fail(`cropping must be [[top, bottom], [left, right]], got ${show(p)}`);
+  }
+  const [t, b] = c.pair('cropping[0] (top, bottom)', p[0], 0);
+  const [lf, r] = c.pair('cropping[1] (left, right)', p[1], 0);
+  const [h, w, ch] = c.image('Cropping2D', input);
+  if ((h !== null && t + b >= h) || (w !== null && lf + r >= w)) {
+    c.fail(`cropping ${t}+${b} rows and ${lf}+${r} columns leaves nothing of its ${hw(h, w)} input`);
+  }
+  return { out: [null, h === null ? null : h - t - b, w === null ? null : w - lf - r, ch] as Shape };
+}
+
+function permute(c: Ctx, l: PermuteSpec, input: Shape) {
+  const dims = l.dims;
+  const rank = input.length - 1;
+  const want = Array.from({ length: rank }, (_, i) => i + 1);
+  if (!Array.isArray(dims) || dims.length !== rank || [...dims].sort((a, b) => a - b).some((d, i) => d !== want[i])) {
+    c.fail(`dims must be a permutation of ${formatShape(want)} for the input ${formatShape(input)} (1-based, the batch axis excluded), got ${show(dims)}`);
+  }
+  return { out: [null, ...dims.map((d) => input[d])] as Shape };
 }
 
 function reshape(c: Ctx, l: ReshapeSpec, input: Shape) {
@@ -287,10 +368,7 @@ export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, in
       r = dense(c, layer, inputShape);
       break;
     case 'Dropout': {
-      const rate = layer.rate;
-      if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
-        c.fail(`rate must be a number from 0 up to (not including) 1, got ${show(rate)}`);
-      }
+      c.rate(layer.rate);
       r = { out: inputShape.slice() };
       break;
     }
@@ -315,6 +393,73 @@ export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, in
     case 'Reshape':
       r = reshape(c, layer, inputShape);
       break;
+    case 'ReLU':
+      c.num('maxValue', layer.maxValue, 0);
+      r = { out: inputShape.slice() };
+      break;
+    case 'LeakyReLU':
+    case 'ELU':
+      c.num('alpha', layer.alpha);
+      r = { out: inputShape.slice() };
+      break;
+    case 'Softmax':
+      r = { out: inputShape.slice() };
+      break;
+    case 'SpatialDropout2D':
+      c.rate(layer.rate);
+      c.image('SpatialDropout2D', inputShape);
+      r = { out: inputShape.slice() };
+      break;
+    case 'GaussianDropout':
+      c.rate(layer.rate);
+      r = { out: inputShape.slice() };
+      break;
+    case 'GaussianNoise':
+      if (layer.stddev === undefined) c.fail('stddev is missing');
+      c.num('stddev', layer.stddev, 0);
+      r = { out: inputShape.slice() };
+      break;
+    case 'Rescaling':
+      if (layer.scale === undefined) c.fail('scale is missing');
+      c.num('scale', layer.scale);
+      c.num('offset', layer.offset);
+      r = { out: inputShape.slice() };
+      break;
+    case 'UpSampling2D': {
+      const [fh, fw] = layer.size === undefined ? [2, 2] : c.pair('size', layer.size);
+      const [h, w, ch] = c.image('UpSampling2D', inputShape);
+      r = { out: [null, h === null ? null : h * fh, w === null ? null : w * fw, ch] };
+      break;
+    }
+    case 'Cropping2D':
+      r = cropping(c, layer, inputShape);
+      break;
+    case 'Permute':
+      r = permute(c, layer, inputShape);
+      break;
+    case 'RepeatVector': {
+      const n = c.posInt('n', layer.n);
+      if (inputShape.length !== 2) c.fail(`RepeatVector needs a 2D input (batch, features), got ${formatShape(inputShape)}; add a Flatten before it`);
+      r = { out: [null, n, inputShape[1]] };
+      break;
+    }
+    case 'Conv2DTranspose':
+      r = conv2dTranspose(c, layer, inputShape);
+      break;
+    case 'DepthwiseConv2D':
+      r = depthwiseConv2d(c, layer, inputShape);
+      break;
+    case 'SeparableConv2D':
+      r = separableConv2d(c, layer, inputShape);
+      break;
+    case 'RandomFlip':
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+    case 'RandomContrast':
+    case 'RandomBrightness':
+      r = { out: inputShape.slice() };
+      break;
     default: {
       const t = (layer as { type?: unknown }).type;
       c.fail(`unsupported layer type ${show(t)}`);
@@ -335,6 +480,9 @@ export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, in
     trainableParams: trainable,
     nonTrainableParams: params - trainable,
     formula: r.formula ?? '0',
+    ...(isRandomAugmentation(layer.type)
+      ? { note: `${layer.type} is a training-time augmentation: identity at inference (what the summary shows), 0 params. TensorFlow.js has no such layer, so LeNet Lab cannot train this model.` }
+      : {}),
   };
 }
 

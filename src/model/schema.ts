@@ -35,7 +35,13 @@ function fieldSchema(def: FieldDef): Json {
     case 'targetShape':
       return { ...d, type: 'array', items: { anyOf: [posInt, { const: -1 }] }, minItems: 1 };
     case 'zeroPadding':
-      return { ...d, anyOf: [nonNegInt, pairOf(nonNegInt), pairOf(pairOf(nonNegInt))], default: def.default };
+      return { ...d, anyOf: [nonNegInt, pairOf(nonNegInt), pairOf(pairOf(nonNegInt))], ...(def.default ? { default: def.default } : {}) };
+    case 'number':
+      return { ...d, type: 'number' };
+    case 'nonNegNumber':
+      return { ...d, type: 'number', minimum: 0 };
+    case 'permutation':
+      return { ...d, type: 'array', items: posInt, minItems: 1, uniqueItems: true };
   }
 }
 

@@ -7,7 +7,7 @@ import { ACTIVATIONS, LAYER_TYPES, PADDINGS, isLayerType } from './vocab';
 
 export type FieldKind =
   | 'posInt' | 'pair' | 'pairOrNull' | 'padding' | 'activation' | 'bool' | 'rate' | 'shape'
-  | 'targetShape' | 'zeroPadding';
+  | 'targetShape' | 'zeroPadding' | 'number' | 'nonNegNumber' | 'permutation';
 
 export interface FieldDef {
   kind: FieldKind;
@@ -31,6 +31,27 @@ export const LAYER_DESCRIPTIONS: Record<LayerType, string> = {
   BatchNormalization: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
   ZeroPadding2D: 'Adds rows and columns of zeros around the image. No params.',
   Reshape: 'Reshapes everything but the batch axis; one dimension may be -1 (inferred). No params.',
+  ReLU: 'ReLU activation layer (optionally capped at maxValue). No params.',
+  LeakyReLU: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
+  ELU: 'ELU activation layer. No params.',
+  Softmax: 'Softmax over the last axis. No params.',
+  SpatialDropout2D: 'Drops whole channels (feature maps) while training. No params.',
+  GaussianNoise: 'Adds zero-mean Gaussian noise while training. No params.',
+  GaussianDropout: 'Multiplies by 1-centred Gaussian noise while training. No params.',
+  Rescaling: 'Computes x * scale + offset, e.g. scale 1/255 for pixel values. No params.',
+  UpSampling2D: 'Repeats rows and columns: (None, H, W, C) -> (None, H x size[0], W x size[1], C). No params.',
+  Cropping2D: 'Removes rows and columns at the borders. No params.',
+  Permute: 'Reorders the axes after the batch axis (dims are 1-based). No params.',
+  RepeatVector: 'Repeats a (None, F) input n times: (None, n, F). No params.',
+  Conv2DTranspose: 'Transposed convolution (Keras Conv2DTranspose). Params kh x kw x filters x C (+ filters with bias).',
+  DepthwiseConv2D: 'Depthwise convolution: C x depthMultiplier output channels. Params kh x kw x C x depthMultiplier (+ C x depthMultiplier with bias).',
+  SeparableConv2D: 'Depthwise then pointwise convolution. Params kh x kw x C x dm + C x dm x filters (+ filters with bias).',
+  RandomFlip: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  RandomRotation: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  RandomZoom: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  RandomTranslation: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  RandomContrast: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  RandomBrightness: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
 };
 
 const PAIR = 'two positive integers [height, width], or one integer for both';
@@ -85,6 +106,78 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, FieldDef>> = {
   Reshape: {
     targetShape: { kind: 'targetShape', required: true, description: 'New shape without the batch axis, e.g. [7, 7, 3]; one dimension may be -1 (inferred). Keras: target_shape.' },
   },
+  ReLU: {
+    maxValue: { kind: 'nonNegNumber', description: 'Upper limit of the output (ReLU6: 6). Default: none. Keras: max_value.' },
+  },
+  LeakyReLU: {
+    alpha: { kind: 'number', description: 'Slope below zero. Default 0.3. Keras 3: negative_slope.' },
+  },
+  ELU: {
+    alpha: { kind: 'number', description: 'Scale of the negative part. Default 1.' },
+  },
+  Softmax: {},
+  SpatialDropout2D: {
+    rate: { kind: 'rate', required: true, description: 'Fraction of the channels to drop while training: at least 0, less than 1.' },
+  },
+  GaussianNoise: {
+    stddev: { kind: 'nonNegNumber', required: true, description: 'Standard deviation of the noise.' },
+  },
+  GaussianDropout: {
+    rate: { kind: 'rate', required: true, description: 'Drop probability (the noise has stddev sqrt(rate / (1 - rate))).' },
+  },
+  Rescaling: {
+    scale: { kind: 'number', required: true, description: 'Factor, e.g. 0.00392156862745098 (1/255).' },
+    offset: { kind: 'number', description: 'Added after scaling. Default 0.' },
+  },
+  UpSampling2D: {
+    size: { kind: 'pair', description: `Repeat factors: ${PAIR}. Default [2, 2].` },
+  },
+  Cropping2D: {
+    cropping: {
+      kind: 'zeroPadding',
+      required: true,
+      description: 'Rows and columns to remove: one integer for all sides, [rows, columns] (each on both sides), or [[top, bottom], [left, right]].',
+    },
+  },
+  Permute: {
+    dims: { kind: 'permutation', required: true, description: 'New order of the axes after the batch axis, 1-based, e.g. [2, 1] swaps the two.' },
+  },
+  RepeatVector: {
+    n: { kind: 'posInt', required: true, description: 'How many times to repeat the input.' },
+  },
+  Conv2DTranspose: {
+    filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
+    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
+    strides: { kind: 'pair', description: `Upsampling step: ${PAIR}. Default [1, 1].` },
+    padding: { kind: 'padding', description: "'valid' (output n x stride + max(kernel - stride, 0)) or 'same' (n x stride). Default 'valid'." },
+    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
+    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per filter. Default true. Keras: use_bias.' },
+  },
+  DepthwiseConv2D: {
+    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
+    depthMultiplier: { kind: 'posInt', description: 'Output channels per input channel. Default 1. Keras: depth_multiplier.' },
+    strides: { kind: 'pair', description: `Step of the kernel: ${PAIR}. Default [1, 1].` },
+    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
+    dilationRate: { kind: 'pair', description: `Dilation of the kernel: ${PAIR}. Default [1, 1]. Keras: dilation_rate.` },
+    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
+    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per output channel. Default true. Keras: use_bias.' },
+  },
+  SeparableConv2D: {
+    filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
+    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
+    depthMultiplier: { kind: 'posInt', description: 'Depthwise channels per input channel. Default 1. Keras: depth_multiplier.' },
+    strides: { kind: 'pair', description: `Step of the kernel: ${PAIR}. Default [1, 1].` },
+    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
+    dilationRate: { kind: 'pair', description: `Dilation of the kernel: ${PAIR}. Default [1, 1]. Keras: dilation_rate.` },
+    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
+    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per filter. Default true. Keras: use_bias.' },
+  },
+  RandomFlip: {},
+  RandomRotation: {},
+  RandomZoom: {},
+  RandomTranslation: {},
+  RandomContrast: {},
+  RandomBrightness: {},
 };
 
 /** tfjs names weights "<layer>/kernel"; Keras forbids "/" in names. Both accept this. */
@@ -121,7 +214,8 @@ const isNonNegInt = (v: unknown): v is number => typeof v === 'number' && Number
 /** Keras (snake_case) spellings people copy from Python, and the camelCase this format uses. */
 const KERAS_SPELLINGS: Record<string, string> = {
   kernel_size: 'kernelSize', pool_size: 'poolSize', dilation_rate: 'dilationRate', use_bias: 'useBias',
-  target_shape: 'targetShape', input_shape: 'inputShape', batch_input_shape: 'inputShape', class_name: 'type',
+  target_shape: 'targetShape', input_shape: 'inputShape', max_value: 'maxValue', negative_slope: 'alpha',
+  depth_multiplier: 'depthMultiplier', batch_input_shape: 'inputShape', class_name: 'type',
 };
 
 function editDistance(a: string, b: string): number {
@@ -153,7 +247,8 @@ function suggest(word: string, allowed: readonly string[]): string | undefined {
 const TYPE_ALIASES: Record<string, LayerType> = {
   Input: 'InputLayer', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', AveragePool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D', Convolution2D: 'Conv2D',
-  BatchNorm: 'BatchNormalization',
+  BatchNorm: 'BatchNormalization', Convolution2DTranspose: 'Conv2DTranspose', Deconvolution2D: 'Conv2DTranspose',
+  SeparableConvolution2D: 'SeparableConv2D', SeparableConv: 'SeparableConv2D', DepthwiseConv: 'DepthwiseConv2D',
 };
 
 class Checker {
@@ -219,6 +314,19 @@ class Checker {
           return [[v[0][0], v[0][1]], [v[1][0], v[1][1]]];
         }
         this.fail(path, `expected an integer, [rows, columns] or [[top, bottom], [left, right]] (all >= 0), got ${show(v)}`);
+      }
+      case 'number':
+        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, `expected a number, got ${show(v)}`);
+        return v;
+      case 'nonNegNumber':
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) this.fail(path, `expected a number >= 0, got ${show(v)}`);
+        return v;
+      case 'permutation': {
+        const sorted = Array.isArray(v) && v.every(isPosInt) ? [...v].sort((a, b) => a - b) : undefined;
+        if (!sorted || sorted.length === 0 || sorted.some((d, i) => d !== i + 1)) {
+          this.fail(path, `expected a permutation of 1..rank (1-based, the batch axis excluded), got ${show(v)}; e.g. [2, 1] or [1, 3, 2]`);
+        }
+        return (v as number[]).slice();
       }
     }
   }

@@ -1,12 +1,23 @@
 // The closed vocabularies of the model spec as runtime values (spec.ts only has types). The
 // validator, the JSON schema test and the builder all read these lists, so adding a layer type or
 // an activation in one place shows up everywhere (and the schema test fails until it is updated).
-import type { ActivationName, LayerType, Padding } from './spec';
+import type { ActivationName, LayerType, Padding, RandomAugmentationType } from './spec';
+
+/** Keras augmentation layers: identity at inference, refused by the (tfjs) trainer. */
+export const RANDOM_AUGMENTATION_TYPES = [
+  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
+] as const satisfies readonly RandomAugmentationType[];
+
+export function isRandomAugmentation(t: unknown): t is RandomAugmentationType {
+  return typeof t === 'string' && (RANDOM_AUGMENTATION_TYPES as readonly string[]).includes(t);
+}
 
 export const LAYER_TYPES = [
   'InputLayer', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
   'GlobalMaxPooling2D', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization',
-  'ZeroPadding2D', 'Reshape',
+  'ZeroPadding2D', 'Reshape', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'SpatialDropout2D', 'GaussianNoise',
+  'GaussianDropout', 'Rescaling', 'UpSampling2D', 'Cropping2D', 'Permute', 'RepeatVector',
+  'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', ...RANDOM_AUGMENTATION_TYPES,
 ] as const satisfies readonly LayerType[];
 
 export const ACTIVATIONS = [

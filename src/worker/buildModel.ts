@@ -4,15 +4,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import { formatShape, inferModel, type InferResult, type LayerInfo } from '../model/infer';
 import type { ActivationName, LayerSpec, LayerType, ModelSpec } from '../model/spec';
+import { isRandomAugmentation, LAYER_TYPES } from '../model/vocab';
 
 type Tf = typeof TF;
 
 /** Every spec layer type the builder turns into a tfjs layer (InputLayer sets the input shape). */
-export const TRAINABLE_LAYER_TYPES: ReadonlySet<LayerType> = new Set<LayerType>([
-  'InputLayer', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
-  'GlobalMaxPooling2D', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization',
-  'ZeroPadding2D', 'Reshape',
-]);
+export const TRAINABLE_LAYER_TYPES: ReadonlySet<LayerType> = new Set<LayerType>(
+  LAYER_TYPES.filter((t) => !isRandomAugmentation(t)),
+);
 
 /** Above this the worker would run out of memory long before training anything useful. */
 export const MAX_TRAINABLE_PARAMS = 50_000_000;
@@ -40,6 +39,22 @@ export interface TrainableCheck {
  */
 export function assertTrainable(spec: ModelSpec, check: TrainableCheck = {}): InferResult {
   spec.layers.forEach((l, i) => {
+    if (isRandomAugmentation(l.type)) {
+      throw new UntrainableModelError(
+        `layer ${i + 1} (${l.name ?? l.type}): ${l.type} is a Keras training-time augmentation that TensorFlow.js does not have, so the trainer cannot build it; remove it to train here (it is identity at inference, so the summary does not change)`,
+      );
+    }
+    if (l.type === 'ELU' && l.alpha !== undefined && l.alpha !== 1) {
+      throw new UntrainableModelError(
+        `layer ${i + 1} (${l.name ?? l.type}): TensorFlow.js's ELU supports only alpha 1, got ${l.alpha}; use alpha 1 (the default) to train here`,
+      );
+    }
+    if (l.type === 'DepthwiseConv2D' && l.dilationRate && (l.dilationRate[0] !== 1 || l.dilationRate[1] !== 1)) {
+      // tfjs 4.22's DepthwiseConv2D ignores the dilation in its output shape (Keras does not).
+      throw new UntrainableModelError(
+        `layer ${i + 1} (${l.name ?? l.type}): the trainer cannot build a DepthwiseConv2D with dilation ${l.dilationRate.join('x')} (TensorFlow.js computes its shape wrongly); use dilation 1`,
+      );
+    }
     if (!TRAINABLE_LAYER_TYPES.has(l.type)) {
       throw new UntrainableModelError(
         `layer ${i + 1} (${l.name ?? l.type}): the trainer cannot build ${l.type} layers; supported: ${[...TRAINABLE_LAYER_TYPES].join(', ')}`,
@@ -196,7 +211,76 @@ function makeLayer(tf: Tf, l: LayerSpec, info: LayerInfo, base: Base, seed: numb
       // computeOutputShape counts the batch axis as an unknown dimension), which then breaks a
       // following Flatten or Dense.
       return tf.layers.reshape({ ...base, targetShape: known });
+    case 'ReLU':
+      return tf.layers.reLU({ ...base, maxValue: l.maxValue });
+    case 'LeakyReLU':
+      return tf.layers.leakyReLU({ ...base, alpha: l.alpha ?? 0.3 });
+    case 'ELU':
+      return tf.layers.elu({ ...base, alpha: l.alpha ?? 1 });
+    case 'Softmax':
+      return tf.layers.softmax({ ...base, axis: -1 });
+    case 'SpatialDropout2D':
+      // Keras's SpatialDropout2D is a Dropout whose mask is shared over height and width.
+      return tf.layers.dropout({ ...base, rate: l.rate, seed, noiseShape: [null as unknown as number, 1, 1, known[2]] });
+    case 'GaussianNoise':
+      return tf.layers.gaussianNoise({ ...base, stddev: l.stddev });
+    case 'GaussianDropout':
+      return tf.layers.gaussianDropout({ ...base, rate: l.rate });
+    case 'Rescaling':
+      return tf.layers.rescaling({ ...base, scale: l.scale, offset: l.offset ?? 0 });
+    case 'UpSampling2D':
+      return tf.layers.upSampling2d({ ...base, size: [...(l.size ?? [2, 2])] });
+    case 'Cropping2D':
+      return tf.layers.cropping2D({ ...base, cropping: [[...l.cropping[0]], [...l.cropping[1]]] });
+    case 'Permute':
+      return tf.layers.permute({ ...base, dims: [...l.dims] });
+    case 'RepeatVector':
+      return tf.layers.repeatVector({ ...base, n: l.n });
+    case 'Conv2DTranspose':
+      return tf.layers.conv2dTranspose({
+        ...base,
+        filters: l.filters,
+        kernelSize: [...l.kernelSize],
+        strides: [...(l.strides ?? [1, 1])],
+        padding: l.padding ?? 'valid',
+        activation: tfActivation(l.activation),
+        useBias: l.useBias ?? true,
+        kernelInitializer,
+        biasInitializer,
+      });
+    case 'DepthwiseConv2D':
+      return tf.layers.depthwiseConv2d({
+        ...base,
+        kernelSize: [...l.kernelSize],
+        depthMultiplier: l.depthMultiplier ?? 1,
+        strides: [...(l.strides ?? [1, 1])],
+        padding: l.padding ?? 'valid',
+        dilationRate: [...(l.dilationRate ?? [1, 1])],
+        activation: tfActivation(l.activation),
+        useBias: l.useBias ?? true,
+        depthwiseInitializer: kernelInitializer,
+        biasInitializer,
+      });
+    case 'SeparableConv2D':
+      return tf.layers.separableConv2d({
+        ...base,
+        filters: l.filters,
+        kernelSize: [...l.kernelSize],
+        depthMultiplier: l.depthMultiplier ?? 1,
+        strides: [...(l.strides ?? [1, 1])],
+        padding: l.padding ?? 'valid',
+        dilationRate: [...(l.dilationRate ?? [1, 1])],
+        activation: tfActivation(l.activation),
+        useBias: l.useBias ?? true,
+        depthwiseInitializer: kernelInitializer,
+        // Its own seed so the pointwise kernel is not a copy of the depthwise one's random stream.
+        pointwiseInitializer: tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + 100_003 }),
+        biasInitializer,
+      });
     case 'InputLayer':
       throw new UntrainableModelError(`${base.name}: an InputLayer can only be the first layer`);
+    default:
+      // Random augmentation layers: assertTrainable refused them already.
+      throw new UntrainableModelError(`${base.name}: the trainer cannot build ${l.type} layers`);
   }
 }

@@ -311,3 +311,76 @@ test('mutated specs only ever produce results or ShapeErrors (the hover feeds it
   }
   assert.ok(ok > 300 && rejected > 300, `${ok} ok, ${rejected} rejected`);
 });
+
+test("Keras's published convolutional autoencoder (keras.io/examples/vision/autoencoder): Conv2DTranspose", () => {
+  // The summary printed on that page: 28,353 params in all.
+  const r = inferModel({
+    inputShape: [28, 28, 1],
+    layers: [
+      { type: 'Conv2D', filters: 32, kernelSize: [3, 3], activation: 'relu', padding: 'same' },
+      { type: 'MaxPooling2D', poolSize: [2, 2], padding: 'same' },
+      { type: 'Conv2D', filters: 32, kernelSize: [3, 3], activation: 'relu', padding: 'same' },
+      { type: 'MaxPooling2D', poolSize: [2, 2], padding: 'same' },
+      { type: 'Conv2DTranspose', filters: 32, kernelSize: [3, 3], strides: [2, 2], activation: 'relu', padding: 'same' },
+      { type: 'Conv2DTranspose', filters: 32, kernelSize: [3, 3], strides: [2, 2], activation: 'relu', padding: 'same' },
+      { type: 'Conv2D', filters: 1, kernelSize: [3, 3], activation: 'sigmoid', padding: 'same' },
+    ],
+  });
+  assert.deepEqual(r.layers.map((l) => [l.name, formatShape(l.outputShape), l.params]), [
+    ['conv2d', '(None, 28, 28, 32)', 320],
+    ['max_pooling2d', '(None, 14, 14, 32)', 0],
+    ['conv2d_1', '(None, 14, 14, 32)', 9248],
+    ['max_pooling2d_1', '(None, 7, 7, 32)', 0],
+    ['conv2d_transpose', '(None, 14, 14, 32)', 9248],
+    ['conv2d_transpose_1', '(None, 28, 28, 32)', 9248],
+    ['conv2d_2', '(None, 28, 28, 1)', 289],
+  ]);
+  assert.equal(r.totalParams, 28353);
+  assert.equal(r.layers[4].formula, '3x3x32x32 + 32 = 9,248');
+});
+
+test('new layer types: Keras parameter formulas and output sizes', () => {
+  const one = (l: LayerSpec, input: (number | null)[]) => inferLayer(l, [null, ...input], 'l', 0);
+  // Transposed convolution, valid: n*s + max(k - s, 0); same: n*s.
+  assert.deepEqual(one({ type: 'Conv2DTranspose', filters: 16, kernelSize: [3, 3], strides: [2, 2] }, [7, 7, 32]).outputShape, [null, 15, 15, 16]);
+  assert.deepEqual(one({ type: 'Conv2DTranspose', filters: 16, kernelSize: [2, 5], strides: [3, 3] }, [4, 4, 1]).outputShape, [null, 12, 14, 16]);
+  assert.equal(one({ type: 'Conv2DTranspose', filters: 16, kernelSize: [3, 3], useBias: false }, [7, 7, 32]).params, 3 * 3 * 16 * 32);
+  // Depthwise: kh*kw*C*dm + C*dm.
+  const dw = one({ type: 'DepthwiseConv2D', kernelSize: [3, 3], depthMultiplier: 2, padding: 'same', strides: [2, 2] }, [28, 28, 32]);
+  assert.deepEqual([dw.outputShape, dw.params, dw.formula], [[null, 14, 14, 64], 3 * 3 * 32 * 2 + 64, '3x3x32x2 + 64 = 640']);
+  // Separable: depthwise kh*kw*C*dm + pointwise C*dm*filters + filters.
+  const sep = one({ type: 'SeparableConv2D', filters: 64, kernelSize: [3, 3] }, [28, 28, 32]);
+  assert.deepEqual([sep.outputShape, sep.params, sep.formula], [[null, 26, 26, 64], 288 + 2048 + 64, '3x3x32x1 + 32x64 + 64 = 2,400']);
+  assert.equal(one({ type: 'SeparableConv2D', filters: 8, kernelSize: [3, 3], depthMultiplier: 3, useBias: false }, [9, 9, 4]).params, 3 * 3 * 4 * 3 + 4 * 3 * 8);
+  assert.deepEqual(one({ type: 'UpSampling2D' }, [7, 5, 3]).outputShape, [null, 14, 10, 3]);
+  assert.deepEqual(one({ type: 'UpSampling2D', size: [3, 1] }, [7, 5, 3]).outputShape, [null, 21, 5, 3]);
+  assert.deepEqual(one({ type: 'Cropping2D', cropping: [[1, 2], [0, 3]] }, [28, 28, 1]).outputShape, [null, 25, 25, 1]);
+  assert.deepEqual(one({ type: 'Permute', dims: [2, 1] }, [10, 64]).outputShape, [null, 64, 10]);
+  assert.deepEqual(one({ type: 'Permute', dims: [3, 1, 2] }, [4, 5, 6]).outputShape, [null, 6, 4, 5]);
+  assert.deepEqual(one({ type: 'RepeatVector', n: 3 }, [32]).outputShape, [null, 3, 32]);
+  for (const l of [
+    { type: 'ReLU', maxValue: 6 }, { type: 'LeakyReLU', alpha: 0.1 }, { type: 'ELU' }, { type: 'Softmax' },
+    { type: 'SpatialDropout2D', rate: 0.2 }, { type: 'GaussianNoise', stddev: 0.1 }, { type: 'GaussianDropout', rate: 0.3 },
+    { type: 'Rescaling', scale: 1 / 255 }, { type: 'RandomFlip' }, { type: 'RandomRotation' }, { type: 'RandomZoom' },
+  ] as LayerSpec[]) {
+    const i = one(l, [28, 28, 1]);
+    assert.deepEqual([i.outputShape, i.params], [[null, 28, 28, 1], 0], l.type);
+    assert.equal(i.note !== undefined, l.type.startsWith('Random'), l.type);
+  }
+  assert.match(one({ type: 'RandomFlip' }, [28, 28, 1]).note!, /identity at inference.*LeNet Lab cannot train/);
+  const errors: [LayerSpec, (number | null)[], RegExp][] = [
+    [{ type: 'DepthwiseConv2D', kernelSize: [5, 5] }, [4, 4, 3], /^l: 5x5 kernel is larger than its 4x4 input with padding 'valid'$/],
+    [{ type: 'SeparableConv2D', filters: 2, kernelSize: [3, 3], depthMultiplier: 0 }, [8, 8, 3], /depthMultiplier must be a positive integer, got 0/],
+    [{ type: 'Cropping2D', cropping: [[2, 2], [0, 0]] }, [4, 4, 1], /cropping 2\+2 rows and 0\+0 columns leaves nothing of its 4x4 input/],
+    [{ type: 'Permute', dims: [1, 1] }, [4, 5], /dims must be a permutation of \(1, 2\)/],
+    [{ type: 'RepeatVector', n: 2 }, [4, 4, 1], /RepeatVector needs a 2D input .*; add a Flatten before it/],
+    [{ type: 'SpatialDropout2D', rate: 0.1 }, [10], /SpatialDropout2D needs a 4D input/],
+    [{ type: 'GaussianDropout', rate: 1 }, [10], /rate must be a number from 0 up to/],
+    [{ type: 'ReLU', maxValue: -1 }, [10], /maxValue must be a non-negative number, got -1/],
+    [{ type: 'Rescaling' } as LayerSpec, [10], /scale is missing/],
+    [{ type: 'UpSampling2D', size: [0, 2] }, [4, 4, 1], /size must be two positive integers/],
+  ];
+  for (const [l, input, re] of errors) {
+    assert.throws(() => one(l, input), (e: Error) => e instanceof ShapeError && re.test(e.message), `${l.type}: ${re}`);
+  }
+});

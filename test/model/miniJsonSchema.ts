@@ -6,7 +6,7 @@ type Schema = boolean | { [k: string]: unknown };
 export const VALIDATION_KEYWORDS = [
   '$ref', 'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items',
   'additionalItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'pattern', 'anyOf', 'allOf', 'oneOf', 'not', 'if', 'then', 'else',
+  'exclusiveMaximum', 'uniqueItems', 'pattern', 'anyOf', 'allOf', 'oneOf', 'not', 'if', 'then', 'else',
 ];
 export const ANNOTATION_KEYWORDS = ['$schema', 'title', 'description', 'default', 'enumDescriptions', 'defaultSnippets', 'definitions'];
 const KNOWN = new Set([...VALIDATION_KEYWORDS, ...ANNOTATION_KEYWORDS]);
@@ -49,6 +49,7 @@ export function validateAgainst(root: Schema, value: unknown): string[] {
     if (Array.isArray(v)) {
       if (s.minItems !== undefined && v.length < (s.minItems as number)) ok = add(path, 'minItems');
       if (s.maxItems !== undefined && v.length > (s.maxItems as number)) ok = add(path, 'maxItems');
+      if (s.uniqueItems === true && new Set(v.map((x) => JSON.stringify(x))).size !== v.length) ok = add(path, 'uniqueItems');
       if (Array.isArray(s.items)) {
         v.forEach((x, i) => {
           const tuple = s.items as unknown[];

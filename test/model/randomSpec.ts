@@ -3,7 +3,7 @@
 // rejects is reported through onRejected (so tests can check the rejection against tfjs too) and
 // another candidate is drawn. Shapes stay small so building and running models is fast.
 import { defaultLayerNames, inferLayer, ShapeError, type Shape } from '../../src/model/infer';
-import type { LayerSpec, ModelSpec, Pair, Padding } from '../../src/model/spec';
+import type { LayerSpec, LayerType, ModelSpec, Pair, Padding } from '../../src/model/spec';
 import { ACTIVATIONS } from '../../src/model/vocab';
 
 /** The project's seeded PRNG (src/shared/random.ts), so failures reproduce. */
@@ -17,7 +17,12 @@ export interface Rejection {
 
 const MAX_VALUES = 2048; // per example, so Dense/Conv weights and activations stay small
 
-export function randomSpec(rand: () => number, onRejected?: (r: Rejection) => void): ModelSpec {
+export interface RandomSpecOptions {
+  /** Layer types never to draw (e.g. SpatialDropout2D, which TF.js source cannot spell). */
+  exclude?: readonly LayerType[];
+}
+
+export function randomSpec(rand: () => number, onRejected?: (r: Rejection) => void, opts: RandomSpecOptions = {}): ModelSpec {
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const maybe = <T>(p: number, f: () => T): T | undefined => (rand() < p ? f() : undefined);
@@ -37,9 +42,59 @@ export function randomSpec(rand: () => number, onRejected?: (r: Rejection) => vo
     // and pools are well represented instead of mostly rejected after a Flatten.
     const image = shape.length === 4;
     const kinds = image
-      ? (['Conv2D', 'Conv2D', 'Conv2D', 'Pool', 'Pool', 'Pool', 'GlobalPool', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'ZeroPadding2D', 'ZeroPadding2D', 'Reshape'] as const)
-      : (['Flatten', 'Dense', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'Reshape', 'Reshape', 'Reshape', 'Conv2D', 'Pool'] as const);
+      ? (['Conv2D', 'Conv2D', 'Conv2D', 'Pool', 'Pool', 'Pool', 'GlobalPool', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'ZeroPadding2D', 'ZeroPadding2D', 'Reshape',
+        'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'UpSampling2D', 'Cropping2D', 'SpatialDropout2D', 'Shaped', 'Shaped', 'Permute'] as const)
+      : (['Flatten', 'Dense', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'Reshape', 'Reshape', 'Reshape', 'Conv2D', 'Pool', 'Shaped', 'Permute', 'RepeatVector', 'RepeatVector'] as const);
+    const conv = () => {
+      const strides = maybe(0.4, () => pair(1, 3));
+      const dilated = !strides || (strides[0] === 1 && strides[1] === 1);
+      return {
+        kernelSize: pair(1, 4), strides, padding: padding(),
+        dilationRate: dilated ? maybe(0.3, () => pair(1, 3)) : undefined,
+        activation: maybe(0.7, () => pick(ACTIVATIONS)), useBias: maybe(0.4, () => rand() < 0.5),
+      };
+    };
+    const rank = shape.length - 1;
     switch (pick(kinds)) {
+      case 'Conv2DTranspose': {
+        const { dilationRate, ...rest } = conv();
+        void dilationRate; // not modelled for transposed convolutions
+        return named({ type: 'Conv2DTranspose', filters: int(1, 4), ...rest });
+      }
+      case 'DepthwiseConv2D': {
+        const { dilationRate, ...rest } = conv();
+        void dilationRate; // tfjs 4.22 gets the shape wrong with dilation (the trainer refuses it)
+        return named({ type: 'DepthwiseConv2D', depthMultiplier: maybe(0.5, () => int(1, 3)), ...rest });
+      }
+      case 'SeparableConv2D':
+        return named({ type: 'SeparableConv2D', filters: int(1, 6), depthMultiplier: maybe(0.5, () => int(1, 3)), ...conv() });
+      case 'UpSampling2D':
+        return named({ type: 'UpSampling2D', size: maybe(0.7, () => pair(1, 3)) });
+      case 'Cropping2D':
+        return named({ type: 'Cropping2D', cropping: [pair(0, 2), pair(0, 2)] });
+      case 'SpatialDropout2D':
+        return named({ type: 'SpatialDropout2D', rate: Math.round(rand() * 90) / 100 });
+      case 'Shaped':
+        // Shape-preserving layers with their options.
+        switch (int(0, 6)) {
+          case 0: return named({ type: 'ReLU', maxValue: maybe(0.4, () => int(1, 12) / 2) });
+          case 1: return named({ type: 'LeakyReLU', alpha: maybe(0.6, () => Math.round(rand() * 50) / 100) });
+          case 2: return named({ type: 'ELU', alpha: maybe(0.4, () => 1) }); // tfjs has only alpha 1
+          case 3: return named({ type: 'Softmax' });
+          case 4: return named({ type: 'GaussianNoise', stddev: Math.round(rand() * 100) / 100 });
+          case 5: return named({ type: 'GaussianDropout', rate: Math.round(rand() * 90) / 100 });
+          default: return named({ type: 'Rescaling', scale: pick([1 / 255, 2, 0.5, -1]), offset: maybe(0.5, () => pick([-1, 0.5, 0])) });
+        }
+      case 'Permute': {
+        const dims = Array.from({ length: rank }, (_, k) => k + 1);
+        for (let k = dims.length - 1; k > 0; k--) {
+          const j = int(0, k);
+          [dims[k], dims[j]] = [dims[j], dims[k]];
+        }
+        return named({ type: 'Permute', dims });
+      }
+      case 'RepeatVector':
+        return named({ type: 'RepeatVector', n: int(1, 4) });
       case 'Conv2D': {
         const strides = maybe(0.4, () => pair(1, 3));
         const dilated = !strides || (strides[0] === 1 && strides[1] === 1);
@@ -92,6 +147,7 @@ export function randomSpec(rand: () => number, onRejected?: (r: Rejection) => vo
   const depth = int(1, 7);
   for (let tries = 0; layers.filter((l) => l.type !== 'InputLayer').length < depth && tries < 40; tries++) {
     const c = candidate(shape, layers.length);
+    if (opts.exclude?.includes(c.type)) continue;
     // Names must stay unique in the model (a duplicate is a different error, tested elsewhere).
     const names = defaultLayerNames([...layers, c]);
     if (new Set(names).size !== names.length) continue;
