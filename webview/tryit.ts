@@ -1,4 +1,5 @@
-// Try-it pad: draw a digit with the mouse, pen or finger; it is preprocessed like MNIST
+// Try-it pad: draw a digit with the mouse, pen or finger, or with the keyboard (padKeys.ts: a pen
+// cursor moved by the arrow keys); it is preprocessed like MNIST
 // (preprocess.ts) and sent to the host, which runs predict in the worker. Requests are debounced
 // while drawing; answers to superseded requests are ignored.
 import type { WebviewMessage } from '../src/shared/webviewProtocol';
@@ -6,6 +7,7 @@ import { cssVar } from './colour';
 import { h, replace, setText } from './dom';
 import { classNames } from './evaluationData';
 import { percent } from './format';
+import { padKeyAction, type Pen } from './padKeys';
 import { preprocessDigit, rgbaToInk } from './preprocess';
 import { button } from './toolkit';
 
@@ -22,9 +24,15 @@ export interface TryItPad {
 
 export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
   const canvas = h('canvas', {
-    width: PAD_SIZE, height: PAD_SIZE, class: 'pad', 'data-testid': 'tryit-canvas',
-    'aria-label': 'Drawing pad: draw a digit with the mouse',
+    width: PAD_SIZE, height: PAD_SIZE, class: 'pad', 'data-testid': 'tryit-canvas', tabindex: 0,
+    // 'application': screen readers pass the arrow keys and Space through to the pad.
+    role: 'application', 'aria-roledescription': 'drawing pad',
+    'aria-label': 'Drawing pad: draw a digit with the mouse, or with the keyboard: arrow keys move the pen '
+      + '(Shift for small steps), Space puts the pen down or lifts it, C clears',
   });
+  // The keyboard pen's position, drawn as a ring over the canvas (not on it: it is not ink).
+  const penCursor = h('span', { class: 'pen-cursor', 'data-testid': 'tryit-pen', 'aria-hidden': 'true' });
+  const pen: Pen = { x: PAD_SIZE / 2, y: PAD_SIZE / 2, down: false };
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('try-it pad: this browser gives no 2D canvas context');
   const preview = h('canvas', { width: 28, height: 28, class: 'digit', 'data-testid': 'tryit-preview', 'aria-label': 'What the model sees (28x28)' });
@@ -43,7 +51,7 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
 
   const clear = button('Clear', { testid: 'tryit-clear', onClick: () => reset() });
   const el = h('div', { class: 'tryit-block' },
-    h('div', { class: 'pad-col' }, canvas, h('div', { class: 'pad-actions' }, clear, h('span', { class: 'meta' }, 'Model input '), preview)),
+    h('div', { class: 'pad-col' }, h('div', { class: 'pad-wrap' }, canvas, penCursor), h('div', { class: 'pad-actions' }, clear, h('span', { class: 'meta' }, 'Model input '), preview)),
     h('div', { class: 'probs-col' }, probs, note));
 
   function renderProbs(): void {
@@ -143,6 +151,56 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
   };
   canvas.addEventListener('pointerup', end);
   canvas.addEventListener('pointercancel', end);
+
+  function placePenCursor(): void {
+    // Percentages of the pad, so the ring stays on the pen if the canvas is ever scaled.
+    penCursor.style.left = `${(100 * pen.x) / PAD_SIZE}%`;
+    penCursor.style.top = `${(100 * pen.y) / PAD_SIZE}%`;
+    penCursor.classList.toggle('down', pen.down);
+  }
+  function liftPen(): void {
+    pen.down = false;
+    placePenCursor();
+    schedule(0);
+  }
+  canvas.addEventListener('keydown', (ev) => {
+    const action = padKeyAction(ev, pen, PAD_SIZE, PEN_WIDTH / 2);
+    if (!action) return;
+    ev.preventDefault(); // arrows and Space would scroll the panel
+    switch (action.kind) {
+      case 'move': {
+        const from = { x: pen.x, y: pen.y };
+        pen.x = action.x;
+        pen.y = action.y;
+        if (pen.down) {
+          stroke(from, pen);
+          schedule(DEBOUNCE_MS);
+        }
+        break;
+      }
+      case 'toggle':
+        if (pen.down) {
+          liftPen();
+          return;
+        }
+        pen.down = true;
+        stroke(pen, { x: pen.x + 0.01, y: pen.y }); // like a click: a dot
+        setText(note, 'Pen down: the arrow keys draw; Space lifts the pen.');
+        break;
+      case 'lift':
+        liftPen();
+        return;
+      case 'clear':
+        pen.down = false;
+        reset();
+        break;
+    }
+    placePenCursor();
+  });
+  canvas.addEventListener('blur', () => {
+    if (pen.down) liftPen();
+  });
+  placePenCursor();
 
   renderProbs();
   return {

@@ -131,6 +131,35 @@ test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 1
   assert.equal(await page.locator('[data-testid=tryit-probs] li').count(), 10, 'placeholder rows stay');
 });
 
+test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C clears', { skip }, async () => {
+  const page = p.page;
+  const canvas = page.locator('[data-testid=tryit-canvas]');
+  assert.match(await canvas.getAttribute('aria-label') ?? '', /arrow keys move the pen.*Space.*C clears/);
+  const before = (await posted('predict')).length;
+  await canvas.focus();
+  assert.ok(await page.locator('[data-testid=tryit-pen]').isVisible(), 'the pen cursor shows while the pad has focus');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  assert.match(await page.getAttribute('[data-testid=tryit-pen]', 'class') ?? '', /\bdown\b/);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown'); // a vertical stroke: a "1"
+  await page.keyboard.press('Space'); // lift: predict now
+  await page.waitForFunction((n) => (window as any).__posted.filter((m: any) => m.type === 'predict').length > n, before);
+  const req = (await posted('predict')).at(-1);
+  assert.equal(req.pixels.length, 784);
+  assert.equal(Math.max(...req.pixels), 1, 'the keyboard stroke is ink');
+  const scrolled = await page.evaluate(() => document.scrollingElement?.scrollTop);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.scrollingElement?.scrollTop), scrolled, 'arrows do not scroll the panel');
+  await p.send({ type: 'prediction', id: req.id, probabilities: [0.01, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.01, 0.01] });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=prob]').length === 10);
+  await page.keyboard.press('c');
+  assert.equal(await page.locator('[data-testid=prob]').count(), 0, 'C clears like the Clear button');
+  assert.equal(await page.textContent('[data-testid=tryit-status]'), 'Draw a digit in the box.');
+});
+
 test('runs list: Open, Export CSV, and Back to live run', { skip }, async () => {
   const page = p.page;
   const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
