@@ -54,6 +54,13 @@ export function activationName(v: Val): string | undefined {
   return isActivation(snake) ? snake : undefined;
 }
 
+/** Keras's ZeroPadding2D/Cropping2D argument: int -> all sides; (a, b) -> a rows top/bottom, b columns left/right. */
+function sides(p: unknown): unknown {
+  if (typeof p === 'number') return [[p, p], [p, p]];
+  if (Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number')) return [[p[0], p[0]], [p[1], p[1]]];
+  return p;
+}
+
 export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
   const unresolved: string[] = [];
   const has = (k: string) => a.opts.has(k);
@@ -189,16 +196,93 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
       }
       case 'ZeroPadding2D': {
         channelsLast();
-        const p = has('padding') ? need('padding') : 1;
-        // Keras: int -> same on all sides; (a, b) -> a rows top/bottom, b columns left/right.
-        if (typeof p === 'number') spec.padding = [[p, p], [p, p]];
-        else if (Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number')) spec.padding = [[p[0], p[0]], [p[1], p[1]]];
-        else spec.padding = p;
+        spec.padding = sides(has('padding') ? need('padding') : 1);
         break;
       }
       case 'Reshape':
         if (!has('targetShape')) return { notAnalyzed: `${a.spell('targetShape')} is missing` };
         set(spec, 'targetShape', need('targetShape'));
+        break;
+      case 'ReLU': {
+        const max = need('maxValue');
+        if (max !== null) set(spec, 'maxValue', max);
+        // Shapes do not depend on these; the trainer's ReLU has neither, so say they were not read.
+        for (const k of ['negativeSlope', 'threshold']) {
+          const v = get(k);
+          if (v !== undefined && !(v.t === 'num' && v.v === 0)) unresolved.push(`${a.spell(k)}=${showVal(v)}`);
+        }
+        break;
+      }
+      case 'LeakyReLU':
+        // Keras 2 and tfjs: alpha; Keras 3: negative_slope. Same meaning.
+        set(spec, 'alpha', has('alpha') ? need('alpha') : need('negativeSlope'));
+        break;
+      case 'ELU':
+        set(spec, 'alpha', need('alpha'));
+        break;
+      case 'Softmax': {
+        const axis = need('axis');
+        if (axis !== undefined && axis !== -1) throw new Unresolved(`${a.spell('axis')}=${JSON.stringify(axis)} is not modelled (only the last axis)`);
+        break;
+      }
+      case 'SpatialDropout2D':
+      case 'GaussianDropout':
+        if (!has('rate')) return { notAnalyzed: `${a.spell('rate')} is missing` };
+        if (type === 'SpatialDropout2D') channelsLast();
+        set(spec, 'rate', need('rate'));
+        break;
+      case 'GaussianNoise':
+        if (!has('stddev')) return { notAnalyzed: `${a.spell('stddev')} is missing` };
+        set(spec, 'stddev', need('stddev'));
+        break;
+      case 'Rescaling':
+        if (!has('scale')) return { notAnalyzed: `${a.spell('scale')} is missing` };
+        set(spec, 'scale', need('scale'));
+        set(spec, 'offset', need('offset'));
+        break;
+      case 'UpSampling2D':
+        channelsLast();
+        set(spec, 'size', pair('size'));
+        break;
+      case 'Cropping2D': {
+        channelsLast();
+        const p = has('cropping') ? need('cropping') : 0;
+        spec.cropping = sides(p);
+        break;
+      }
+      case 'Permute':
+        if (!has('dims')) return { notAnalyzed: `${a.spell('dims')} is missing` };
+        set(spec, 'dims', need('dims'));
+        break;
+      case 'RepeatVector':
+        if (!has('n')) return { notAnalyzed: `${a.spell('n')} is missing` };
+        set(spec, 'n', need('n'));
+        break;
+      case 'Conv2DTranspose':
+      case 'DepthwiseConv2D':
+      case 'SeparableConv2D': {
+        const required = type === 'DepthwiseConv2D' ? ['kernelSize'] : ['filters', 'kernelSize'];
+        for (const k of required) if (!has(k)) return { notAnalyzed: `${a.spell(k)} is missing` };
+        channelsLast();
+        if (type === 'Conv2DTranspose') {
+          const op = need('outputPadding');
+          if (op !== undefined && op !== null) throw new Unresolved(`${a.spell('outputPadding')}=${JSON.stringify(op)} is not modelled`);
+          const d = pair('dilationRate');
+          if (d !== undefined && JSON.stringify(d) !== '[1,1]') throw new Unresolved(`${a.spell('dilationRate')}=${JSON.stringify(d)} is not modelled for transposed convolutions`);
+        } else {
+          set(spec, 'depthMultiplier', need('depthMultiplier'));
+          set(spec, 'dilationRate', pair('dilationRate'));
+        }
+        set(spec, 'filters', need('filters'));
+        set(spec, 'kernelSize', pair('kernelSize'));
+        set(spec, 'strides', pair('strides'));
+        set(spec, 'padding', padding());
+        set(spec, 'activation', activation('activation'));
+        set(spec, 'useBias', bool('useBias'));
+        break;
+      }
+      default:
+        // Keras's random augmentation layers: identity at inference, their options do not matter.
         break;
     }
   } catch (e) {

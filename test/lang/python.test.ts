@@ -66,7 +66,7 @@ test('an unknown layer is "not analyzed" (information) and later shapes stay unk
   const src = `
 model = Sequential()
 model.add(Conv2D(8, 3, input_shape=(28, 28, 1)))
-model.add(SpatialDropout2D(0.2))
+model.add(LocallyConnected2D(4, 3))
 model.add(Flatten())
 `;
   const a = analyzeSource(src, 'python');
@@ -74,8 +74,8 @@ model.add(Flatten())
   assert.deepEqual(m.layers.map((l) => l.status), ['ok', 'not-analyzed', 'unknown']);
   assert.equal(a.diagnostics.length, 1);
   assert.equal(a.diagnostics[0].severity, 'information');
-  assert.match(a.diagnostics[0].message, /SpatialDropout2D.*not analyzed/);
-  assert.equal(src.slice(a.diagnostics[0].span.start, a.diagnostics[0].span.end), 'SpatialDropout2D');
+  assert.match(a.diagnostics[0].message, /LocallyConnected2D.*not analyzed/);
+  assert.equal(src.slice(a.diagnostics[0].span.start, a.diagnostics[0].span.end), 'LocallyConnected2D');
   assert.equal(inlayLabel(m.layers[2]), undefined);
   assert.match(hoverMarkdown(m, m.layers[2]), /unknown/);
   assert.ok(m.trainBlocker);

@@ -11,6 +11,8 @@ const PY_CLASS: Record<string, string[]> = {
   AveragePooling2D: ['AveragePooling2D', 'AvgPool2D'],
   GlobalAveragePooling2D: ['GlobalAveragePooling2D', 'GlobalAvgPool2D'],
   GlobalMaxPooling2D: ['GlobalMaxPooling2D', 'GlobalMaxPool2D'],
+  Conv2DTranspose: ['Conv2DTranspose', 'Convolution2DTranspose'],
+  SeparableConv2D: ['SeparableConv2D', 'SeparableConvolution2D'],
 };
 
 const pyTuple = (xs: readonly (number | null)[]) => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
@@ -83,6 +85,59 @@ export function renderPython(spec: ModelSpec, r: Rand): string {
       case 'Reshape':
         pos.push(pyTuple(l.targetShape));
         break;
+      case 'ReLU':
+        if (l.maxValue !== undefined) kw('max_value', pyNum(l.maxValue));
+        break;
+      case 'LeakyReLU':
+        // Keras 2 spelled it alpha, Keras 3 negative_slope.
+        if (l.alpha !== undefined) kw(pick(r, ['alpha', 'negative_slope']), pyNum(l.alpha));
+        break;
+      case 'ELU':
+        if (l.alpha !== undefined) kw('alpha', pyNum(l.alpha));
+        break;
+      case 'SpatialDropout2D':
+      case 'GaussianDropout':
+        if (positional) pos.push(pyNum(l.rate));
+        else kw('rate', pyNum(l.rate));
+        break;
+      case 'GaussianNoise':
+        if (positional) pos.push(pyNum(l.stddev));
+        else kw('stddev', pyNum(l.stddev));
+        break;
+      case 'Rescaling':
+        pos.push(l.scale === 1 / 255 && r() < 0.5 ? '1.0 / 255' : l.scale < 0 ? `-${pyNum(-l.scale)}` : pyNum(l.scale));
+        if (l.offset !== undefined) kw('offset', l.offset < 0 ? `-${pyNum(-l.offset)}` : pyNum(l.offset));
+        break;
+      case 'UpSampling2D':
+        if (l.size) {
+          if (positional) pos.push(pair(l.size));
+          else kw('size', pair(l.size));
+        }
+        break;
+      case 'Cropping2D':
+        kw('cropping', `((${l.cropping[0].join(', ')}), (${l.cropping[1].join(', ')}))`);
+        break;
+      case 'Permute':
+        pos.push(pyTuple(l.dims));
+        break;
+      case 'RepeatVector':
+        pos.push(int(l.n));
+        break;
+      case 'Conv2DTranspose':
+      case 'SeparableConv2D':
+      case 'DepthwiseConv2D':
+        if (l.type === 'DepthwiseConv2D') {
+          if (positional) pos.push(pair(l.kernelSize));
+          else kw('kernel_size', pair(l.kernelSize));
+        } else if (positional) pos.push(int(l.filters), pair(l.kernelSize));
+        else kw('filters', int(l.filters)), kw('kernel_size', pair(l.kernelSize));
+        if (l.type !== 'Conv2DTranspose' && l.depthMultiplier !== undefined) kw('depth_multiplier', int(l.depthMultiplier));
+        if (l.strides) kw('strides', pair(l.strides));
+        if (l.padding) kw('padding', `'${l.padding}'`);
+        if (l.type !== 'Conv2DTranspose' && l.dilationRate) kw('dilation_rate', pair(l.dilationRate));
+        if (l.activation) kw('activation', `'${l.activation}'`);
+        if (l.useBias !== undefined) kw('use_bias', l.useBias ? 'True' : 'False');
+        break;
       default:
         break;
     }
@@ -120,6 +175,22 @@ const TFJS_FN: Record<string, string[]> = {
   BatchNormalization: ['batchNormalization'],
   ZeroPadding2D: ['zeroPadding2d'],
   Reshape: ['reshape'],
+  ReLU: ['reLU'],
+  LeakyReLU: ['leakyReLU'],
+  ELU: ['elu'],
+  Softmax: ['softmax'],
+  // tfjs has no spatialDropout2d: rendered as a dropout (the oracle test renders such specs in Python only).
+  SpatialDropout2D: ['dropout'],
+  GaussianNoise: ['gaussianNoise'],
+  GaussianDropout: ['gaussianDropout'],
+  Rescaling: ['rescaling'],
+  UpSampling2D: ['upSampling2d'],
+  Cropping2D: ['cropping2D'],
+  Permute: ['permute'],
+  RepeatVector: ['repeatVector'],
+  Conv2DTranspose: ['conv2dTranspose'],
+  DepthwiseConv2D: ['depthwiseConv2d'],
+  SeparableConv2D: ['separableConv2d'],
 };
 
 const tfAct = (a: string) => (a === 'hard_sigmoid' ? 'hardSigmoid' : a);
@@ -180,6 +251,48 @@ export function renderTfjs(spec: ModelSpec, r: Rand): string {
         break;
       case 'Reshape':
         kv('targetShape', `[${l.targetShape.join(', ')}]`);
+        break;
+      case 'ReLU':
+        if (l.maxValue !== undefined) kv('maxValue', String(l.maxValue));
+        break;
+      case 'LeakyReLU':
+      case 'ELU':
+        if (l.alpha !== undefined) kv('alpha', String(l.alpha));
+        break;
+      case 'SpatialDropout2D':
+      case 'GaussianDropout':
+        kv('rate', String(l.rate));
+        break;
+      case 'GaussianNoise':
+        kv('stddev', String(l.stddev));
+        break;
+      case 'Rescaling':
+        kv('scale', l.scale === 1 / 255 && r() < 0.5 ? '1 / 255' : String(l.scale));
+        if (l.offset !== undefined) kv('offset', String(l.offset));
+        break;
+      case 'UpSampling2D':
+        if (l.size) kv('size', pair(l.size));
+        break;
+      case 'Cropping2D':
+        kv('cropping', `[[${l.cropping[0].join(', ')}], [${l.cropping[1].join(', ')}]]`);
+        break;
+      case 'Permute':
+        kv('dims', `[${l.dims.join(', ')}]`);
+        break;
+      case 'RepeatVector':
+        kv('n', int(l.n));
+        break;
+      case 'Conv2DTranspose':
+      case 'SeparableConv2D':
+      case 'DepthwiseConv2D':
+        if (l.type !== 'DepthwiseConv2D') kv('filters', int(l.filters));
+        kv('kernelSize', pair(l.kernelSize));
+        if (l.type !== 'Conv2DTranspose' && l.depthMultiplier !== undefined) kv('depthMultiplier', int(l.depthMultiplier));
+        if (l.strides) kv('strides', pair(l.strides));
+        if (l.padding) kv('padding', `'${l.padding}'`);
+        if (l.type !== 'Conv2DTranspose' && l.dilationRate) kv('dilationRate', pair(l.dilationRate));
+        if (l.activation) kv('activation', `'${tfAct(l.activation)}'`);
+        if (l.useBias !== undefined) kv('useBias', String(l.useBias));
         break;
       default:
         break;
