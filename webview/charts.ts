@@ -4,21 +4,19 @@
 import uPlot from 'uplot';
 import type { PanelState } from '../src/shared/webviewProtocol';
 import { alignedCharts, type AlignedData, type Metric } from './chartData';
+import { chartColours, themeKind, type ChartColours } from './chartColours';
 import { cssVar, withAlpha } from './colour';
 import { h, setText } from './dom';
 
 const HEIGHT = 240;
 
-interface Theme { fg: string; grid: string; train: string; val: string; font: string }
+interface Theme extends ChartColours { font: string }
 
 function readTheme(): Theme {
   const family = cssVar('--vscode-font-family', 'system-ui, sans-serif');
   const size = parseFloat(cssVar('--vscode-font-size', '13px')) || 13;
   return {
-    fg: cssVar('--vscode-descriptionForeground', cssVar('--vscode-foreground', '#888')),
-    grid: withAlpha(cssVar('--vscode-foreground', '#888'), 0.12),
-    train: cssVar('--vscode-charts-blue', '#3794ff'),
-    val: cssVar('--vscode-charts-orange', '#d18616'),
+    ...chartColours(themeKind(document.body.classList), (n, f) => cssVar(n, f), withAlpha),
     font: `${Math.max(10, size - 2)}px ${family}`,
   };
 }
@@ -88,7 +86,7 @@ class MetricChart {
       ],
       series: [
         { label: 'epoch', value: (_u, v) => fmt(v, 2) },
-        { label: 'train (raw)', stroke: withAlpha(t.train, 0.28), width: 1, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
+        { label: 'train (raw)', stroke: t.raw, width: 1, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
         { label: 'train', stroke: t.train, width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },
         // Validation exists once per epoch: under the cursor show the latest epoch's value so far.
         { label: 'validation', stroke: t.val, width: 2, spanGaps: true, points: { show: true, size: 6, fill: t.val }, value: (u, v, si, i) => fmt(v ?? lastValueAtOrBefore(u.data[si], i), digits) },

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
 import type { SummaryInfo } from '../../src/shared/protocol';
 
-export type ThemeName = 'dark' | 'light' | 'hc';
+export type ThemeName = 'dark' | 'light' | 'hc' | 'hcLight';
 export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string> }>;
 export const LENET_SUMMARY: SummaryInfo;
 export const CHROMIUM: string;
