@@ -1,6 +1,7 @@
 // lenet-lab: the headless CLI. Same worker as the extension; prints like Keras on a terminal,
 // one line per epoch in logs, and every protocol event as a JSON line with --json.
-// Exit codes: 0 ok, 1 runtime error (data, model, worker), 2 usage error, 130 stopped with Ctrl+C.
+// Exit codes: 0 ok, 1 runtime error (data, model, worker), 2 usage error, 130 stopped with Ctrl+C,
+// 141 output pipe closed (e.g. `| head`).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDatasetName } from '../data/datasets';
@@ -59,7 +60,7 @@ Usage:
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
   lenet-lab COMMAND --help              options of a command
 
-Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C.
+Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C, 141 output pipe closed.
 `;
 
 const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; positionals?: number }> = {
@@ -118,9 +119,21 @@ interface Session {
   evaluateAfter?: boolean;
 }
 
+/** The running worker, so a closed output pipe can end it. */
+let activeClient: WorkerClient | undefined;
+
+// The reader of our output went away (`lenet-lab train --json | head -3`): end quietly like a Unix
+// tool on SIGPIPE (exit 141, no EPIPE stack trace), and take the worker down with us.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  activeClient?.kill();
+  process.exit(141);
+});
+
 /** Runs one worker job (train, optionally followed by evaluate; or evaluate) and renders its events. */
 function runWorker(session: Session, first: CommandBody): Promise<number> {
   const client = new WorkerClient({ workerPath: workerPath(), backend: session.backend });
+  activeClient = client;
   const progress = new KerasProgress(process.stdout);
   const say = (s: string) => {
     progress.breakLine();

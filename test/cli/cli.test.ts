@@ -201,6 +201,20 @@ test('Ctrl+C stops training at a batch boundary, saves the weights, exits 130', 
   assert.match(stderr, /Stopping at the next batch/);
 });
 
+test('a closed output pipe (train --json | head): exit 141, no EPIPE stack trace', async (t) => {
+  ensureBuilt();
+  const out = tempDir(t, 'lenet-cli-');
+  const child = spawn(process.execPath, [CLI, 'train', '--dataset', 'mnist-sample', '--epochs', '5', '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  // Read the first line, then close our end like `head -1` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 141, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
+});
+
 test('train --model FILE trains that model; a model that does not fit the data is exit 1', (t) => {
   const dir = tempDir(t, 'lenet-cli-');
   const file = join(dir, 'mlp.lenet.json');
