@@ -38,8 +38,11 @@ export function hoverMarkdown(m: ModelAnalysis, l: LayerAnalysis): string {
 export function modelHoverMarkdown(m: ModelAnalysis): string {
   const count = `${m.layers.length} layer${m.layers.length === 1 ? '' : 's'}`;
   const params = m.complete ? `, ${formatCount(m.result.totalParams)} params` : '';
-  const title = `**${escapeMd(m.source.varName ?? m.name)}**: Sequential model, ${count}${params}`;
+  const kind = m.source.functional ? 'Functional model (a linear chain)' : 'Sequential model';
+  const title = `**${escapeMd(m.source.varName ?? m.name)}**: ${kind}, ${count}${params}`;
   const out = [title, '```text\n' + summaryText(m).trimEnd() + '\n```'];
+  // Keras lists a functional model's Input as a first row (0 params); the rest is the same.
+  if (m.source.functional) out.push('_Keras\'s own summary also lists the Input as a first row, `InputLayer` with 0 params._');
   const a = assumption(m);
   if (a) out.push(`_${escapeMd(a)}_`);
   if (!m.complete) {

@@ -34,6 +34,8 @@ export interface SourceModel {
   createSpan: Span;
   /** Keras model name (`name='lenet'`). */
   name?: string;
+  /** `keras.Model(inputs, outputs)` over a linear chain of layer calls (else a Sequential model). */
+  functional?: boolean;
   /** Input shape with the batch axis ([null, 28, 28, 1]) when it is written as constants. */
   inputShape?: Shape;
   /** Where the input shape came from, when it was found but is not a constant (`input_shape=input_shape`). */

@@ -19,7 +19,7 @@ before(async () => {
 test(`${CASES} random models rendered as Python and TF.js: shapes and params equal tfjs's`, () => {
   const r = rng(20260404);
   let layersChecked = 0;
-  const cases = { python: 0, tfjs: 0 };
+  const cases = { python: 0, tfjs: 0, functional: 0 };
   const types = new Set<string>();
   for (let n = 0; n < CASES; n++) {
     const spec = randomSpec(r);
@@ -31,6 +31,7 @@ test(`${CASES} random models rendered as Python and TF.js: shapes and params equ
       const sources = [['python', renderPython(spec, r)], ...(tsOk ? [['tfjs', renderTfjs(spec, r)]] : [])] as const;
       for (const [lang, src] of sources as readonly (readonly ['python' | 'tfjs', string])[]) {
         cases[lang]++;
+        if (/Model\(/.test(src)) cases.functional++;
         spec.layers.forEach((l) => types.add(l.type));
         const label = `case ${n} (${lang}):\n${src}\nspec ${JSON.stringify(spec)}`;
         const a = analyzeSource(src, lang);
@@ -51,5 +52,6 @@ test(`${CASES} random models rendered as Python and TF.js: shapes and params equ
   assert.ok(layersChecked > CASES * 2, `checked ${layersChecked} layers`);
   // Every type the trainer builds came through the readers (the generator draws them all).
   assert.deepEqual([...types].sort(), [...TRAINABLE_LAYER_TYPES].sort());
-  console.log(`${cases.python} Python + ${cases.tfjs} TF.js sources, ${layersChecked} layers checked`);
+  assert.ok(cases.functional > CASES / 10, `only ${cases.functional} functional-API sources`);
+  console.log(`${cases.python} Python (${cases.functional} functional API) + ${cases.tfjs} TF.js sources, ${layersChecked} layers checked`);
 });

@@ -38,7 +38,9 @@ export function renderPython(spec: ModelSpec, r: Rand): string {
     input = layers[0].shape;
     layers = layers.slice(1);
   }
-  const inputStyle = pick(r, ['kwarg', 'Input', 'InputLayer']);
+  // A quarter of the models use the functional API (keras.Input -> Layer(...)(x) -> keras.Model).
+  const functional = r() < 0.25;
+  const inputStyle = functional ? 'functional' : pick(r, ['kwarg', 'Input', 'InputLayer']);
   const calls: string[] = [];
   if (inputStyle === 'Input') calls.push(`keras.Input(shape=${pyTuple(input!)})`);
   if (inputStyle === 'InputLayer') calls.push(`${prefix}InputLayer(input_shape=${pyTuple(input!)})`);
@@ -150,7 +152,19 @@ export function renderPython(spec: ModelSpec, r: Rand): string {
   });
   const seqName = pick(r, ['Sequential', 'keras.Sequential', 'tf.keras.Sequential', 'keras.models.Sequential']);
   const out = ['import tensorflow as tf', 'from tensorflow import keras', 'from tensorflow.keras import layers', ...consts, ''];
-  if (r() < 0.5) {
+  if (functional) {
+    out.push(`inputs = ${pick(r, ['keras.Input', 'tf.keras.Input', 'layers.Input'])}(shape=${pyTuple(input!)})  # entrada`);
+    let x = 'inputs';
+    calls.forEach((c, i) => {
+      // Sometimes nest the previous call instead of naming its tensor.
+      if (i > 0 && r() < 0.2) x = `${c}(${x})`;
+      else {
+        out.push(`x${i} = ${c}(${x})`);
+        x = `x${i}`;
+      }
+    });
+    out.push(`model = ${pick(r, ['keras.Model', 'tf.keras.Model', 'keras.models.Model'])}(${r() < 0.5 ? `inputs, ${x}` : `inputs=inputs, outputs=${x}`})`);
+  } else if (r() < 0.5) {
     out.push(`model = ${seqName}()  # modelo`);
     for (const c of calls) out.push(`model.add(${c})`);
   } else {

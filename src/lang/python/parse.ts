@@ -83,11 +83,28 @@ export function parsePython(src: string): ParseResult {
   return new PyModelFinder(src).run();
 }
 
+/**
+ * A tensor of the functional API: the output of the first `len` layers of a chain that starts at a
+ * `keras.Input(...)`. Only linear chains are modelled; a branch or a merge is a not-analyzed layer.
+ */
+interface Tensor {
+  chain: SourceModel;
+  len: number;
+}
+
+/** Keras's merge functions (`layers.add([a, b])`); their layer classes are merges too. */
+const MERGES = new Set(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate', 'dot',
+  'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot']);
+
 class PyModelFinder {
   private toks: PyTok[];
   private env = new Map<string, Val>();
   private vars = new Map<string, SourceModel>();
   private models: SourceModel[] = [];
+  /** Names bound to functional-API tensors (`x = layers.Dense(10)(x)`). */
+  private tensors = new Map<string, Tensor>();
+  /** The tensor each visited call expression produced. */
+  private tensorOf = new WeakMap<PyExpr, Tensor>();
 
   constructor(private src: string) {
     this.toks = tokenizePython(src);
@@ -304,6 +321,14 @@ class PyModelFinder {
     if (target.k === 'name') {
       const id = target.id;
       this.local(id);
+      const tensor = forced ? undefined : this.tensorOf.get(value);
+      if (tensor) {
+        this.tensors.set(id, tensor);
+        this.vars.delete(id);
+        this.env.set(id, unknown(`${id} is a tensor`));
+        return;
+      }
+      this.tensors.delete(id);
       if (!forced && value.k === 'call' && created && created.createSpan.start === value.span.start) {
         created.varName = id;
         created.varSpans.push(target.span);
@@ -370,6 +395,11 @@ class PyModelFinder {
           created = this.sequential(e);
           break;
         }
+        const functional = this.functional(e, callee);
+        if (functional) {
+          created = functional.model;
+          break;
+        }
         this.visit(e.fn);
         const objKey = e.fn.k === 'attr' ? dotted(e.fn.obj) : undefined;
         const obj = objKey === undefined ? undefined : this.vars.get(objKey);
@@ -408,6 +438,91 @@ class PyModelFinder {
         break;
     }
     return created;
+  }
+
+  /** The tensor an argument stands for: a tensor variable, or a nested layer call (visited here). */
+  private tensorArg(e: PyExpr): Tensor | undefined {
+    if (e.k === 'name') return this.tensors.get(e.id);
+    if (e.k === 'call') {
+      this.visit(e);
+      return this.tensorOf.get(e);
+    }
+    return undefined;
+  }
+
+  /**
+   * The functional API: `keras.Input(...)` starts a chain, `Layer(...)(x)` extends it,
+   * `keras.Model(inputs, outputs)` makes it a model. Returns undefined for calls that are none of
+   * these (the caller then visits them as usual); `model` is set for a Model(...) call.
+   */
+  private functional(e: Extract<PyExpr, { k: 'call' }>, callee: string | undefined): { model?: SourceModel } | undefined {
+    if (e.fn.k !== 'call' && (callee === undefined || this.isForeign(e.fn))) return undefined;
+    if (callee === 'Input') {
+      const chain: SourceModel = { varSpans: [], createSpan: e.span, layers: [], functional: true };
+      this.addLayer(chain, e);
+      this.tensorOf.set(e, { chain, len: 0 });
+      return {};
+    }
+    if (e.fn.k === 'call' && e.args.length >= 1) {
+      // Layer(...)(x): the layer call is e.fn, its input e.args[0].
+      const layerCall = e.fn;
+      const arg = e.args[0];
+      const merged = arg.k === 'seq' ? arg.items.map((x) => this.tensorArg(x)).filter((t): t is Tensor => t !== undefined) : [];
+      const input = arg.k === 'seq' ? merged[0] : this.tensorArg(arg);
+      if (!input) return undefined;
+      const { chain } = input;
+      const className = lastName(layerCall.fn) ?? this.text(layerCall.fn.span).slice(0, 40);
+      const why = arg.k === 'seq'
+        ? `${className} merges several tensors: the functional API is read only as a linear chain`
+        : input.len !== chain.layers.length
+          ? `its input ${this.text(arg.span).slice(0, 30)} also feeds another layer (a branch): the functional API is read only as a linear chain`
+          : undefined;
+      if (why) {
+        for (const a of layerCall.args) this.visit(a);
+        for (const k of layerCall.kwargs) this.visit(k.value);
+        chain.layers.push({ className, classSpan: layerCall.fn.k === 'attr' ? layerCall.fn.attrSpan : layerCall.fn.span, callSpan: e.span, notAnalyzed: why });
+      } else {
+        this.addLayer(chain, layerCall);
+        // Hovers over the whole `Layer(...)(x)` expression belong to the layer.
+        chain.layers[chain.layers.length - 1].callSpan = e.span;
+      }
+      this.tensorOf.set(e, { chain, len: chain.layers.length });
+      return {};
+    }
+    if (callee === undefined) return undefined;
+    if (MERGES.has(callee) && e.args[0]?.k === 'seq') {
+      // layers.add([a, b]): a merge of tensors.
+      const ins = e.args[0].items.map((x) => this.tensorArg(x)).filter((t): t is Tensor => t !== undefined);
+      if (ins.length === 0) return undefined;
+      const chain = ins[0].chain;
+      chain.layers.push({ className: callee, classSpan: e.fn.k === 'attr' ? e.fn.attrSpan : e.fn.span, callSpan: e.span, notAnalyzed: `${callee} merges several tensors: the functional API is read only as a linear chain` });
+      this.tensorOf.set(e, { chain, len: chain.layers.length });
+      return {};
+    }
+    if (callee === 'Model' || callee === 'Functional') {
+      const kw = (n: string) => e.kwargs.find((k) => k.name === n)?.value;
+      const one = (x: PyExpr | undefined) => (x?.k === 'seq' && x.items.length === 1 ? x.items[0] : x);
+      const inputsExpr = one(kw('inputs') ?? e.args[0]);
+      const outputsExpr = one(kw('outputs') ?? e.args[1]);
+      if (!inputsExpr || !outputsExpr) return undefined;
+      const input = this.tensorArg(inputsExpr);
+      const output = this.tensorArg(outputsExpr);
+      if (!input || !output || input.chain !== output.chain || input.len !== 0) {
+        for (const a of e.args) this.visit(a);
+        for (const k of e.kwargs) this.visit(k.value);
+        return input || output ? {} : undefined;
+      }
+      // A copy: the same chain can make several models (an encoder and the whole autoencoder).
+      const model: SourceModel = { ...input.chain, varSpans: [], createSpan: e.span, layers: input.chain.layers.slice(0, output.len) };
+      const nameArg = kw('name');
+      const v = nameArg ? this.evaluate(nameArg) : undefined;
+      // Keras 3 names an unnamed functional model "functional".
+      model.name = v?.t === 'str' ? v.v : 'functional';
+      this.models.push(model);
+      this.createdIn.set(model, new Set(this.blocks));
+      return { model };
+    }
+    return undefined;
   }
 
   /** nn.Sequential, torch.nn.Sequential, or a Sequential imported from torch: not a Keras model. */
