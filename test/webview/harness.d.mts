@@ -7,8 +7,7 @@ export type ThemeName = 'dark' | 'light' | 'hc' | 'hcLight';
 export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string> }>;
 export const LENET_SUMMARY: SummaryInfo;
 export const CHROMIUM: string;
-export function cspFor(cspSource: string, nonce: string): string;
-export function buildWebview(): Promise<{ dir: string; hostHtml?: (assets: { cspSource: string; script: string; styles: string[] }, nonce?: string) => string }>;
+export function buildWebview(): Promise<{ dir: string; host: typeof import('../../src/host/panelHtml') }>;
 
 export interface Violation { directive: string; blocked: string; sample: string; source: string; line: number; column: number }
 
@@ -16,7 +15,6 @@ export interface Panel {
   page: Page;
   consoleErrors: string[];
   url: string;
-  usesHostHtml: boolean;
   send(msg: HostMessage): Promise<void>;
   violations(): Promise<Violation[]>;
   posted(): Promise<any[]>;
