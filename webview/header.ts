@@ -2,7 +2,7 @@
 // Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
 import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
 import { datasetSizeText } from '../src/shared/datasetText';
-import { epochProgress } from '../src/shared/panelState';
+import { epochProgress, isActive } from '../src/shared/panelState';
 import { h, setText } from './dom';
 import { duration, epochText, rate, thousands } from './format';
 import { button, progressRing, setDisabled } from './toolkit';
@@ -26,11 +26,12 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
   const stop = button('Stop', { testid: 'btn-stop', title: 'LeNet: Stop Training', onClick: () => post({ type: 'command', command: 'stop' }) });
   const evaluate = button('Evaluate', { testid: 'btn-evaluate', title: 'LeNet: Evaluate Model on the test set', onClick: () => post({ type: 'command', command: 'evaluate' }) });
   const message = h('p', { class: 'message', 'data-testid': 'message' });
+  const progressWrap = h('span', { class: 'progress-wrap' }, progress, batchText);
 
   const el = h('header', { class: 'toolbar' },
     h('div', { class: 'toolbar-row' },
       h('h1', {}, 'LeNet Lab'), status, ring, epoch,
-      h('span', { class: 'progress-wrap' }, progress, batchText),
+      progressWrap,
       eta, speed,
       h('span', { class: 'spacer' }),
       h('span', { class: 'buttons' }, start, stop, evaluate)),
@@ -46,6 +47,9 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       setText(epoch, epochText(ep?.epoch, ep?.epochs));
       const batches = s.batches ?? 0;
       const frac = batches > 0 ? Math.min(1, (s.batch ?? 0) / batches) : 0;
+      // A stopped or failed run's bar would be the unfinished epoch's, next to "Epoch i/N" that
+      // counts completed epochs (epochProgress): show it while a run is busy, and full when done.
+      progressWrap.classList.toggle('hidden', !(isActive(s.status) || s.status === 'done'));
       progress.value = frac;
       setText(batchText, batches > 0 ? `${thousands(s.batch ?? 0)}/${thousands(batches)}` : '');
       setText(eta, s.etaSeconds !== undefined && BUSY.includes(s.status) ? `ETA ${duration(s.etaSeconds)}` : '');
