@@ -47,7 +47,7 @@ export function firstModelFromSource(path: string, text: string): SourceModelRes
   const m = a.models[0];
   if (!m) {
     throw new SourceModelError(
-      `no model found in ${path}: LeNet Lab reads Keras Sequential models (Sequential() + .add(...), Sequential([...])) and TF.js tf.sequential() models`,
+      `no model found in ${path}: LeNet Lab reads Keras Sequential models (Sequential() + .add(...), Sequential([...])), linear Keras functional models (keras.Input -> layers -> keras.Model(inputs, outputs)) and TF.js tf.sequential() models`,
     );
   }
   const bad = m.layers.find((l) => l.status !== 'ok');
