@@ -85,7 +85,8 @@ export async function runTraining(
   const runDir = createRunDir(config.outDir);
   const startedAt = new Date();
   writeJsonAtomic(join(runDir, 'config.json'), {
-    ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, test: data.test.count },
+    // train: the images this run uses (after the limit); available: the dataset's training images.
+    ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
   });
 
@@ -167,7 +168,7 @@ export async function runTraining(
     if (!history.length) writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
     writeJsonAtomic(join(runDir, 'summary.json'), {
       model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
-      dataset: { name: data.name, source: data.source, train: train.count, test: data.test.count },
+      dataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
       epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
       best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
       final: history[history.length - 1] ?? null,

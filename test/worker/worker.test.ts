@@ -78,6 +78,8 @@ describe('one worker: train, evaluate, predict, stop', () => {
     assert.equal(cfg.batchSize, 64);
     assert.equal(cfg.optimizer, 'sgd');
     assert.equal(cfg.model.layers.length, LAYERS);
+    assert.deepEqual(cfg.resolvedDataset, { name: 'mnist-sample', source: cfg.resolvedDataset.source, train: 256, available: 8000, test: 2000 },
+      'the run folder says it trained on 256 of the 8,000 images (the past-run view shows that)');
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     assert.equal(summary.epochsCompleted, 1);
     assert.equal(summary.best.epoch, 1);
