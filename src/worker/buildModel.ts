@@ -118,6 +118,7 @@ export interface BuildOptions {
  */
 export function buildModel(tf: Tf, spec: ModelSpec, opts: BuildOptions = {}): TF.LayersModel {
   const r = assertTrainable(spec);
+  assertGradients(tf, spec);
   const model = tf.sequential({ name: r.name });
   const byIndex = new Map(r.layers.map((l) => [l.index, l]));
   let first = true;
@@ -149,6 +150,25 @@ export function buildModel(tf: Tf, spec: ModelSpec, opts: BuildOptions = {}): TF
     throw e;
   }
   return model;
+}
+
+/** Gradient kernels some layer types need that a tfjs backend may lack (tfjs 4.22's wasm has none for depthwise convolutions). */
+const GRADIENT_KERNELS: Partial<Record<LayerType, string[]>> = {
+  DepthwiseConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
+  SeparableConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
+};
+
+/** Refuses, before training starts, a model whose gradients the active backend cannot compute. */
+function assertGradients(tf: Tf, spec: ModelSpec): void {
+  const backend = tf.getBackend();
+  spec.layers.forEach((l, i) => {
+    const missing = (GRADIENT_KERNELS[l.type] ?? []).filter((k) => !tf.getKernel(k, backend));
+    if (missing.length > 0) {
+      throw new UntrainableModelError(
+        `layer ${i + 1} (${l.name ?? l.type}): the ${backend} backend of TensorFlow.js cannot train ${l.type} layers (it has no ${missing[0]} kernel); choose the cpu backend (slower) or use Conv2D instead`,
+      );
+    }
+  });
 }
 
 type Base = { name: string; inputShape?: number[] };
