@@ -1,4 +1,4 @@
-// tfjs as the oracle for our inference: the seed's LeNet-5 and 300 random valid specs are built
+// tfjs as the oracle for our inference: the seed's LeNet-5 and 1000 random valid specs are built
 // with buildModel on tfjs's cpu backend; every layer's output shape, parameter counts (total,
 // trainable, non-trainable) and the output of a real forward pass must equal what inferModel says.
 import { before, test } from 'node:test';

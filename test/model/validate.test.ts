@@ -132,6 +132,15 @@ const BAD: [unknown, string][] = [
   [{ inputShape: [28, 28, 1], layers: [{ type: 'Flatten', name: 'a' }, { type: 'Dense', units: 2, name: 'a' }] },
     'm.json: layers[1].name: "a" is already the name of layers[0]; layer names must be unique'],
   [{ inputShape: [28, 28, 1], layer: [] }, 'm.json: layer: unknown property; did you mean "layers"? (allowed: name, inputShape, layers, description, $schema)'],
+  // Round 2 layer types.
+  [{ inputShape: [4, 5], layers: [{ type: 'Permute', dims: [1, 1] }] },
+    'm.json: layers[0].dims: expected a permutation of 1..rank (1-based, the batch axis excluded), got [1,1]; e.g. [2, 1] or [1, 3, 2]'],
+  [{ inputShape: [4, 5], layers: [{ type: 'GaussianNoise', stddev: -0.1 }] }, 'm.json: layers[0].stddev: expected a number >= 0, got -0.1'],
+  [{ inputShape: [4, 5], layers: [{ type: 'Rescaling', scale: '1/255' }] }, 'm.json: layers[0].scale: expected a number, got "1/255"'],
+  [{ inputShape: [8, 8, 1], layers: [{ type: 'DepthwiseConv2D', kernelSize: 3, filters: 4 }] },
+    'm.json: layers[0].filters: unknown property for DepthwiseConv2D (allowed: type, name, kernelSize, depthMultiplier, strides, padding, dilationRate, activation, useBias)'],
+  [{ inputShape: [8, 8, 1], layers: [{ type: 'SeparableConv2D', filters: 4, kernel_size: 3 }] },
+    'm.json: layers[0].kernel_size: unknown property for SeparableConv2D; did you mean "kernelSize"? (allowed: type, name, filters, kernelSize, depthMultiplier, strides, padding, dilationRate, activation, useBias)'],
 ];
 
 test('bad model files get one precise error naming the JSON path', () => {
