@@ -2,10 +2,9 @@
 //   125/938 [===>..........................] - ETA: 32s - loss: 0.4321 - accuracy: 0.8765
 // and the finished line with val_loss / val_accuracy. Elsewhere (pipes, CI logs): one line per epoch.
 import type { EpochMetrics } from '../shared/protocol';
-import { formatEpochLine } from '../shared/kerasLog';
+import { formatEpochLine, kerasNumber as metric } from '../shared/kerasLog';
 
 const WIDTH = 30;
-const metric = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x).toLowerCase());
 
 /** Keras's bar: '=' done, '>' head, '.' to go. */
 export function bar(current: number, target: number): string {

@@ -1,12 +1,12 @@
 // Human-readable text for worker events other than the per-batch progress: backend, dataset,
 // run results and the evaluation report.
 import { datasetSizeText } from '../shared/datasetText';
+import { kerasNumber as f4 } from '../shared/kerasLog';
 import type { EpochMetrics, WorkerEvent } from '../shared/protocol';
 
 type Ev<K extends WorkerEvent['type']> = Extract<WorkerEvent, { type: K }>;
 
 const int = (n: number) => n.toLocaleString('en-US');
-const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x).toLowerCase());
 
 export function readyText(e: Ev<'ready'>): string {
   return `Backend: ${e.backend} (${e.reason})`;

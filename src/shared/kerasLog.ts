@@ -6,8 +6,8 @@ import type { EpochMetrics } from './protocol';
 
 const BAR_WIDTH = 30;
 
-/** Python's spelling for diverged values: nan, inf, -inf. */
-const metric = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
+/** A metric as Keras prints it: 4 decimals, diverged values spelled like Python (nan, inf, -inf). */
+export const kerasNumber = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
 
 export function formatEpochHeader(epoch: number, epochs: number): string {
   return `Epoch ${epoch}/${epochs}`;
@@ -21,9 +21,9 @@ export function formatEpochLine(m: EpochMetrics, batches: number): string {
   const steps = `${batches}/${batches}`;
   return [
     `${steps} [${'='.repeat(BAR_WIDTH)}] - ${Math.round(secs)}s ${stepTime}`,
-    `loss: ${metric(m.loss)}`,
-    `accuracy: ${metric(m.acc)}`,
-    `val_loss: ${metric(m.val_loss)}`,
-    `val_accuracy: ${metric(m.val_acc)}`,
+    `loss: ${kerasNumber(m.loss)}`,
+    `accuracy: ${kerasNumber(m.acc)}`,
+    `val_loss: ${kerasNumber(m.val_loss)}`,
+    `val_accuracy: ${kerasNumber(m.val_acc)}`,
   ].join(' - ');
 }

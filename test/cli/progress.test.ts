@@ -13,6 +13,9 @@ test('Keras progress bar, ETA and epoch lines', () => {
   assert.equal(progressLine(5, 125, 1, 0.43214, 0.87654), '  5/125 [>.............................] - ETA: 24s - loss: 0.4321 - accuracy: 0.8765');
   const m = { epoch: 3, loss: 0.5, acc: 0.8, val_loss: NaN, val_acc: 0.75, seconds: 38.4 };
   assert.equal(plainEpochLine(m, 50, 938), 'Epoch 3/50 - 38s 41ms/step - loss: 0.5000 - accuracy: 0.8000 - val_loss: nan - val_accuracy: 0.7500');
+  // A diverged loss is spelled like Keras (Python), the same as in the extension's output channel.
+  assert.equal(progressLine(1, 2, 1, Infinity, 0.1), '1/2 [==============>...............] - ETA: 1s - loss: inf - accuracy: 0.1000');
+  assert.match(plainEpochLine({ ...m, loss: -Infinity }, 50, 938), / - loss: -inf - /);
 });
 
 test('KerasProgress: in-place bar on a terminal, one line per epoch elsewhere', () => {
