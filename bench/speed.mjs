@@ -61,8 +61,9 @@ for (const name of steps) {
     rssMB: Math.round(process.memoryUsage().rss / 1e6), stepsSplit: made.chooser?.counts,
     threadShare: made.threadShare,
     phasesMs: made.phases && Object.fromEntries(Object.entries(made.phases).map(([k, v]) => [k, Math.round(v)])),
+    threadPhasesMs: made.threadPhases && Object.fromEntries(Object.entries(made.threadPhases).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(row);
-  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}` : ''}`);
+  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}, other thread ms (split steps) ${JSON.stringify(row.threadPhasesMs)}` : ''}`);
 }
 rmSync(out, { recursive: true, force: true });

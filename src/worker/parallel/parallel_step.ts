@@ -13,7 +13,7 @@ import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, layout, sharedBytes, valuesOf,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, sharedBytes, valuesOf,
   type SharedLayout, type SharedSizes, type SplitMessage, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -80,7 +80,7 @@ export class SplitChooser {
 }
 
 /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { predictAll(split: Split): Promise<Float32Array>; chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; readonly threadShare: number }> {
+export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { predictAll(split: Split): Promise<Float32Array>; chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; threadPhases: Record<'wake' | 'load' | 'compute' | 'copy' | 'notice', number>; readonly threadShare: number }> {
   const vars = model.trainableWeights.map((w) => w.read() as Variable);
   const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
   const adaptive = o.adaptive ?? true;
@@ -133,6 +133,11 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
   let disposed = false;
   /** Milliseconds this thread spent per phase (benchmarks read them to see where time goes). */
   const phases = { prepare: 0, compute: 0, wait: 0, update: 0 };
+  /**
+   * The same for the other thread on split steps: from the notify to its wake-up, loading the
+   * weights, computing, copying the gradients out, and from its done (or this thread's, if later) to this thread noticing.
+   */
+  const threadPhases = { wake: 0, load: 0, compute: 0, copy: 0, notice: 0 };
 
   const run = async (batch: Batch): Promise<StepResult> => {
     if (failure) throw failure;
@@ -141,6 +146,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const split = chooser.next();
     const nThread = split ? Math.min(Math.round(n * share), sizes.maxPart, n) : 0;
     const nMain = n - nThread;
+    let notified = 0;
     if (nThread > 0) {
       writeWeights(tf, sh, vars);
       sh.images.set(batch.images.subarray(nMain * imageSize, n * imageSize));
@@ -148,6 +154,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
       sh.ctrl[PART] = nThread;
       sh.ctrl[BATCH] = n;
       sh.ctrl[KIND] = KIND_STEP;
+      notified = clock();
       Atomics.store(sh.ctrl, CMD, ++seq);
       Atomics.notify(sh.ctrl, CMD);
     }
@@ -158,11 +165,18 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     let loss = mine.loss, correct = mine.correct;
     let grads: Tensor[] | null = mine.grads;
     const t2 = performance.now();
+    const mainDone = clock();
     let t3 = t2;
     if (nThread > 0) {
       const threadFirst = Atomics.load(sh.ctrl, DONE) === seq;
-      await waitDone(sh, seq, died, timeoutMs);
+      if (!waitDoneSync(sh, seq, SYNC_WAIT_MS)) await waitDone(sh, seq, died, timeoutMs);
       t3 = performance.now();
+      const r = sh.result;
+      threadPhases.wake += r[2] - notified;
+      threadPhases.load += r[3] - r[2];
+      threadPhases.compute += r[4] - r[3];
+      threadPhases.copy += r[5] - r[4];
+      threadPhases.notice += clock() - Math.max(r[5], mainDone);
       if (adaptive && n === o.maxBatch) {
         if (threadFirst) share = Math.min(MAX_SHARE, share + shareStep);
         else if (t3 - t2 > 0.25) share = Math.max(MIN_SHARE, share - shareStep);
@@ -231,6 +245,7 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     predictAll,
     chooser,
     phases,
+    threadPhases,
     get threadShare() {
       return share;
     },
@@ -290,6 +305,25 @@ function addThreadGrads(tf: Tf, vars: Variable[], shared: Float32Array, mine: Te
 const waitAsync = (Atomics as unknown as {
   waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
 }).waitAsync;
+
+/**
+ * How long a step blocks this thread waiting for the other one before going through the event loop.
+ * A blocked Atomics.wait wakes within ~0.05 ms; Atomics.waitAsync's promise resolves through the
+ * event loop, measured ~0.5 ms later (7% of a split step). A step's share takes ~7 ms, so 100 ms
+ * only runs out when the thread is stalled or dead; then waitDone also watches its exit.
+ */
+const SYNC_WAIT_MS = 100;
+
+function waitDoneSync(sh: SharedLayout, seq: number, ms: number): boolean {
+  const end = performance.now() + ms;
+  for (;;) {
+    const done = Atomics.load(sh.ctrl, DONE);
+    if (done === seq) return true;
+    const left = end - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(sh.ctrl, DONE, done, left);
+  }
+}
 
 async function waitDone(sh: SharedLayout, seq: number, died: Promise<never>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

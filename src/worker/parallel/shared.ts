@@ -11,10 +11,18 @@ export const KIND_STOP = 2;
 export const KIND_PREDICT = 3; // probabilities for images [PART, BATCH) of the split last sent
 export const NEW_SPLIT = 6; // 1: a 'split' message with the images to predict is waiting
 const CTRL_INTS = 8;
+const RESULT_DOUBLES = 6;
+
+/** A clock both threads share (each thread's performance.now() starts at its own origin). */
+export const clock = (): number => performance.timeOrigin + performance.now();
 
 export interface SharedLayout {
   ctrl: Int32Array;
-  /** loss (part sum / batch size) and correct predictions of the thread's part */
+  /**
+   * [0] loss (part sum / batch size) and [1] correct predictions of the thread's part; then the
+   * thread's clock (performance.timeOrigin + now(), ms) at [2] wake-up, [3] weights loaded,
+   * [4] gradients computed, [5] gradients copied out, so benchmarks can see where a step goes.
+   */
   result: Float64Array;
   weights: Float32Array;
   grads: Float32Array;
@@ -29,7 +37,7 @@ export interface SharedSizes {
 }
 
 export function sharedBytes(s: SharedSizes): number {
-  return CTRL_INTS * 4 + 2 * 8 + 2 * s.params * 4 + s.maxPart * s.imageSize * 4 + s.maxPart;
+  return CTRL_INTS * 4 + RESULT_DOUBLES * 8 + 2 * s.params * 4 + s.maxPart * s.imageSize * 4 + s.maxPart;
 }
 
 export function layout(buf: SharedArrayBuffer, s: SharedSizes): SharedLayout {
@@ -41,7 +49,7 @@ export function layout(buf: SharedArrayBuffer, s: SharedSizes): SharedLayout {
   };
   return {
     ctrl: take((off) => new Int32Array(buf, off, CTRL_INTS), CTRL_INTS * 4),
-    result: take((off) => new Float64Array(buf, off, 2), 16),
+    result: take((off) => new Float64Array(buf, off, RESULT_DOUBLES), RESULT_DOUBLES * 8),
     weights: take((off) => new Float32Array(buf, off, s.params), s.params * 4),
     grads: take((off) => new Float32Array(buf, off, s.params), s.params * 4),
     images: take((off) => new Float32Array(buf, off, s.maxPart * s.imageSize), s.maxPart * s.imageSize * 4),

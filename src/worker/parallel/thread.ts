@@ -6,7 +6,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { registerWasmKernels } from '../kernels';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, layout, valuesOf,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, valuesOf,
   type SplitMessage, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -64,6 +64,7 @@ async function main(init: ThreadInit): Promise<void> {
     Atomics.wait(sh.ctrl, CMD, seen);
     seen = Atomics.load(sh.ctrl, CMD);
     if (sh.ctrl[KIND] === KIND_STOP) break;
+    sh.result[2] = clock();
     try {
       let off = 0;
       for (const v of vars) {
@@ -72,6 +73,7 @@ async function main(init: ThreadInit): Promise<void> {
         w.dispose();
         off += v.size;
       }
+      sh.result[3] = clock();
       if (sh.ctrl[KIND] === KIND_PREDICT) {
         if (sh.ctrl[NEW_SPLIT] === 1 || !split) {
           const m = takeSplit();
@@ -83,6 +85,7 @@ async function main(init: ThreadInit): Promise<void> {
         continue;
       }
       const r = part.compute({ images: sh.images, labels: sh.labels, size: sh.ctrl[PART], batchSize: sh.ctrl[BATCH] });
+      sh.result[4] = clock();
       off = 0;
       for (const g of r.grads) {
         sh.grads.set(valuesOf(tf, g), off);
@@ -91,6 +94,7 @@ async function main(init: ThreadInit): Promise<void> {
       tf.dispose(r.grads);
       sh.result[0] = r.loss;
       sh.result[1] = r.correct;
+      sh.result[5] = clock();
     } catch (err) {
       Atomics.store(sh.ctrl, STATUS, 1);
       post({ type: 'error', message: (err as Error)?.message ?? String(err) });
