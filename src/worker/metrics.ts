@@ -2,13 +2,10 @@
 // Keras-style loss/accuracy, confusion matrix, per-class precision/recall/F1.
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { ClassMetrics } from '../shared/protocol';
+import type { Split } from '../data/types';
 import type { Tf } from './backend';
 
-export interface Split {
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
+export type { Split };
 
 /**
  * Probabilities for every image, count * numClasses floats. Yields between batches so stop/predict get through.

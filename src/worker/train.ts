@@ -2,6 +2,7 @@
 // running batch means weighted by samples, validation on the test split after each epoch. Writes
 // the run folder as it goes (metrics.csv, model, best/), stops cleanly at a batch boundary.
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { permutation, rng } from '../shared/random';
@@ -15,14 +16,8 @@ import { join } from 'node:path';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
 
-/** What the loop needs from a dataset (the data module's Dataset has this shape). */
-export interface DatasetLike {
-  name: string;
-  source: string;
-  classes: string[];
-  train: Split;
-  test: Split;
-}
+/** What the loop trains on: a loaded dataset (src/data). */
+export type DatasetLike = Dataset;
 
 export interface TrainContext {
   tf: Tf;
