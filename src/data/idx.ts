@@ -197,10 +197,9 @@ const BYTE_TO_UNIT = (() => {
   return t;
 })();
 
-/** uint8 0..255 pixels -> float32 0..1 (x / 255). */
-export function bytesToUnitFloats(pixels: Uint8Array): Float32Array {
-  const out = new Float32Array(pixels.length);
+/** uint8 0..255 pixels -> float32 0..1 (x / 255), into a new array or into `out` from index `at`. */
+export function bytesToUnitFloats(pixels: Uint8Array, out = new Float32Array(pixels.length), at = 0): Float32Array {
   const t = BYTE_TO_UNIT;
-  for (let i = 0; i < pixels.length; i++) out[i] = t[pixels[i]];
+  for (let i = 0; i < pixels.length; i++) out[at + i] = t[pixels[i]];
   return out;
 }

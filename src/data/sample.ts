@@ -159,16 +159,16 @@ export function sampleSplitIndices(labels: Uint8Array, testCount = SAMPLE_TEST_C
   return { train, test };
 }
 
-/** Copies the chosen examples into a float 0..1 split. */
+/** Copies the chosen examples into a float 0..1 split (converted on the way, no byte copy first). */
 export function gatherSplit(raw: RawSample, index: Uint32Array): Split {
-  const pixels = new Uint8Array(index.length * IMAGE_PIXELS);
+  const images = new Float32Array(index.length * IMAGE_PIXELS);
   const labels = new Uint8Array(index.length);
   for (let k = 0; k < index.length; k++) {
     const i = index[k];
     labels[k] = raw.labels[i];
-    pixels.set(raw.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), k * IMAGE_PIXELS);
+    bytesToUnitFloats(raw.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), images, k * IMAGE_PIXELS);
   }
-  return { images: bytesToUnitFloats(pixels), labels, count: index.length };
+  return { images, labels, count: index.length };
 }
 
 export async function loadSample(loc: SampleLocation = {}): Promise<{ train: Split; test: Split; from: string }> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -86,6 +87,15 @@ test('the split is 8,000 / 2,000, disjoint, stratified per class and determinist
   assert.equal(head.size, 10);
   // A different seed gives a different split (so the seed really drives it).
   assert.notDeepEqual(sampleSplitIndices(raw.labels, 2000, 1).test, a.test);
+});
+
+test('loadSample: the recorded images and labels of both splits (pins the split and the byte -> float conversion)', async () => {
+  const s = await loadSample();
+  const digest = (a: ArrayBufferView) => createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex').slice(0, 16);
+  assert.deepEqual(
+    [digest(s.train.images), digest(s.train.labels), digest(s.test.images), digest(s.test.labels)],
+    ['f273c78cd1a0bd5e', '6495787efeeb34ca', '8a6e50041b8e0312', 'a168f895ab48f318'],
+  );
 });
 
 test('mnist-sample dataset: float 0..1, digit classes, source text', async (t) => {
