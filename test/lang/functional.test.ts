@@ -120,3 +120,38 @@ encoder = keras.Model(inp, code)
   assert.deepEqual(rows(src, 0), ['dense:(None, 32):25120', 'dense_1:(None, 784):25872']);
   assert.deepEqual(rows(src, 1), ['dense:(None, 32):25120']);
 });
+
+test('TF.js: tf.input -> layer.apply(x) -> tf.model({inputs, outputs}), casts and nesting', () => {
+  const src = `
+import * as tf from '@tensorflow/tfjs';
+export function build(): tf.LayersModel {
+  const input = tf.input({ shape: [28, 28, 1] });
+  let x = tf.layers.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.averagePooling2d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers.dense({ units: 10, activation: 'softmax' }).apply(tf.layers.flatten().apply(x)) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: output, name: 'fn' });
+  return model;
+}
+`;
+  const a = analyzeSource(src, 'tfjs');
+  const m = a.models[0];
+  assert.deepEqual(m.layers.map((l) => `${l.name}:${formatShape(l.info!.outputShape)}:${l.info!.params}`), [
+    'conv2d:(None, 28, 28, 6):156',
+    'average_pooling2d:(None, 14, 14, 6):0',
+    'flatten:(None, 1176):0',
+    'dense:(None, 10):11770',
+  ]);
+  assert.deepEqual(a.diagnostics, []);
+  assert.equal(m.name, 'fn');
+  assert.equal(m.source.varName, 'model');
+  assert.equal(m.trainBlocker, undefined);
+  const branch = analyzeSource(`
+const i = tf.input({ shape: [8] });
+const a = tf.layers.dense({ units: 4 }).apply(i);
+const b = tf.layers.dense({ units: 4 }).apply(i);
+const c = tf.layers.concatenate().apply([a, b]);
+const m = tf.model({ inputs: i, outputs: c });
+`, 'tfjs');
+  assert.deepEqual(branch.models[0].layers.map((l) => l.status), ['ok', 'not-analyzed', 'unknown']);
+  assert.match(branch.diagnostics[0].message, /also feeds another layer \(a branch\)/);
+});

@@ -228,7 +228,9 @@ export function renderTfjs(spec: ModelSpec, r: Rand): string {
     layers = layers.slice(1);
   }
   const calls: string[] = [];
-  const useInputLayer = r() < 0.2;
+  // A quarter of the models use the functional API (tf.input -> layer.apply(x) -> tf.model).
+  const functional = r() < 0.25;
+  const useInputLayer = !functional && r() < 0.2;
   if (useInputLayer) calls.push(`tf.layers.inputLayer({inputShape: [${input!.join(', ')}]})`);
   layers.forEach((l, i) => {
     const o: string[] = [];
@@ -312,12 +314,23 @@ export function renderTfjs(spec: ModelSpec, r: Rand): string {
         break;
     }
     if (l.name) kv('name', `'${l.name}'`);
-    if (i === 0 && !useInputLayer) kv('inputShape', `[${input!.join(', ')}]`);
+    if (i === 0 && !useInputLayer && !functional) kv('inputShape', `[${input!.join(', ')}]`);
     const fn = pick(r, TFJS_FN[l.type]);
     calls.push(`tf.layers.${fn}(${o.length || r() < 0.5 ? `{${r() < 0.3 ? '\n    ' : ' '}${o.join(', ')} }` : ''})`);
   });
   const out = ["import * as tf from '@tensorflow/tfjs';", ...consts, '', '// a model', 'export function build(): tf.Sequential {'];
-  if (r() < 0.5) {
+  if (functional) {
+    out.push(`  const input = tf.input({ shape: [${input!.join(', ')}] });`);
+    let x = 'input';
+    calls.forEach((c, i) => {
+      if (i > 0 && r() < 0.2) x = `${c}.apply(${x})`;
+      else {
+        out.push(`  const x${i} = ${c}.apply(${x})${r() < 0.5 ? ' as tf.SymbolicTensor' : ''};`);
+        x = `x${i}`;
+      }
+    });
+    out.push(`  const model = tf.model({ inputs: input, outputs: ${x} });`);
+  } else if (r() < 0.5) {
     out.push('  const model = tf.sequential();');
     for (const c of calls) out.push(`  model.add(${c});`);
   } else {

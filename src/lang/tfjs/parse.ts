@@ -62,6 +62,15 @@ const BIN: Record<string, number> = {
 };
 const STOP_NAMES = new Set(['const', 'let', 'var', 'function', 'return', 'if', 'else', 'for', 'while', 'new', 'typeof', 'await', 'async', 'export', 'import', 'class', 'interface', 'type']);
 
+/**
+ * A functional-API tensor: the output of the first `len` layers of a chain that starts at
+ * `tf.input(...)`. Only linear chains are modelled.
+ */
+interface Tensor {
+  chain: SourceModel;
+  len: number;
+}
+
 class JsExprParser {
   pos: number;
   /** True when some part had to be skipped unread (so nested calls must be scanned again). */
@@ -389,6 +398,10 @@ class JsModelFinder {
   private models: SourceModel[] = [];
   /** Start offsets of calls already handled (creations and .add), so rescans do not repeat them. */
   private handled = new Set<number>();
+  /** Names bound to functional-API tensors (`const x = tf.layers.dense({...}).apply(x)`). */
+  private tensors = new Map<string, Tensor>();
+  /** The tensor each call produced, by the call's start offset (calls can be visited twice). */
+  private tensorAt = new Map<number, Tensor>();
   private mentioned = new Set<number>();
 
   private control: ControlRange[];
@@ -473,7 +486,13 @@ class JsModelFinder {
       return valueAt;
     }
     const created = this.visit(value);
-    if (created && value.k === 'call' && created.createSpan.start === value.span.start) {
+    const tensor = value.k === 'call' ? this.tensorAt.get(value.span.start) : undefined;
+    this.tensors.delete(id);
+    if (tensor) {
+      this.tensors.set(id, tensor);
+      this.vars.delete(id);
+      this.env.set(id, unknown(`${id} is a tensor`));
+    } else if (created && value.k === 'call' && created.createSpan.start === value.span.start) {
       created.varName = id;
       created.varSpans.push(idSpan);
       this.vars.set(id, created);
@@ -514,6 +533,8 @@ class JsModelFinder {
           this.handled.add(e.span.start);
           return this.sequential(e);
         }
+        const functional = this.functional(e, callee);
+        if (functional) return functional.model;
         this.visit(e.fn);
         const objKey = e.fn.k === 'member' ? dotted(e.fn.obj) : undefined;
         const obj = objKey === undefined ? undefined : this.vars.get(objKey);
@@ -546,6 +567,86 @@ class JsModelFinder {
       default:
         return undefined;
     }
+  }
+
+  /** The tensor an argument stands for: a tensor variable or a nested `.apply(...)` (visited here). */
+  private tensorArg(e: JsExpr): Tensor | undefined {
+    if (e.k === 'name') return this.tensors.get(e.id);
+    if (e.k === 'call') {
+      this.visit(e);
+      return this.tensorAt.get(e.span.start);
+    }
+    return undefined;
+  }
+
+  /**
+   * The functional API as a linear chain: `tf.input({shape})` starts it, `layer.apply(x)` extends
+   * it, `tf.model({inputs, outputs})` makes the model. Branches and merges are not analyzed.
+   * Undefined for other calls (the caller visits them as usual).
+   */
+  private functional(e: Extract<JsExpr, { k: 'call' }>, callee: string | undefined): { model?: SourceModel } | undefined {
+    const done = this.tensorAt.has(e.span.start) || this.handled.has(e.span.start);
+    if (callee === 'input' && e.fn.k === 'member' && e.args[0]?.k === 'obj') {
+      if (done) return {};
+      this.handled.add(e.span.start);
+      const chain: SourceModel = { varSpans: [], createSpan: e.span, layers: [], functional: true };
+      const opts = new Map<string, Val>();
+      for (const x of e.args[0].entries) opts.set(x.key, this.evaluate(x.value));
+      const built = buildLayer('Input', { opts, spell: (c) => c });
+      const entry = e.args[0].entries.find((x) => x.key === 'shape' || x.key === 'batchShape');
+      appendLayer(chain, { className: 'input', classSpan: e.fn.propSpan, callSpan: e.span }, 'Input', built, entry ? `${entry.key}: ${this.text(entry.value.span)}` : undefined);
+      this.tensorAt.set(e.span.start, { chain, len: 0 });
+      return {};
+    }
+    if (callee === 'apply' && e.fn.k === 'member' && e.fn.obj.k === 'call' && e.args.length >= 1) {
+      if (done) return {};
+      const layerCall = e.fn.obj;
+      const arg = e.args[0];
+      const ins = arg.k === 'arr' ? arg.items.map((x) => this.tensorArg(x)).filter((t): t is Tensor => t !== undefined) : [];
+      const input = arg.k === 'arr' ? ins[0] : this.tensorArg(arg);
+      if (!input) return undefined;
+      this.handled.add(e.span.start);
+      const { chain } = input;
+      const className = lastName(layerCall.fn) ?? this.text(layerCall.fn.span).slice(0, 40);
+      const why = arg.k === 'arr'
+        ? `${className} merges several tensors: the functional API is read only as a linear chain`
+        : input.len !== chain.layers.length
+          ? `its input ${this.text(arg.span).slice(0, 30)} also feeds another layer (a branch): the functional API is read only as a linear chain`
+          : undefined;
+      if (why) {
+        for (const a of layerCall.args) this.visit(a);
+        chain.layers.push({ className, classSpan: layerCall.fn.k === 'member' ? layerCall.fn.propSpan : layerCall.fn.span, callSpan: e.span, notAnalyzed: why });
+      } else {
+        this.addLayer(chain, layerCall);
+        chain.layers[chain.layers.length - 1].callSpan = e.span;
+      }
+      this.tensorAt.set(e.span.start, { chain, len: chain.layers.length });
+      return {};
+    }
+    if (callee === 'model' && e.args[0]?.k === 'obj') {
+      const cfg = e.args[0];
+      const entry = (k: string) => {
+        const v = cfg.entries.find((x) => x.key === k)?.value;
+        return v?.k === 'arr' && v.items.length === 1 ? v.items[0] : v;
+      };
+      const ie = entry('inputs');
+      const oe = entry('outputs');
+      if (!ie || !oe) return undefined;
+      if (this.handled.has(e.span.start)) return { model: this.models.find((m) => m.createSpan.start === e.span.start) };
+      const input = this.tensorArg(ie);
+      const output = this.tensorArg(oe);
+      if (!input || !output || input.chain !== output.chain || input.len !== 0) return input || output ? {} : undefined;
+      this.handled.add(e.span.start);
+      // A copy: one chain can make several models (an encoder and the whole autoencoder).
+      const model: SourceModel = { ...input.chain, varSpans: [], createSpan: e.span, layers: input.chain.layers.slice(0, output.len) };
+      const nameExpr = cfg.entries.find((x) => x.key === 'name')?.value;
+      const v = nameExpr ? this.evaluate(nameExpr) : undefined;
+      // tfjs names an unnamed tf.model "model".
+      model.name = v?.t === 'str' ? v.v : 'model';
+      this.models.push(model);
+      return { model };
+    }
+    return undefined;
   }
 
   private sequential(call: Extract<JsExpr, { k: 'call' }>): SourceModel {
