@@ -155,3 +155,17 @@ const m = tf.model({ inputs: i, outputs: c });
   assert.deepEqual(branch.models[0].layers.map((l) => l.status), ['ok', 'not-analyzed', 'unknown']);
   assert.match(branch.diagnostics[0].message, /also feeds another layer \(a branch\)/);
 });
+
+test('a Model over two different chains is no model, and its layers are not added twice', () => {
+  const src = `
+a = keras.Input(shape=(4,))
+b = keras.Input(shape=(6,))
+y = layers.Dense(3)(b)
+bad = keras.Model(a, layers.Dense(2)(y))
+good = keras.Model(b, y)
+`;
+  const ms = analyzeSource(src, 'python').models;
+  assert.equal(ms.length, 1);
+  assert.equal(ms[0].source.varName, 'good');
+  assert.deepEqual(ms[0].layers.map((l) => `${l.name}:${formatShape(l.info!.outputShape)}`), ['dense:(None, 3)']);
+});

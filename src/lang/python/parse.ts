@@ -6,6 +6,7 @@ import { appendLayer } from '../appendLayer';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { dottedName, lastName as lastNameOf, type NameStep } from '../exprKit';
+import { breakChain, chainBreak, chainModel, newChain, type Tensor } from '../functionalChain';
 import { binary, unaryOp, unknown, type Val } from '../values';
 import { PyExprParser, type PyExpr } from './expr';
 import { tokenizePython, type PyTok } from './tokenize';
@@ -81,15 +82,6 @@ const toCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toU
 
 export function parsePython(src: string): ParseResult {
   return new PyModelFinder(src).run();
-}
-
-/**
- * A tensor of the functional API: the output of the first `len` layers of a chain that starts at a
- * `keras.Input(...)`. Only linear chains are modelled; a branch or a merge is a not-analyzed layer.
- */
-interface Tensor {
-  chain: SourceModel;
-  len: number;
 }
 
 /** Keras's merge functions (`layers.add([a, b])`); their layer classes are merges too. */
@@ -458,34 +450,31 @@ class PyModelFinder {
   private functional(e: Extract<PyExpr, { k: 'call' }>, callee: string | undefined): { model?: SourceModel } | undefined {
     if (e.fn.k !== 'call' && (callee === undefined || this.isForeign(e.fn))) return undefined;
     if (callee === 'Input') {
-      const chain: SourceModel = { varSpans: [], createSpan: e.span, layers: [], functional: true };
+      const chain = newChain(e.span);
       this.addLayer(chain, e);
       this.tensorOf.set(e, { chain, len: 0 });
       return {};
     }
     if (e.fn.k === 'call' && e.args.length >= 1) {
-      // Layer(...)(x): the layer call is e.fn, its input e.args[0].
+      // Layer(...)(x): the layer call is e.fn, its input e.args[0]. Applied once, however often visited.
+      if (this.tensorOf.has(e)) return {};
       const layerCall = e.fn;
       const arg = e.args[0];
       const merged = arg.k === 'seq' ? arg.items.map((x) => this.tensorArg(x)).filter((t): t is Tensor => t !== undefined) : [];
       const input = arg.k === 'seq' ? merged[0] : this.tensorArg(arg);
       if (!input) return undefined;
-      const { chain } = input;
       const className = lastName(layerCall.fn) ?? this.text(layerCall.fn.span).slice(0, 40);
-      const why = arg.k === 'seq'
-        ? `${className} merges several tensors: the functional API is read only as a linear chain`
-        : input.len !== chain.layers.length
-          ? `its input ${this.text(arg.span).slice(0, 30)} also feeds another layer (a branch): the functional API is read only as a linear chain`
-          : undefined;
+      const why = chainBreak(input, className, this.text(arg.span), arg.k === 'seq');
       if (why) {
         for (const a of layerCall.args) this.visit(a);
         for (const k of layerCall.kwargs) this.visit(k.value);
-        chain.layers.push({ className, classSpan: layerCall.fn.k === 'attr' ? layerCall.fn.attrSpan : layerCall.fn.span, callSpan: e.span, notAnalyzed: why });
-      } else {
-        this.addLayer(chain, layerCall);
-        // Hovers over the whole `Layer(...)(x)` expression belong to the layer.
-        chain.layers[chain.layers.length - 1].callSpan = e.span;
+        this.tensorOf.set(e, breakChain(input, className, layerCall.fn.k === 'attr' ? layerCall.fn.attrSpan : layerCall.fn.span, e.span, why));
+        return {};
       }
+      const { chain } = input;
+      this.addLayer(chain, layerCall);
+      // Hovers over the whole `Layer(...)(x)` expression belong to the layer.
+      chain.layers[chain.layers.length - 1].callSpan = e.span;
       this.tensorOf.set(e, { chain, len: chain.layers.length });
       return {};
     }
@@ -494,9 +483,8 @@ class PyModelFinder {
       // layers.add([a, b]): a merge of tensors.
       const ins = e.args[0].items.map((x) => this.tensorArg(x)).filter((t): t is Tensor => t !== undefined);
       if (ins.length === 0) return undefined;
-      const chain = ins[0].chain;
-      chain.layers.push({ className: callee, classSpan: e.fn.k === 'attr' ? e.fn.attrSpan : e.fn.span, callSpan: e.span, notAnalyzed: `${callee} merges several tensors: the functional API is read only as a linear chain` });
-      this.tensorOf.set(e, { chain, len: chain.layers.length });
+      const why = chainBreak(ins[0], callee, '', true)!;
+      this.tensorOf.set(e, breakChain(ins[0], callee, e.fn.k === 'attr' ? e.fn.attrSpan : e.fn.span, e.span, why));
       return {};
     }
     if (callee === 'Model' || callee === 'Functional') {
@@ -507,17 +495,17 @@ class PyModelFinder {
       if (!inputsExpr || !outputsExpr) return undefined;
       const input = this.tensorArg(inputsExpr);
       const output = this.tensorArg(outputsExpr);
-      if (!input || !output || input.chain !== output.chain || input.len !== 0) {
-        for (const a of e.args) this.visit(a);
-        for (const k of e.kwargs) this.visit(k.value);
-        return input || output ? {} : undefined;
-      }
-      // A copy: the same chain can make several models (an encoder and the whole autoencoder).
-      const model: SourceModel = { ...input.chain, varSpans: [], createSpan: e.span, layers: input.chain.layers.slice(0, output.len) };
       const nameArg = kw('name');
       const v = nameArg ? this.evaluate(nameArg) : undefined;
       // Keras 3 names an unnamed functional model "functional".
-      model.name = v?.t === 'str' ? v.v : 'functional';
+      const model = input && output ? chainModel(input, output, e.span, v?.t === 'str' ? v.v : 'functional') : undefined;
+      if (!model) {
+        // tensorArg has visited the calls among inputs/outputs already: visiting them twice would add their layers twice.
+        for (const a of [...e.args, ...e.kwargs.map((k) => k.value)]) {
+          if (a.k !== 'call' || (a !== inputsExpr && a !== outputsExpr)) this.visit(a);
+        }
+        return input || output ? {} : undefined;
+      }
       this.models.push(model);
       this.createdIn.set(model, new Set(this.blocks));
       return { model };

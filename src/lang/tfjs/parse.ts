@@ -2,6 +2,7 @@
 // + `model.add(tf.layers.conv2d({...}))`, `tf.sequential({layers: [...]})`, options in camelCase,
 // simple `const` values. Reads expressions wherever they are (inside functions too), in order.
 import { appendLayer } from '../appendLayer';
+import { breakChain, chainBreak, chainModel, newChain, type Tensor } from '../functionalChain';
 import { DepthGuard, dottedName, lastName as lastNameOf, MAX_CHAIN, skipBalanced, type NameStep } from '../exprKit';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
@@ -61,15 +62,6 @@ const BIN: Record<string, number> = {
   '+': 10, '-': 10, '*': 11, '/': 11, '%': 11, '**': 12,
 };
 const STOP_NAMES = new Set(['const', 'let', 'var', 'function', 'return', 'if', 'else', 'for', 'while', 'new', 'typeof', 'await', 'async', 'export', 'import', 'class', 'interface', 'type']);
-
-/**
- * A functional-API tensor: the output of the first `len` layers of a chain that starts at
- * `tf.input(...)`. Only linear chains are modelled.
- */
-interface Tensor {
-  chain: SourceModel;
-  len: number;
-}
 
 class JsExprParser {
   pos: number;
@@ -589,7 +581,7 @@ class JsModelFinder {
     if (callee === 'input' && e.fn.k === 'member' && e.args[0]?.k === 'obj') {
       if (done) return {};
       this.handled.add(e.span.start);
-      const chain: SourceModel = { varSpans: [], createSpan: e.span, layers: [], functional: true };
+      const chain = newChain(e.span);
       const opts = new Map<string, Val>();
       for (const x of e.args[0].entries) opts.set(x.key, this.evaluate(x.value));
       const built = buildLayer('Input', { opts, spell: (c) => c });
@@ -606,20 +598,16 @@ class JsModelFinder {
       const input = arg.k === 'arr' ? ins[0] : this.tensorArg(arg);
       if (!input) return undefined;
       this.handled.add(e.span.start);
-      const { chain } = input;
       const className = lastName(layerCall.fn) ?? this.text(layerCall.fn.span).slice(0, 40);
-      const why = arg.k === 'arr'
-        ? `${className} merges several tensors: the functional API is read only as a linear chain`
-        : input.len !== chain.layers.length
-          ? `its input ${this.text(arg.span).slice(0, 30)} also feeds another layer (a branch): the functional API is read only as a linear chain`
-          : undefined;
+      const why = chainBreak(input, className, this.text(arg.span), arg.k === 'arr');
       if (why) {
         for (const a of layerCall.args) this.visit(a);
-        chain.layers.push({ className, classSpan: layerCall.fn.k === 'member' ? layerCall.fn.propSpan : layerCall.fn.span, callSpan: e.span, notAnalyzed: why });
-      } else {
-        this.addLayer(chain, layerCall);
-        chain.layers[chain.layers.length - 1].callSpan = e.span;
+        this.tensorAt.set(e.span.start, breakChain(input, className, layerCall.fn.k === 'member' ? layerCall.fn.propSpan : layerCall.fn.span, e.span, why));
+        return {};
       }
+      const { chain } = input;
+      this.addLayer(chain, layerCall);
+      chain.layers[chain.layers.length - 1].callSpan = e.span;
       this.tensorAt.set(e.span.start, { chain, len: chain.layers.length });
       return {};
     }
@@ -635,14 +623,12 @@ class JsModelFinder {
       if (this.handled.has(e.span.start)) return { model: this.models.find((m) => m.createSpan.start === e.span.start) };
       const input = this.tensorArg(ie);
       const output = this.tensorArg(oe);
-      if (!input || !output || input.chain !== output.chain || input.len !== 0) return input || output ? {} : undefined;
-      this.handled.add(e.span.start);
-      // A copy: one chain can make several models (an encoder and the whole autoencoder).
-      const model: SourceModel = { ...input.chain, varSpans: [], createSpan: e.span, layers: input.chain.layers.slice(0, output.len) };
       const nameExpr = cfg.entries.find((x) => x.key === 'name')?.value;
       const v = nameExpr ? this.evaluate(nameExpr) : undefined;
       // tfjs names an unnamed tf.model "model".
-      model.name = v?.t === 'str' ? v.v : 'model';
+      const model = input && output ? chainModel(input, output, e.span, v?.t === 'str' ? v.v : 'model') : undefined;
+      if (!model) return input || output ? {} : undefined;
+      this.handled.add(e.span.start);
       this.models.push(model);
       return { model };
     }
