@@ -122,3 +122,41 @@ function createConvModel() {
 before(async () => {
   await tf.ready();
 });
+
+test('TensorFlow tutorial "Image classification" (flowers, Rescaling layer): 3,989,285 params', () => {
+  // Source and expected summary: https://www.tensorflow.org/tutorials/images/classification (the
+  // first model and its model.summary(); img_height = img_width = 180, five flower classes). The
+  // tutorial's Dense(num_classes) is written Dense(5) here: it computes num_classes from the data
+  // at run time, which a static reader cannot know.
+  const src = `
+batch_size = 32
+img_height = 180
+img_width = 180
+model = Sequential([
+  layers.Rescaling(1./255, input_shape=(img_height, img_width, 3)),
+  layers.Conv2D(16, 3, padding='same', activation='relu'),
+  layers.MaxPooling2D(),
+  layers.Conv2D(32, 3, padding='same', activation='relu'),
+  layers.MaxPooling2D(),
+  layers.Conv2D(64, 3, padding='same', activation='relu'),
+  layers.MaxPooling2D(),
+  layers.Flatten(),
+  layers.Dense(128, activation='relu'),
+  layers.Dense(5)
+])
+`;
+  const { rows, total } = table(src, 'python');
+  assert.deepEqual(rows, [
+    ['rescaling', '(None, 180, 180, 3)', 0],
+    ['conv2d', '(None, 180, 180, 16)', 448],
+    ['max_pooling2d', '(None, 90, 90, 16)', 0],
+    ['conv2d_1', '(None, 90, 90, 32)', 4640],
+    ['max_pooling2d_1', '(None, 45, 45, 32)', 0],
+    ['conv2d_2', '(None, 45, 45, 64)', 18496],
+    ['max_pooling2d_2', '(None, 22, 22, 64)', 0],
+    ['flatten', '(None, 30976)', 0],
+    ['dense', '(None, 128)', 3965056],
+    ['dense_1', '(None, 5)', 645],
+  ]);
+  assert.equal(total, 3989285);
+});
