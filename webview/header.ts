@@ -49,7 +49,8 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       const frac = batches > 0 ? Math.min(1, (s.batch ?? 0) / batches) : 0;
       // A stopped or failed run's bar would be the unfinished epoch's, next to "Epoch i/N" that
       // counts completed epochs (epochProgress): show it while a run is busy, and full when done.
-      progressWrap.classList.toggle('hidden', !(isActive(s.status) || s.status === 'done'));
+      // A past run's view has no batch counts: no bar either.
+      progressWrap.classList.toggle('hidden', batches === 0 || !(isActive(s.status) || s.status === 'done'));
       progress.value = frac;
       setText(batchText, batches > 0 ? `${thousands(s.batch ?? 0)}/${thousands(batches)}` : '');
       setText(eta, s.etaSeconds !== undefined && BUSY.includes(s.status) ? `ETA ${duration(s.etaSeconds)}` : '');

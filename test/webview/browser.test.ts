@@ -141,6 +141,10 @@ test('header: a stopped run shows its completed epochs like the status bar, with
   await p.send({ type: 'state', state: { ...base, status: 'training' } });
   await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 3/50');
   assert.ok(await page.locator('[data-testid=batch-progress]').isVisible());
+  // A past run's view (runPanelState) has no batch counts: no empty bar.
+  await p.send({ type: 'state', state: { ...base, status: 'done', epoch: 2, epochs: 2, batch: undefined, batches: undefined } });
+  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 2/2');
+  assert.ok(await page.locator('[data-testid=batch-progress]').isHidden());
 });
 
 /** WCAG contrast ratio of a CSS rgb()/rgba() colour drawn over an opaque background. */
