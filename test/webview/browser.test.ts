@@ -256,7 +256,9 @@ test('the last state is persisted with setState and restored after a reload', { 
   assert.ok(saved.state.history.length >= 2);
   const q = await openPanel({ theme: 'light', persisted: saved });
   try {
-    // Before the host sends anything, the restored state is on screen.
+    // Before the host sends anything, the restored state is on screen. 'ready' is posted before
+    // the first animation frame renders, so wait for the render instead of reading at once.
+    await q.page.waitForFunction(() => document.querySelector('[data-testid=summary-table]')?.textContent?.includes('61,706'), null, { timeout: 10_000 });
     assert.equal((await q.page.textContent('[data-testid=epoch]'))?.trim(), `Epoch ${saved.state.epoch}/${saved.state.epochs}`);
     assert.equal(await q.page.locator('[data-testid=val-acc-list] li').count(), saved.state.history.length);
     assert.ok(await q.page.isVisible('[data-testid=viewing-banner]'), 'still showing the past run');
