@@ -86,19 +86,34 @@ test('other backends keep tfjs\'s own step', async () => {
 
 test('SplitChooser probes both ways and keeps the faster one', () => {
   const { PERIOD, PROBE } = SplitChooser;
+  const alternating = Array.from({ length: 2 * PROBE }, (_, i) => i % 2 === 0);
   for (const [splitMs, soloMs, expectSplit] of [[0.1, 0.2, true], [0.3, 0.2, false]] as const) {
     const c = new SplitChooser(true);
     const chosen: boolean[] = [];
-    for (let i = 0; i < PERIOD + 2 * PROBE + 5; i++) {
+    // Slow first split steps (the other thread warming up) must not decide anything.
+    for (let i = 0; i < 2 * PERIOD + 2 * PROBE + 5; i++) {
       const split = c.next();
       chosen.push(split);
-      c.record(split, split ? splitMs : soloMs);
+      c.record(split, i < 30 ? 5 : split ? splitMs : soloMs);
     }
-    assert.ok(chosen.slice(0, PROBE).every((s) => s), 'probes splitting first');
-    assert.ok(chosen.slice(PROBE, 2 * PROBE).every((s) => !s), 'then one thread');
-    assert.ok(chosen.slice(2 * PROBE, PERIOD).every((s) => s === expectSplit), `then keeps ${expectSplit ? 'splitting' : 'one thread'}`);
-    assert.ok(chosen.slice(PERIOD, PERIOD + PROBE).every((s) => s), 'and probes again');
+    assert.ok(chosen.slice(0, PERIOD).every((s) => s), 'splits through the first period without probing');
+    // Interleaved probes: split, one thread, split, ... so a burst of load hits both alike.
+    assert.deepEqual(chosen.slice(PERIOD, PERIOD + 2 * PROBE), alternating, 'then probes both ways, alternating');
+    assert.ok(chosen.slice(PERIOD + 2 * PROBE, 2 * PERIOD).every((s) => s === expectSplit), `then keeps ${expectSplit ? 'splitting' : 'one thread'}`);
+    assert.deepEqual(chosen.slice(2 * PERIOD, 2 * PERIOD + 2 * PROBE), alternating, 'and probes again');
   }
+  // A burst of load from another process over the first probe steps slows both ways alike:
+  // splitting (2x faster otherwise) still wins. (Probed back to back, the burst would have hit
+  // only the split steps and chosen one thread.)
+  const c = new SplitChooser(true);
+  const chosen: boolean[] = [];
+  for (let i = 0; i < PERIOD + 2 * PROBE + 5; i++) {
+    const split = c.next();
+    chosen.push(split);
+    const t = i - PERIOD;
+    c.record(split, (split ? 0.1 : 0.2) * (t >= 2 && t < 12 ? 5 : 1));
+  }
+  assert.ok(chosen.slice(PERIOD + 2 * PROBE).every((s) => s), 'a load burst during the probes does not send the run to one thread');
   const fixed = new SplitChooser(false);
   for (let i = 0; i < 50; i++) fixed.record(fixed.next(), 1);
   assert.deepEqual(fixed.counts, { split: 50, solo: 0 });
