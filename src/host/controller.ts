@@ -286,7 +286,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
     this.logEvent(e);
     const before = this.state.status;
     this.state = reducePanelState(this.state, e, Date.now());
-    if (!this.viewing) this.post({ type: 'event', event: e });
+    // A hidden panel's webview is gone (no retainContextWhenHidden): VS Code would drop the event,
+    // and the webview asks for the whole state with 'ready' when it is shown again.
+    if (!this.viewing && TrainingPanel.current?.visible) this.post({ type: 'event', event: e });
 
     switch (e.type) {
       case 'epochBegin':
