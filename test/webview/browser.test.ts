@@ -132,19 +132,26 @@ test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 1
 });
 
 test('header: a stopped run shows its completed epochs like the status bar, without the unfinished epoch\'s bar', { skip }, async () => {
-  const page = p.page;
-  const h = (n: number) => ({ epoch: n, loss: 1, acc: 0.5, val_loss: 1, val_acc: 0.5, seconds: 2 });
-  const base = { history: [h(1), h(2)], batchSeries: { x: [], loss: [], acc: [] }, runs: [], epoch: 3, epochs: 50, batch: 10, batches: 32 };
-  await p.send({ type: 'state', state: { ...base, status: 'stopped' } });
-  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 2/50');
-  assert.ok(await page.locator('[data-testid=batch-progress]').isHidden());
-  await p.send({ type: 'state', state: { ...base, status: 'training' } });
-  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 3/50');
-  assert.ok(await page.locator('[data-testid=batch-progress]').isVisible());
-  // A past run's view (runPanelState) has no batch counts: no empty bar.
-  await p.send({ type: 'state', state: { ...base, status: 'done', epoch: 2, epochs: 2, batch: undefined, batches: undefined } });
-  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 2/2');
-  assert.ok(await page.locator('[data-testid=batch-progress]').isHidden());
+  // A panel of its own: the shared page's state (and what it persists) is reused by the runs and
+  // reload tests, and these bare states have no summary or batch points.
+  const q = await openPanel({ theme: 'dark' });
+  try {
+    const page = q.page;
+    const h = (n: number) => ({ epoch: n, loss: 1, acc: 0.5, val_loss: 1, val_acc: 0.5, seconds: 2 });
+    const base = { history: [h(1), h(2)], batchSeries: { x: [], loss: [], acc: [] }, runs: [], epoch: 3, epochs: 50, batch: 10, batches: 32 };
+    await q.send({ type: 'state', state: { ...base, status: 'stopped' } });
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 2/50');
+    assert.ok(await page.locator('[data-testid=batch-progress]').isHidden());
+    await q.send({ type: 'state', state: { ...base, status: 'training' } });
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 3/50');
+    assert.ok(await page.locator('[data-testid=batch-progress]').isVisible());
+    // A past run's view (runPanelState) has no batch counts: no empty bar.
+    await q.send({ type: 'state', state: { ...base, status: 'done', epoch: 2, epochs: 2, batch: undefined, batches: undefined } });
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === 'Epoch 2/2');
+    assert.ok(await page.locator('[data-testid=batch-progress]').isHidden());
+  } finally {
+    await q.close();
+  }
 });
 
 /** WCAG contrast ratio of a CSS rgb()/rgba() colour drawn over an opaque background. */
