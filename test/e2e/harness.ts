@@ -241,6 +241,23 @@ export class VSCodeSession {
   }
 
   /**
+   * The titles the command palette lists for `query` once it lists `anchor` (a command that must
+   * be there), so "X is not offered" is only concluded from a palette that really opened and
+   * filled. Throws when `anchor` never appears.
+   */
+  async paletteTitles(query: string, anchor: string, timeoutMs = 20_000): Promise<string[]> {
+    if (!(await this.openPaletteRow(anchor, timeoutMs))) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`command palette never listed "${anchor}" within ${timeoutMs} ms`);
+    }
+    await this.page.locator('.quick-input-widget input.input').fill(`>${query}`);
+    await this.paletteRow(anchor).first().waitFor({ timeout: 5_000 });
+    const titles = await this.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return titles.map((t) => t.trim());
+  }
+
+  /**
    * Runs a command by its palette title, as a user does: F1, type, pick the row. Right after
    * load the palette may not list an extension's commands yet and an open palette does not
    * refresh, so it closes and reopens until the row appears. Returns when (performance.now())

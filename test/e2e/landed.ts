@@ -1,8 +1,8 @@
-// Which parts of the extension exist yet, read from the manifest and the built bundles that go
+// What a flow needs from the extension, read from the manifest and the built bundles that go
 // into the .vsix (dist/, rebuilt by `npm run package` right before the suite), so a flow whose
-// feature has not been written or wired in is reported as skipped with the reason (never as a
-// pass, and never as a confusing timeout). Bundles, not sources: esbuild drops code that the
-// entry point never reaches, so a provider written but not yet registered counts as missing.
+// command, test id or provider is missing FAILS at once and names what is missing, instead of
+// timing out on a selector. Bundles, not sources: esbuild drops code that the entry point never
+// reaches, so a provider written but not registered counts as missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -48,8 +48,8 @@ export function hostRegisters(kind: string): boolean {
   return bundle('extension.js').includes(`register${kind}(`);
 }
 
-/** Skip reason for a flow, or undefined when everything it needs exists. */
-export function notLanded(needs: { commands?: string[]; testIds?: string[]; providers?: string[] }): string | undefined {
+/** What a flow needs that the manifest or the built bundles lack, or undefined when nothing is missing. */
+export function missingParts(needs: { commands?: string[]; testIds?: string[]; providers?: string[] }): string | undefined {
   const why: string[] = [];
   const cmds = (needs.commands ?? []).filter((c) => !commandTitle(c));
   if (cmds.length) why.push(`package.json contributes no ${cmds.join(', ')}`);
@@ -57,5 +57,5 @@ export function notLanded(needs: { commands?: string[]; testIds?: string[]; prov
   if (ids.length) why.push(`the built webview has no data-testid ${ids.join(', ')}`);
   const provs = (needs.providers ?? []).filter((p) => !hostRegisters(p));
   if (provs.length) why.push(`the built extension registers no ${provs.join(', ')}`);
-  return why.length ? `not landed yet: ${why.join('; ')}` : undefined;
+  return why.length ? why.join('; ') : undefined;
 }

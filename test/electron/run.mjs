@@ -1,6 +1,8 @@
 // npm run test:electron: the extension's flows through the VS Code API in a real VS Code desktop
-// (Electron) downloaded by @vscode/test-electron. It needs update.code.visualstudio.com; where
-// that cannot be reached it prints why and exits 0 WITHOUT running anything (a skip, not a pass).
+// (Electron) downloaded by @vscode/test-electron. It needs update.code.visualstudio.com. Only
+// when that host cannot be reached at all (no DNS answer, no connection) does it record a skip,
+// with that reason, in .test-results/electron.json (allowed by .ci/allowed-skips.json); an HTTP
+// error, a failed download or a failed flow fails the run.
 // Where VS Code cannot be downloaded, `npm run test:e2e` drives code-server instead.
 import { lookup } from 'node:dns/promises';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,33 +10,50 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { resultsFile } from '../../scripts/testing/summary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HOST = 'update.code.visualstudio.com';
 const PROBE_MS = 8000;
+const SUITE_NAME = 'test:electron (VS Code desktop via @vscode/test-electron)';
+const results = resultsFile('electron');
+rmSync(results, { force: true });
 
-function skip(why) {
-  console.log(`test:electron SKIPPED: ${why}`);
+function fail(why) {
+  console.error(`test:electron FAILED: ${why}`);
+  process.exit(1);
+}
+
+/** The one allowed skip: VS Code's download host is out of reach from this machine. */
+function unreachable(why) {
+  const reason = `cannot reach ${HOST}: ${why}`;
+  console.log(`test:electron SKIPPED: ${reason}`);
   console.log('  This suite downloads VS Code desktop; run it on a machine with access to https://update.code.visualstudio.com.');
   console.log('  The same flows run against a real VS Code (code-server) with: npm run test:e2e');
+  writeFileSync(results, JSON.stringify({ passed: 0, failed: 0, skipped: 1, todo: 0, skips: [{ name: SUITE_NAME, reason }], failures: [] }, null, 2));
   process.exit(0);
 }
 
 const withTimeout = (p, ms, what) => Promise.race([
-  p, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)),
+  p, new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms / 1000} s`), { code: 'ETIMEDOUT' })), ms)),
 ]);
+// Errors that mean "no route to the host", as opposed to a host that answered badly.
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const networkCode = (err) => [err?.code, err?.cause?.code, err?.name === 'TimeoutError' ? 'ETIMEDOUT' : undefined].find((c) => NETWORK_CODES.has(c));
 
 // 1. Can VS Code be downloaded from here at all? DNS first, then one small HTTPS request.
 try {
   await withTimeout(lookup(HOST), PROBE_MS, `DNS lookup of ${HOST}`);
 } catch (err) {
-  skip(`cannot resolve ${HOST} (${err.code ?? err.message}), so VS Code cannot be downloaded here.`);
+  if (networkCode(err)) unreachable(`DNS lookup failed (${networkCode(err)})`);
+  fail(`DNS lookup of ${HOST}: ${err.message}`);
 }
 try {
   const res = await fetch(`https://${HOST}/api/releases/stable`, { signal: AbortSignal.timeout(PROBE_MS) });
-  if (!res.ok) skip(`https://${HOST}/api/releases/stable answered HTTP ${res.status}.`);
+  if (!res.ok) fail(`https://${HOST}/api/releases/stable answered HTTP ${res.status}`);
 } catch (err) {
-  skip(`https://${HOST} is not reachable (${err.cause?.code ?? err.name}: ${err.message}).`);
+  if (networkCode(err)) unreachable(`HTTPS request failed (${networkCode(err)}: ${err.message})`);
+  fail(`https://${HOST}: ${err.cause?.message ?? err.message}`);
 }
 
 const { downloadAndUnzipVSCode, runTests } = await import('@vscode/test-electron');
@@ -42,7 +61,7 @@ let vscodeExecutablePath;
 try {
   vscodeExecutablePath = await downloadAndUnzipVSCode({ version: 'stable', timeout: 30000 });
 } catch (err) {
-  skip(`downloading VS Code failed: ${err.message}`);
+  fail(`downloading VS Code failed: ${err.message}`);
 }
 
 // 2. Build the extension and the suite (the suite runs inside VS Code's extension host).
@@ -71,6 +90,7 @@ try {
     vscodeExecutablePath,
     extensionDevelopmentPath: root,
     extensionTestsPath: suiteOut,
+    extensionTestsEnv: { LENET_ELECTRON_RESULTS: results },
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(tmp, 'user-data'), '--skip-welcome', '--skip-release-notes'],
   });
 } catch (err) {
