@@ -119,16 +119,12 @@ test('an IDX folder with mixed .gz and raw files loads; mismatched counts are re
   await expectDataError(() => loadIdxFolder(dir), 'DATA', /t10k-images-idx3-ubyte has 10 images but t10k-labels-idx1-ubyte\.gz has 9 labels/);
 });
 
-test('byte to float conversion is x/255 and fast', () => {
-  const px = new Uint8Array(60000 * 784);
+// Its speed on 60,000 images is checked by bench/latency.ts.
+test('byte to float conversion is x/255', () => {
+  const px = new Uint8Array(256 * 784);
   for (let i = 0; i < px.length; i++) px[i] = i & 255;
-  const t0 = performance.now();
   const f = bytesToUnitFloats(px);
-  const ms = performance.now() - t0;
-  assert.equal(f[255], 1);
-  assert.equal(f[0], 0);
-  assert.ok(Math.abs(f[128] - 128 / 255) < 1e-7);
-  // 47 million values; generous bound because the machine is shared.
-  assert.ok(ms < 1500, `conversion took ${ms.toFixed(0)} ms`);
+  assert.equal(f.length, px.length);
+  for (let i = 0; i < px.length; i++) assert.ok(Math.abs(f[i] - px[i] / 255) < 1e-7, `value ${i}`);
   assert.throws(() => parseIdxImages(new Uint8Array(16), 'x'), /x: bad magic|x: not an IDX|x: IDX/);
 });

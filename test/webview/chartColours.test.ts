@@ -21,7 +21,9 @@ test('chart colours: faint raw curve in dark/light, solid raw and yellow validat
   const read = (n: string, f: string) => vars[n] ?? f;
   const dark = chartColours('dark', read, withAlpha);
   assert.equal(dark.train, '#3794ff');
-  assert.equal(dark.raw, withAlpha('#3794ff', RAW_ALPHA));
+  // #3794ff is rgb(55, 148, 255); the raw curve is drawn at 40% opacity.
+  assert.equal(RAW_ALPHA, 0.4);
+  assert.equal(dark.raw, 'rgba(55, 148, 255, 0.4)');
   assert.equal(dark.val, '#ab5a00');
   const hc = chartColours('hc-dark', read, withAlpha);
   assert.equal(hc.raw, '#ffffff80', 'charts.lines, not a faint blue');

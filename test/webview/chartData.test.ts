@@ -66,17 +66,15 @@ test('history alone (a past run without batch points) charts training and valida
   assert.deepEqual(alignedSeries({ x: [], loss: [], acc: [] }, hist, 'loss', 0.6)[3], [0.4, null]);
 });
 
-test('47,000 points are prepared quickly (the chart budget is a frame, ~16 ms)', () => {
+// Its speed (a frame, 16 ms, for 47,000 points) is checked by bench/latency.ts.
+test('47,000 points are all prepared for the chart', () => {
   const n = 47_000;
   const x = Array.from({ length: n }, (_, i) => (i + 1) / 938);
   const loss = x.map((v) => 2 * Math.exp(-v) + 0.05);
   const hist = Array.from({ length: 50 }, (_, i) => ({ epoch: i + 1, loss: 0, acc: 0, val_loss: 0.1, val_acc: 0.9, seconds: 1 }));
-  alignedSeries({ x, loss, acc: loss }, hist, 'loss', 0.6); // warm up
-  const t0 = performance.now();
-  const [ax] = alignedSeries({ x, loss, acc: loss }, hist, 'loss', 0.6);
-  const ms = performance.now() - t0;
+  const [ax, raw] = alignedSeries({ x, loss, acc: loss }, hist, 'loss', 0.6);
   assert.ok(ax.length >= n);
-  assert.ok(ms < 50, `alignedSeries took ${ms.toFixed(1)} ms for 47,000 points`);
+  assert.equal(raw.filter((v) => v !== null).length, n, 'every batch point is drawn');
 });
 
 test('both charts come from one merge and share the x array', async () => {
