@@ -2,20 +2,21 @@
 // Run through `npm run test:e2e` (test/e2e/run.mjs), which packages the .vsix and installs
 // code-server first and passes their paths in LENET_E2E_VSIX / LENET_E2E_ENTRY.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { VSCodeSession, artifactsDir, requireFile, since, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
+import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 
 const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
 const vsix = requireFile(process.env.LENET_E2E_VSIX ?? '', 'extension package (LENET_E2E_VSIX; run `npm run test:e2e`)');
 
 /** A quick run: the bundled sample (2,000 test images), 2,000 training images, 2 epochs, wasm. */
 const QUICK = {
-  'lenet.epochs': 2,
-  'lenet.dataLimit': 2000,
-  'lenet.dataset': 'mnist-sample',
+  'lenet.epochs': QUICK_SAMPLE_RUN.epochs,
+  'lenet.dataLimit': QUICK_SAMPLE_RUN.limit,
+  'lenet.dataset': QUICK_SAMPLE_RUN.dataset,
   'lenet.backend': 'wasm',
   'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
 };
@@ -96,6 +97,13 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
   // --- issue 3: training panel flows (they build on each other, in order) -------------------
 
   const panel = () => vs.webviewFrame(extensionId());
+  /** The newest run folder in the workspace. */
+  const newestRun = () => {
+    const dir = join(vs.workspace, '.lenet', 'runs');
+    const runs = readdirSync(dir).sort();
+    assert.ok(runs.length > 0, `no run folder in ${dir}`);
+    return join(dir, runs[runs.length - 1]);
+  };
   const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();
   const points = async (testid: string) => Number(await panel().locator(`[data-testid=${testid}]`).first().getAttribute('data-points'));
 
@@ -124,9 +132,21 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('b-training');
     await waitUntil('status "done"', async () => /done/i.test(await text('status')), 150_000);
     timings.quickRunDoneMs = since(t0);
-    const vals = await panel().locator('[data-testid=val-acc-list] li').allInnerTexts();
-    assert.equal(vals.length, 2, `two epochs of val accuracy, saw ${JSON.stringify(vals)}`);
-    for (const v of vals) assert.match(v, /\d/, `each val accuracy shows a number: ${JSON.stringify(v)}`);
+    // The panel's numbers are the run folder's (metrics.csv, Keras CSVLogger columns), and the
+    // seed's settings learn: the last one clears the measured floor.
+    const items = panel().locator('[data-testid=val-acc-list] li');
+    const shown = (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-val-acc')))));
+    const texts = await items.allInnerTexts();
+    assert.equal(shown.length, 2, `two epochs of val accuracy, saw ${JSON.stringify(texts)}`);
+    const csv = readFileSync(join(newestRun(), 'metrics.csv'), 'utf8').trim().split('\n');
+    const col = csv[0].split(',').indexOf('val_accuracy');
+    const fromFile = csv.slice(1).map((l) => Number(l.split(',')[col]));
+    assert.equal(fromFile.length, 2, 'metrics.csv has the two epochs');
+    shown.forEach((v, i) => {
+      assert.ok(Math.abs(v - fromFile[i]) < 1e-4, `epoch ${i + 1}: panel ${v}, metrics.csv ${fromFile[i]}`);
+      assert.match(texts[i], new RegExp(`val acc ${v.toFixed(4)}`), `epoch ${i + 1} shows its value: ${JSON.stringify(texts[i])}`);
+    });
+    assert.ok(shown[1] >= QUICK_SAMPLE_VAL_ACC_FLOOR, `val accuracy ${shown[1]} after 2 epochs is under the floor ${QUICK_SAMPLE_VAL_ACC_FLOOR}: the model does not learn`);
     assert.ok((await points('chart-loss')) > 0);
     assert.ok((await points('chart-acc')) > 0, 'accuracy chart has points');
     // Screen readers hear the end of the run (aria-live region).
@@ -184,8 +204,11 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     await vs.screenshot('d-evaluation');
     assert.ok(counts.every((n) => Number.isInteger(n) && n >= 0), 'every cell count is a whole number');
     assert.equal(counts.reduce((a, b) => a + b, 0), SAMPLE_TEST_COUNT);
-    const acc = await text('eval-acc');
-    assert.match(acc, /\d+(\.\d+)?\s*%?/, `eval-acc shows a number: ${JSON.stringify(acc)}`);
+    // The accuracy shown is the matrix's diagonal over its total.
+    const acc = Number(await text('eval-acc'));
+    const diagonal = counts.filter((_, i) => Math.floor(i / 10) === i % 10).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(acc - diagonal / SAMPLE_TEST_COUNT) < 1e-4, `eval-acc ${acc}, diagonal ${diagonal} / ${SAMPLE_TEST_COUNT}`);
+    assert.ok(acc > 0 && acc <= 1, `eval-acc ${acc} is an accuracy`);
 
     // Clicking the biggest off-diagonal cell shows those misclassified test images.
     let worst = -1;

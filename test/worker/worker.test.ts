@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EventOf } from '../../src/host/workerClient';
 import { loadModel } from '../../src/worker/runDir';
 import { config, ensureBuilt, startWorker, tempDir, types, WORKER } from './helpers';
+import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 
 tf.env().set('PROD', true); // this test process only loads saved models on the cpu backend
 
@@ -53,6 +54,7 @@ describe('one worker: train, evaluate, predict, stop', () => {
     const end = w.events.at(-2) as EventOf<'epochEnd'>;
     assert.equal(end.epoch, 1);
     assert.ok(end.seconds > 0 && end.samplesPerSecond > 0);
+    // Four steps do not teach anything measurable: whether the model learns is the next test's.
     assert.ok(end.val_acc >= 0 && end.val_acc <= 1 && Number.isFinite(end.val_loss));
     // The epoch's metrics are the running means the last batchEnd showed.
     assert.equal(end.loss, batchEnds.at(-1)!.loss);
@@ -182,6 +184,21 @@ describe('one worker: train, evaluate, predict, stop', () => {
 });
 
 const LAYERS = 8;
+
+test('the seed\'s settings learn: 2 epochs of 2,000 sample images clear the val accuracy floor, and evaluate agrees', async (t) => {
+  const w = startWorker(t);
+  const out = tempDir(t);
+  w.client.send({ type: 'train', config: config(out, { limit: QUICK_SAMPLE_RUN.limit, epochs: QUICK_SAMPLE_RUN.epochs, seed: 42 }) });
+  const done = await w.client.waitFor('done', 120_000);
+  const [first, last] = done.history.map((h) => h.val_acc);
+  assert.ok(last >= QUICK_SAMPLE_VAL_ACC_FLOOR, `val accuracy ${last} after 2 epochs is under the floor ${QUICK_SAMPLE_VAL_ACC_FLOOR}: the model does not learn`);
+  assert.ok(done.history[1].loss < done.history[0].loss, `training loss falls: ${done.history.map((h) => h.loss).join(' -> ')}`);
+  t.diagnostic(`val accuracy ${first} -> ${last}`);
+  // The saved model, evaluated on the same test images, gives the last epoch's val accuracy.
+  w.client.send({ type: 'evaluate', modelDir: done.runDir, cacheDir: join(out, 'cache') });
+  const ev = await w.client.waitFor('evaluation', 60_000);
+  assert.ok(Math.abs(ev.acc - last) < 1e-6, `evaluate ${ev.acc} vs last val_acc ${last}`);
+});
 
 test('bad configs are rejected with BAD_CONFIG and a precise message', async (t) => {
   const out = tempDir(t);
