@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CLI, ensureBuilt, tempDir } from '../worker/helpers';
+import { needDebianPackage } from '../shared/prerequisites';
 
 function cli(args: string[], opts: { cwd?: string } = {}) {
   ensureBuilt();
@@ -258,7 +259,8 @@ test('a forced backend that cannot load: exit 1, one line naming it', { skip: ha
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
-test('on a terminal: Keras header, in-place progress bar, final epoch line', { skip: !hasScript && 'util-linux script (a pseudo-terminal) is not available' }, (t) => {
+test('on a terminal: Keras header, in-place progress bar, final epoch line', (t) => {
+  needDebianPackage(hasScript, 'bsdutils', 'util-linux script (a pseudo-terminal)');
   ensureBuilt();
   const out = tempDir(t, 'lenet-cli-');
   const cmd = [process.execPath, CLI, 'train', '--dataset', 'mnist-sample', '--limit', '256', '--epochs', '2', '--out', out].map((a) => `'${a}'`).join(' ');

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { FASHION_MNIST_FILES, MNIST_FILES } from '../../src/data/download';
 import { DEBIAN_DIR, haveDebianFashion, rebuildOriginal } from './originals';
+import { needDebianPackage } from '../shared/prerequisites';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -19,10 +20,7 @@ const TORCHVISION_MD5: Record<string, string> = {
 };
 
 test('the Fashion-MNIST SHA-256 values in the code match the real files (Debian copy, original gzip header restored)', (t) => {
-  if (!haveDebianFashion()) {
-    t.skip(`${DEBIAN_DIR} missing: apt-get install dataset-fashion-mnist`);
-    return;
-  }
+  needDebianPackage(haveDebianFashion(), 'dataset-fashion-mnist', DEBIAN_DIR);
   for (const f of FASHION_MNIST_FILES) {
     const orig = rebuildOriginal(f.name);
     assert.equal(orig.length, f.size, `${f.name} size`);
@@ -33,12 +31,19 @@ test('the Fashion-MNIST SHA-256 values in the code match the real files (Debian 
   }
 });
 
-test('the MNIST checksum table is well-formed (the files themselves are not available offline)', () => {
-  const names = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-  for (const files of [MNIST_FILES, FASHION_MNIST_FILES]) {
-    assert.deepEqual(files.map((f) => f.name), names);
-    for (const f of files) assert.match(f.sha256, /^[0-9a-f]{64}$/);
+test('the MNIST sizes and SHA-256 values in the code are the ones TensorFlow Datasets publishes', () => {
+  // A second, independent source (test/fixtures/published/README.md says where it comes from):
+  // the MNIST files themselves cannot be downloaded here.
+  const published = readFileSync(join(__dirname, '..', 'fixtures', 'published', 'tfds-mnist-url-checksums.txt'), 'utf8')
+    .trim().split('\n').map((line) => line.split('\t'))
+    .map(([, size, sha256, name]) => ({ name, size: Number(size), sha256 }));
+  assert.equal(published.length, 4);
+  for (const p of published) {
+    const ours = MNIST_FILES.find((f) => f.name === p.name);
+    assert.ok(ours, `${p.name} is in the code's table`);
+    assert.equal(ours.size, p.size, `${p.name} size`);
+    assert.equal(ours.sha256, p.sha256, `${p.name} sha256`);
   }
-  // Sizes of the classic LeCun files, as published with the checksums.
-  assert.deepEqual(MNIST_FILES.map((f) => f.size), [9912422, 28881, 1648877, 4542]);
+  const names = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+  for (const files of [MNIST_FILES, FASHION_MNIST_FILES]) assert.deepEqual(files.map((f) => f.name), names);
 });

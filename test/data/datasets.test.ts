@@ -5,13 +5,11 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DATASET_NAMES, FASHION_CLASSES, isDatasetCached, loadDataset, parseDatasetName } from '../../src/data/datasets';
 import { DEBIAN_DIR, haveDebianFashion } from './originals';
+import { needDebianPackage } from '../shared/prerequisites';
 import { expectDataError, idxImages, idxLabels, labelsCycle, mnistNpz, tempDir } from './helpers';
 
 test('the real Fashion-MNIST (Debian) loads: 60,000 / 10,000, values 0..1, 6,000 / 1,000 per class', async (t) => {
-  if (!haveDebianFashion()) {
-    t.skip(`${DEBIAN_DIR} missing: apt-get install dataset-fashion-mnist`);
-    return;
-  }
+  needDebianPackage(haveDebianFashion(), 'dataset-fashion-mnist', DEBIAN_DIR);
   const cache = tempDir(t);
   const t0 = performance.now();
   const ds = await loadDataset('fashion-mnist', { cacheDir: cache, mirrors: { fashionMnist: [] } });

@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { isDatasetCached, loadDataset } from '../../src/data/datasets';
 import { defaultCacheDir, downloadFile, FASHION_MNIST_FILES, type RemoteFile } from '../../src/data/download';
 import { expectDataError, idxImages, tempDir } from './helpers';
-import { haveDebianFashion, rebuildOriginal } from './originals';
+import { needDebianPackage } from '../shared/prerequisites';
+import { DEBIAN_DIR, haveDebianFashion, rebuildOriginal } from './originals';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -194,10 +195,7 @@ test('defaultCacheDir follows XDG_CACHE_HOME, else ~/.cache', () => {
 
 // End to end with the real Fashion-MNIST bytes and the real published checksums.
 test('fashion-mnist downloads from a local mirror, verifies, caches, and loads from the cache next time', async (t) => {
-  if (!haveDebianFashion()) {
-    t.skip('needs /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)');
-    return;
-  }
+  needDebianPackage(haveDebianFashion(), 'dataset-fashion-mnist', DEBIAN_DIR);
   const files: Record<string, Buffer> = {};
   for (const f of FASHION_MNIST_FILES) files[f.name] = rebuildOriginal(f.name);
   const srv = await serve(t, files);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { needDebianPackage } from '../shared/prerequisites';
 import { loadDataset } from '../../src/data/datasets';
 import { parseMnistNpz, readMnistNpz } from '../../src/data/npz';
 import { parseNpy } from '../../src/data/npy';
@@ -86,13 +87,10 @@ test('bad archives and arrays each get a specific message', async (t) => {
   assert.throws(() => parseNpy(Buffer.from('hello world'), 'w', 'fix it'), /w: not a NumPy \.npy array/);
 });
 
-// Cross-check against NumPy itself when python3 + numpy are installed (they are on the CI image).
+// Cross-check against NumPy itself (Debian python3-numpy, installed by scripts/test-deps.sh).
 test('files written by numpy.savez and numpy.savez_compressed load identically', async (t) => {
   const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    t.skip('python3 with numpy not available: the hand-written npz tests above still cover the format');
-    return;
-  }
+  needDebianPackage(probe.status === 0, 'python3-numpy', 'python3 with numpy');
   const dir = tempDir(t);
   const script = `
 import numpy as np, sys

@@ -7,13 +7,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { checkWebviewMessage } from '../../src/host/webviewMessages';
+import { needDebianPackage } from '../shared/prerequisites';
 import { bigState, CHROMIUM, evaluationEvent, openPanel, replayTraining, type Panel } from './harness.mjs';
 
-const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 let p: Panel;
 
 before(async () => {
-  if (!skip) p = await openPanel({ theme: 'dark' });
+  needDebianPackage(existsSync(CHROMIUM), 'chromium', `chromium at ${CHROMIUM} (or set CHROMIUM_PATH)`);
+  p = await openPanel({ theme: 'dark' });
 });
 
 after(async () => {
@@ -24,7 +25,7 @@ async function posted(type: string): Promise<any[]> {
   return (await p.posted()).filter((m) => m.type === type);
 }
 
-test('loads under the CSP, registers the toolkit and says ready', { skip }, async () => {
+test('loads under the CSP, registers the toolkit and says ready', async () => {
   assert.equal((await posted('ready')).length, 1);
   const csp = await p.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content') ?? '';
   assert.match(csp, /default-src 'none'/);
@@ -40,7 +41,7 @@ test('loads under the CSP, registers the toolkit and says ready', { skip }, asyn
   assert.match(await p.page.textContent('[data-testid=status]') ?? '', /idle/);
 });
 
-test('a streamed 2-epoch run fills header, summary, charts, epoch list and live region', { skip }, async () => {
+test('a streamed 2-epoch run fills header, summary, charts, epoch list and live region', async () => {
   await replayTraining(p.page, { epochs: 2, batches: 938, chunk: 100, finish: true });
   const page = p.page;
   assert.match(await page.textContent('[data-testid=status]') ?? '', /done/);
@@ -60,14 +61,14 @@ test('a streamed 2-epoch run fills header, summary, charts, epoch list and live 
   assert.equal(await page.getAttribute('[data-testid=backend]', 'title'), 'tfjs-node is not installed; wasm with SIMD (1 thread)');
 });
 
-test('each epoch end is announced politely', { skip }, async () => {
+test('each epoch end is announced politely', async () => {
   await p.send({ type: 'event', event: { v: 1, type: 'epochEnd', epoch: 3, epochs: 50, loss: 0.3, acc: 0.9121, val_loss: 0.31, val_acc: 0.9049, seconds: 38, samplesPerSecond: 1500 } });
   await p.page.waitForFunction(() => document.querySelector('[data-testid=live-region]')?.textContent?.startsWith('Epoch 3'));
   assert.equal(await p.page.textContent('[data-testid=live-region]'), 'Epoch 3 of 50: accuracy 0.912, validation accuracy 0.905');
   assert.equal(await p.page.getAttribute('[data-testid=live-region]', 'aria-live'), 'polite');
 });
 
-test('buttons post commands, and Stop is disabled when nothing runs', { skip }, async () => {
+test('buttons post commands, and Stop is disabled when nothing runs', async () => {
   await p.page.click('[data-testid=btn-start]');
   await p.page.click('[data-testid=btn-evaluate]');
   await p.page.click('[data-testid=btn-stop]', { force: true }); // disabled: must not post
@@ -76,7 +77,7 @@ test('buttons post commands, and Stop is disabled when nothing runs', { skip }, 
   assert.equal(await p.page.getAttribute('[data-testid=btn-stop]', 'disabled'), '');
 });
 
-test('evaluation: confusion matrix counts, misclassified images on click, per-class table', { skip }, async () => {
+test('evaluation: confusion matrix counts, misclassified images on click, per-class table', async () => {
   await p.send(evaluationEvent(10000));
   const page = p.page;
   await page.waitForSelector('[data-testid=confusion-cell]');
@@ -95,7 +96,7 @@ test('evaluation: confusion matrix counts, misclassified images on click, per-cl
   assert.equal(await page.locator('[data-testid=per-class] tbody tr').count(), 10);
 });
 
-test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 10 bars', { skip }, async () => {
+test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 10 bars', async () => {
   const page = p.page;
   const size = await page.$eval('[data-testid=tryit-canvas]', (c: HTMLCanvasElement) => [c.width, c.height, c.clientWidth, c.clientHeight]);
   assert.deepEqual(size, [280, 280, 280, 280], 'the pad is 280x280 (pixels and CSS)');
@@ -131,7 +132,7 @@ test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 1
   assert.equal(await page.locator('[data-testid=tryit-probs] li').count(), 10, 'placeholder rows stay');
 });
 
-test('header: a stopped run shows its completed epochs like the status bar, without the unfinished epoch\'s bar', { skip }, async () => {
+test('header: a stopped run shows its completed epochs like the status bar, without the unfinished epoch\'s bar', async () => {
   // A panel of its own: the shared page's state (and what it persists) is reused by the runs and
   // reload tests, and these bare states have no summary or batch points.
   const q = await openPanel({ theme: 'dark' });
@@ -168,7 +169,7 @@ function contrastOver(fg: string, bg: string): number {
   return (l1 + 0.05) / (l2 + 0.05);
 }
 
-test('chart lines are visible in dark, light, high contrast dark and high contrast light', { skip }, async () => {
+test('chart lines are visible in dark, light, high contrast dark and high contrast light', async () => {
   const page = p.page;
   const found: Record<string, number[]> = {};
   try {
@@ -205,7 +206,7 @@ test('chart lines are visible in dark, light, high contrast dark and high contra
   assert.equal((await p.violations()).length, 0);
 });
 
-test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C clears', { skip }, async () => {
+test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C clears', async () => {
   const page = p.page;
   const canvas = page.locator('[data-testid=tryit-canvas]');
   assert.match(await canvas.getAttribute('aria-label') ?? '', /arrow keys move the pen.*Space.*C clears/);
@@ -234,7 +235,7 @@ test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C cle
   assert.equal(await page.textContent('[data-testid=tryit-status]'), 'Draw a digit in the box.');
 });
 
-test('runs list: Open, Export CSV, and Back to live run', { skip }, async () => {
+test('runs list: Open, Export CSV, and Back to live run', async () => {
   const page = p.page;
   const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
@@ -255,7 +256,7 @@ test('runs list: Open, Export CSV, and Back to live run', { skip }, async () => 
   assert.equal((await posted('showLive')).length, 1);
 });
 
-test('the last state is persisted with setState and restored after a reload', { skip }, async () => {
+test('the last state is persisted with setState and restored after a reload', async () => {
   // The last message (previous test) showed a past run; persisting is throttled to 1 s.
   await p.page.waitForFunction(() => (window as any).__getSaved()?.state?.viewingRun !== undefined, null, { timeout: 5000 });
   const saved = await p.page.evaluate(() => (window as any).__getSaved());
@@ -278,7 +279,7 @@ test('the last state is persisted with setState and restored after a reload', { 
   }
 });
 
-test('47,000 points per series: every smoothing change redraws both charts', { skip }, async () => {
+test('47,000 points per series: every smoothing change redraws both charts', async () => {
   const page = p.page;
   await page.evaluate(() => { (window as any).__lenetPerf.chartFrames.length = 0; });
   await p.send({ type: 'state', state: bigState(46_900) });
@@ -297,7 +298,7 @@ test('47,000 points per series: every smoothing change redraws both charts', { s
   assert.ok(frames.every((ms) => Number.isFinite(ms) && ms > 0), `chart redraw times ${JSON.stringify(frames)}`);
 });
 
-test('theme switch redraws the charts; still no CSP violation or console error', { skip }, async () => {
+test('theme switch redraws the charts; still no CSP violation or console error', async () => {
   await p.setTheme('hc');
   await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await p.page.locator('[data-testid=chart-acc] canvas').count(), 1);
@@ -305,7 +306,7 @@ test('theme switch redraws the charts; still no CSP violation or console error',
   assert.deepEqual(p.consoleErrors, []);
 });
 
-test('bad data from the host is reported in the panel, and the rest keeps working', { skip }, async () => {
+test('bad data from the host is reported in the panel, and the rest keeps working', async () => {
   const ev = evaluationEvent(100) as any;
   ev.event.confusion = [[1, 2], [3]];
   await p.send(ev);
@@ -316,7 +317,7 @@ test('bad data from the host is reported in the panel, and the rest keeps workin
   assert.equal(await p.page.locator('[data-testid=confusion-cell]').count(), 100);
 });
 
-test('every message the webview posted passes the host\'s validator', { skip }, async () => {
+test('every message the webview posted passes the host\'s validator', async () => {
   const all = await p.posted();
   const types = new Set(all.map((m) => m.type));
   for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
@@ -327,7 +328,7 @@ test('every message the webview posted passes the host\'s validator', { skip }, 
   }
 });
 
-test('the violation listener works (negative control: an inline style attribute is caught)', { skip }, async () => {
+test('the violation listener works (negative control: an inline style attribute is caught)', async () => {
   await p.page.evaluate(() => {
     const d = document.createElement('div');
     d.setAttribute('style', 'color: red');

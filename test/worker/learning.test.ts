@@ -5,10 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { config, startWorker, tempDir } from './helpers';
+import { needDebianPackage } from '../shared/prerequisites';
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
-test('LeNet-5, one epoch on the full Fashion-MNIST: val accuracy >= 0.70', { skip: !existsSync(FASHION) && 'Debian dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)' }, async (t) => {
+test('LeNet-5, one epoch on the full Fashion-MNIST: val accuracy >= 0.70', async (t) => {
+  needDebianPackage(existsSync(FASHION), 'dataset-fashion-mnist', FASHION);
   const out = tempDir(t);
   const w = startWorker(t);
   w.client.send({ type: 'train', config: config(out, { dataset: 'fashion-mnist', limit: 0, epochs: 1, seed: 42 }) });
