@@ -56,7 +56,6 @@ if (!vsix) {
 }
 if (!existsSync(vsix)) fail(`no .vsix at ${vsix}`);
 console.log(`# vsix: ${relative(root, vsix).startsWith('..') ? vsix : relative(root, vsix)} (${ms()} ms)`);
-}
 
 // --- 2. code-server ---------------------------------------------------------------------------
 const tSetup = performance.now();
