@@ -17,7 +17,7 @@ const seed = Number(opt('--seed', 1));
 
 const { initBackend } = await import('../src/worker/backend.ts');
 const { runTraining } = await import('../src/worker/train.ts');
-const { registerTrainStep, defaultTrainStep } = await import('../src/worker/trainStep.ts');
+const { defaultTrainStep } = await import('../src/worker/trainStep.ts');
 const { wasmDir } = await import('../src/worker/backend.ts');
 const { loadIdxFolder, DEBIAN_FASHION_MNIST_DIR, FASHION_CLASSES } = await import('../src/data/datasets.ts');
 const { LENET5 } = await import('../src/model/lenet.ts');
@@ -30,11 +30,11 @@ const data = { name: 'fashion-mnist', source: DEBIAN_FASHION_MNIST_DIR, classes:
 
 let wanted = 'default';
 let made;
-registerTrainStep(async (ctx) => {
+const createStep = async (ctx) => {
   if (wanted === 'default') return (made = defaultTrainStep(ctx));
   const split = wanted.startsWith('parallel');
   return (made = await parallel.createWasmTrainStep(ctx, { threads: split ? 2 : 1, adaptive: wanted !== 'parallel-always', wasmDir: wasmDir() }));
-});
+};
 
 const out = mkdtempSync(join(tmpdir(), 'lenet-bench-'));
 const results = [];
@@ -49,7 +49,7 @@ for (const name of steps) {
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = await runTraining({ tf, backend: 'wasm', versions: info.versions, emit: (e) => { if (e.type === 'epochEnd') epochEnd = e; }, stopRequested: () => false },
+  const r = await runTraining({ tf, backend: 'wasm', versions: info.versions, createStep, emit: (e) => { if (e.type === 'epochEnd') epochEnd = e; }, stopRequested: () => false },
     config, data, LENET5, { layers: [], totalParams: 0, trainableParams: 0, nonTrainableParams: 0 });
   const total = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);

@@ -7,13 +7,14 @@ import type { BackendChoice, BackendName } from '../shared/protocol';
 import { WorkerError } from './errors';
 import { registerWasmKernels } from './kernels';
 import { createWasmTrainStep } from './parallel';
-import { registerTrainStep } from './trainStep';
-
-export type Tf = typeof import('@tensorflow/tfjs');
+import type { Tf } from './tf';
+import { defaultTrainStep, type TrainStepFactory } from './trainStep';
 
 export interface BackendInfo {
   tf: Tf;
   backend: BackendName;
+  /** The training step for this backend: on wasm our own, elsewhere tfjs's. */
+  createTrainStep: TrainStepFactory;
   /** Why this backend: the reasons the better ones were skipped. */
   reason: string;
   versions: Record<string, string>;
@@ -70,10 +71,6 @@ export function wasmDir(): string {
   throw new Error(`tfjs-backend-wasm-simd.wasm not found in ${candidates.join(' or ')} (run npm run build)`);
 }
 
-// On wasm only, train with our step: no unused input gradient, each batch split over two
-// threads (one wasm instance per core). It returns null on tfjs-node and cpu, which keep tfjs's step.
-registerTrainStep((ctx) => createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn }));
-
 async function tryWasm(): Promise<Tf> {
   const tf = loadBundledTf();
   // Registering the backend is a side effect of importing the package.
@@ -90,6 +87,15 @@ async function tryCpu(): Promise<Tf> {
   const tf = loadBundledTf();
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   return tf;
+}
+
+/**
+ * On wasm, our step: no unused input gradient, each batch split over two threads (one wasm
+ * instance per core). tfjs-node and cpu keep tfjs's own step.
+ */
+function trainStepFor(backend: BackendName): TrainStepFactory {
+  if (backend !== 'wasm') return defaultTrainStep;
+  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn })) ?? defaultTrainStep(ctx);
 }
 
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -112,7 +118,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     try {
       const tf = await TRY[name]();
       let reason = choice === 'auto' ? (skipped.length ? skipped.join('; ') : 'fastest available') : 'requested';
-      return { tf, backend: name, reason, versions: versionsOf(tf) };
+      return { tf, backend: name, reason, versions: versionsOf(tf), createTrainStep: trainStepFor(name) };
     } catch (err) {
       skipped.push(`${name}: ${short(err)}`);
     }

@@ -2,7 +2,7 @@
 // metrics and the first misclassified images (pixels 0..255 to keep the message small).
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Misclassified, WorkerEvent } from '../shared/protocol';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { argMax, confusionMatrix, lossAndAccuracy, perClassMetrics, predictAll, type Split } from './metrics';
 
 export const MISCLASSIFIED_LIMIT = 100;

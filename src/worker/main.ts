@@ -128,7 +128,7 @@ async function train(rawConfig: unknown): Promise<void> {
   const summary = toSummaryInfo(inferred);
   await send({ type: 'summary', ...summary });
   const result = await runTraining(
-    { tf: info.tf, backend: info.backend, versions: info.versions, emit: (e) => void send(e), stopRequested: () => stopRequested, onModel: (m) => (live = m) },
+    { tf: info.tf, backend: info.backend, versions: info.versions, createStep: info.createTrainStep, emit: (e) => void send(e), stopRequested: () => stopRequested, onModel: (m) => (live = m) },
     config, data, spec, summary,
   );
   setCurrent(result.model, result.runDir);

@@ -3,7 +3,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { ClassMetrics } from '../shared/protocol';
 import type { Split } from '../data/types';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 
 export type { Split };
 

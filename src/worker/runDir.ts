@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../shared/protocol';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { WorkerError } from './errors';
 
 const pad = (n: number) => String(n).padStart(2, '0');

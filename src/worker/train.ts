@@ -6,12 +6,12 @@ import type { Dataset } from '../data/types';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { permutation, rng } from '../shared/random';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
-import { createTrainStep, type Batch } from './trainStep';
+import type { Batch, TrainStepFactory } from './trainStep';
 import { join } from 'node:path';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
@@ -25,6 +25,8 @@ export interface TrainContext {
   versions: Record<string, string>;
   emit: (e: EventBody) => void;
   stopRequested: () => boolean;
+  /** Makes the training step (the backend's: BackendInfo.createTrainStep). */
+  createStep: TrainStepFactory;
   /** Gets the model being trained (e.g. to answer predict between batches). */
   onModel?: (model: LayersModel) => void;
 }
@@ -73,7 +75,7 @@ export async function runTraining(
   const model = await buildModel(tf, spec, { seed: config.seed });
   ctx.onModel?.(model);
   const optimizer = makeOptimizer(tf, config);
-  const step = await createTrainStep({
+  const step = await ctx.createStep({
     tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses,
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });

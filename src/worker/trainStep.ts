@@ -1,10 +1,10 @@
-// One SGD update on one batch. The training loop only sees this interface, so a faster
-// implementation (e.g. data-parallel across two wasm instances) can plug in through
-// registerTrainStep() without touching the loop.
+// One SGD update on one batch. The training loop only sees this interface and receives the
+// factory that makes it (the backend picks it: src/worker/backend.ts), so a faster step (e.g.
+// data-parallel across two wasm instances) plugs in without touching the loop.
 import type { LayersModel, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
 import type { BackendName, TrainConfig } from '../shared/protocol';
-import type { Tf } from './backend';
-import type { Split } from './metrics';
+import type { Tf } from './tf';
+import type { Split } from '../data/types';
 
 /** A batch as plain arrays: images is size * prod(inputShape) floats 0..1, labels are class ids. */
 export interface Batch {
@@ -41,23 +41,8 @@ export interface TrainStepContext {
   warn?: (message: string) => void;
 }
 
-/** Returns a TrainStep for this context, or null to let the next factory (finally the default) handle it. */
-export type TrainStepFactory = (ctx: TrainStepContext) => TrainStep | null | Promise<TrainStep | null>;
-
-const factories: TrainStepFactory[] = [];
-
-/** Later registrations are tried first. */
-export function registerTrainStep(factory: TrainStepFactory): void {
-  factories.unshift(factory);
-}
-
-export async function createTrainStep(ctx: TrainStepContext): Promise<TrainStep> {
-  for (const f of factories) {
-    const s = await f(ctx);
-    if (s) return s;
-  }
-  return defaultTrainStep(ctx);
-}
+/** Makes the step a run trains with; the training loop takes one as a parameter. */
+export type TrainStepFactory = (ctx: TrainStepContext) => TrainStep | Promise<TrainStep>;
 
 /** Keras's categorical cross-entropy on probabilities (normalised, clipped to [1e-7, 1-1e-7]). */
 export function categoricalCrossentropy(tf: Tf, oneHot: Tensor, probs: Tensor): Tensor {

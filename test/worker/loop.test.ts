@@ -1,5 +1,5 @@
 // The training loop's Keras semantics, in-process with a recording TrainStep plugged in through
-// registerTrainStep (the real model still validates on the cpu backend): every sample once per
+// the loop's createStep parameter (the real model still validates on the cpu backend): every sample once per
 // epoch in a seeded order that changes per epoch, sample-weighted epoch means with a short last
 // batch, the last batch always reported, stop at a batch boundary.
 import { test } from 'node:test';
@@ -10,13 +10,13 @@ import { inferModel } from '../../src/model/infer';
 import { toSummaryInfo } from '../../src/model/summary';
 import type { TrainConfig } from '../../src/shared/protocol';
 import { runTraining, type EventBody } from '../../src/worker/train';
-import { registerTrainStep, type Batch } from '../../src/worker/trainStep';
+import type { Batch, TrainStep } from '../../src/worker/trainStep';
 import { tempDir } from './helpers';
 
 tf.env().set('PROD', true);
-const MARK = 987654; // the seed that selects the recording step
 const seen: number[][] = [];
-registerTrainStep((ctx) => (ctx.config.seed !== MARK ? null : {
+/** The loop under test trains with this step: it records each batch's sample ids. */
+const recordingStep = (): TrainStep => ({
   name: 'recording',
   run(b: Batch) {
     const ids: number[] = [];
@@ -27,7 +27,7 @@ registerTrainStep((ctx) => (ctx.config.seed !== MARK ? null : {
   },
   sync() {},
   dispose() {},
-}));
+});
 
 function data(n: number) {
   const images = new Float32Array(n * 784);
@@ -41,11 +41,11 @@ test('epochs: each sample once, reshuffled per epoch, weighted means, last batch
   const out = tempDir(t);
   seen.length = 0;
   const config: TrainConfig = {
-    dataset: 'x', epochs: 2, batchSize: 4, learningRate: 0.01, optimizer: 'sgd', backend: 'cpu', seed: MARK, limit: 10, outDir: out, cacheDir: '',
+    dataset: 'x', epochs: 2, batchSize: 4, learningRate: 0.01, optimizer: 'sgd', backend: 'cpu', seed: 987654, limit: 10, outDir: out, cacheDir: '',
   };
   const events: EventBody[] = [];
   const ds = { name: 'x', source: 'test', classes: [...'0123456789'], train: data(30), test: data(10) };
-  const r = await runTraining({ tf, backend: 'cpu', versions: {}, emit: (e) => events.push(e), stopRequested: () => false },
+  const r = await runTraining({ tf, backend: 'cpu', versions: {}, createStep: recordingStep, emit: (e) => events.push(e), stopRequested: () => false },
     config, ds, LENET5, toSummaryInfo(inferModel(LENET5)));
   r.model.dispose();
   // limit 10, batch 4: batches of 4, 4, 2 per epoch.
@@ -75,11 +75,11 @@ test('stop: at the next batch boundary, then the weights are saved', async (t) =
   let stop = false;
   const events: EventBody[] = [];
   const config: TrainConfig = {
-    dataset: 'x', epochs: 3, batchSize: 4, learningRate: 0.01, optimizer: 'sgd', backend: 'cpu', seed: MARK, limit: 0, outDir: out, cacheDir: '',
+    dataset: 'x', epochs: 3, batchSize: 4, learningRate: 0.01, optimizer: 'sgd', backend: 'cpu', seed: 987654, limit: 0, outDir: out, cacheDir: '',
   };
   const ds = { name: 'x', source: 'test', classes: [...'0123456789'], train: data(40), test: data(10) };
   const r = await runTraining({
-    tf, backend: 'cpu', versions: {}, stopRequested: () => stop,
+    tf, backend: 'cpu', versions: {}, createStep: recordingStep, stopRequested: () => stop,
     emit: (e) => {
       events.push(e);
       if (e.type === 'batchEnd' && e.epoch === 2) stop = true; // first batchEnd of epoch 2

@@ -1,7 +1,7 @@
 // The single-instance wasm step: the same update as the default step, minus the unused
 // gradient of the input images (see forward.ts).
 import type { LayersModel, NamedTensorMap, Optimizer, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../backend';
+import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { PartGrads } from './part_grads';
 

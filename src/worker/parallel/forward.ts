@@ -8,7 +8,7 @@
 // images) is applied here as conv2d + bias + activation: the same numbers, less work. All other
 // layers run through their own call().
 import type { LayersModel, Tensor, Tensor1D, Tensor4D, Scalar } from '@tensorflow/tfjs';
-import type { Tf } from '../backend';
+import type { Tf } from '../tf';
 
 /** The parts of a tfjs-layers Conv2D we read (public config plus its weights and activation). */
 interface ConvLayerView {

@@ -1,4 +1,4 @@
-// The wasm backend's training step, plugged into the worker's loop with registerTrainStep():
+// The wasm backend's training step (src/worker/backend.ts hands it to the training loop):
 // two threads (one wasm instance per core) when the machine has two or more cores, else one
 // instance without the unused input gradient. Other backends (tfjs-node, cpu) return null and
 // keep tfjs's own step untouched.

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel, NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../backend';
+import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';

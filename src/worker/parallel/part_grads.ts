@@ -1,6 +1,6 @@
 // Gradients of one part of a batch (all of it, or one thread's share) for a list of variables.
 import type { LayersModel, NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../backend';
+import type { Tf } from '../tf';
 import { isPlainChain, partLoss, trainingForward } from './forward';
 
 export interface PartInput {
