@@ -33,7 +33,7 @@ let made;
 const createStep = async (ctx) => {
   if (wanted === 'default') return (made = defaultTrainStep(ctx));
   const split = wanted.startsWith('parallel');
-  return (made = await parallel.createWasmTrainStep(ctx, { threads: split ? 2 : 1, adaptive: wanted !== 'parallel-always', wasmDir: wasmDir() }));
+  return (made = await parallel.createWasmTrainStep(ctx, { threads: split ? 2 : 1, adaptive: wanted !== 'parallel-always', wasmDir: wasmDir(), profile: true }));
 };
 
 const out = mkdtempSync(join(tmpdir(), 'lenet-bench-'));
@@ -60,8 +60,8 @@ for (const name of steps) {
     numTensors: [tensorsBefore, tf.memory().numTensors], load: [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)],
     rssMB: Math.round(process.memoryUsage().rss / 1e6), stepsSplit: made.chooser?.counts,
     threadShare: made.threadShare,
-    phasesMs: made.phases && Object.fromEntries(Object.entries(made.phases).map(([k, v]) => [k, Math.round(v)])),
-    threadPhasesMs: made.threadPhases && Object.fromEntries(Object.entries(made.threadPhases).map(([k, v]) => [k, Math.round(v)])),
+    phasesMs: made.profile && Object.fromEntries(Object.entries(made.profile.main).map(([k, v]) => [k, Math.round(v)])),
+    threadPhasesMs: made.profile && Object.fromEntries(Object.entries(made.profile.thread).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(row);
   console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}, other thread ms (split steps) ${JSON.stringify(row.threadPhasesMs)}` : ''}`);

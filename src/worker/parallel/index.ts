@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { TrainStep, TrainStepContext } from '../trainStep';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
-import { parallelTrainStep } from './parallel_step';
+import { ParallelTrainStep } from './parallel_step';
 
 export interface WasmStepOptions {
   /** Folder of the tfjs-backend-wasm .wasm files, for the second thread's own instance. */
@@ -17,6 +17,8 @@ export interface WasmStepOptions {
   adaptive?: boolean;
   /** Called with the reason when the two-thread step cannot start and one thread is used. */
   onFallback?: (reason: string) => void;
+  /** Benchmarks: the two-thread step sums where its time goes (ParallelTrainStep.profile). */
+  profile?: boolean;
 }
 
 export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
@@ -28,8 +30,8 @@ export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepO
   const splittable = model.nonTrainableWeights.length === 0 && isPlainChain(model);
   if (threads === 2 && splittable) {
     try {
-      return await parallelTrainStep(tf, model, optimizer, {
-        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir, adaptive: opts.adaptive,
+      return await ParallelTrainStep.start(tf, model, optimizer, {
+        maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir, adaptive: opts.adaptive, profile: opts.profile,
       });
     } catch (err) {
       opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);

@@ -28,6 +28,8 @@ export interface ParallelOptions {
   timeoutMs?: number;
   /** false: always split (tests); default true: keep checking that splitting is faster. */
   adaptive?: boolean;
+  /** Benchmarks: sum where each step's time goes (ParallelTrainStep.profile). */
+  profile?: boolean;
 }
 
 /**
@@ -85,88 +87,103 @@ export class SplitChooser {
   }
 }
 
-/** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
-export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<TrainStep & { predictAll(split: Split): Promise<Float32Array>; chooser: SplitChooser; phases: Record<'prepare' | 'compute' | 'wait' | 'update', number>; threadPhases: Record<'wake' | 'load' | 'compute' | 'copy' | 'notice', number>; readonly threadShare: number }> {
-  const vars = model.trainableWeights.map((w) => w.read() as Variable);
-  const imageSize = o.inputShape.reduce((a, b) => a * b, 1);
-  const adaptive = o.adaptive ?? true;
-  let share = Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
-  // Adaptive: the share moves by one image per step towards the point where both threads finish
-  // together (this thread also copies, updates and runs the loop), within [MIN_SHARE, MAX_SHARE].
-  const MIN_SHARE = 0.25, MAX_SHARE = 0.75;
-  const shareStep = 1 / o.maxBatch;
-  // The shared image buffer holds only the thread's largest share of the largest batch.
-  const sizes: SharedSizes = {
-    params: vars.reduce((a, v) => a + v.size, 0), maxPart: Math.ceil(o.maxBatch * (adaptive ? Math.max(share, MAX_SHARE) : share)), imageSize,
-  };
-  const buffer = new SharedArrayBuffer(sharedBytes(sizes));
-  const sh = layout(buffer, sizes);
-  const init: ThreadInit = {
-    buffer, sizes, topology: JSON.stringify(model.toJSON(null, false)), shapes: vars.map((v) => v.shape),
-    inputShape: o.inputShape, numClasses: o.numClasses, wasmDir: o.wasmDir,
-  };
-  const worker = startThread(init);
-  // The thread's stderr (emscripten prints its aborts there) is kept for the error message
-  // instead of leaking into the worker's output.
-  let stderr = '';
-  worker.stderr.setEncoding('utf8');
-  worker.stderr.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
-  let failure: Error | null = null;
-  let failed: (e: Error) => void = () => {};
-  const died = new Promise<never>((_, reject) => (failed = reject));
-  died.catch(() => {}); // observed through `failure` as well
-  const fail = (e: Error) => {
-    failure ??= e;
-    failed(failure);
-  };
-  worker.on('error', (e) => fail(new Error(`training thread crashed: ${e.message}`)));
-  worker.on('exit', (code) => {
-    const last = stderr.trim().split('\n').pop();
-    fail(new Error(`training thread exited (code ${code})${last ? `: ${last}` : ''}`));
-  });
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: ThreadMessage) => {
-      if (m.type === 'ready') resolve();
-      else fail(new Error(`training thread: ${m.message.split('\n')[0]}`));
-    });
-    died.catch(reject);
-  });
-
-  const part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
-  const chooser = new SplitChooser(adaptive);
-  const timeoutMs = o.timeoutMs ?? 60_000;
-  let seq = 0;
-  let disposed = false;
-  /** Milliseconds this thread spent per phase (benchmarks read them to see where time goes). */
-  const phases = { prepare: 0, compute: 0, wait: 0, update: 0 };
+/** Where the time of a split step goes, in milliseconds summed over steps (benchmarks only). */
+export interface StepProfile {
+  /** This thread: copying the other share in, computing its own share, waiting, the update. */
+  main: Record<'prepare' | 'compute' | 'wait' | 'update', number>;
   /**
-   * The same for the other thread on split steps: from the notify to its wake-up, loading the
-   * weights, computing, copying the gradients out, and from its done (or this thread's, if later) to this thread noticing.
+   * The other thread on split steps: from the notify to its wake-up, loading the weights,
+   * computing, copying the gradients out, and from its done (or this thread's, if later) to this
+   * thread noticing.
    */
-  const threadPhases = { wake: 0, load: 0, compute: 0, copy: 0, notice: 0 };
+  thread: Record<'wake' | 'load' | 'compute' | 'copy' | 'notice', number>;
+}
 
-  const run = async (batch: Batch): Promise<StepResult> => {
-    if (failure) throw failure;
+/** Share bounds of the adaptive split: the thread takes between a quarter and three quarters. */
+const MIN_SHARE = 0.25, MAX_SHARE = 0.75;
+
+export class ParallelTrainStep implements TrainStep {
+  readonly name = 'wasm-2-threads';
+  readonly chooser: SplitChooser;
+  /** Filled only when started with `profile: true`. */
+  readonly profile?: StepProfile;
+  private readonly part: PartGrads;
+  private readonly imageSize: number;
+  private readonly adaptive: boolean;
+  private readonly timeoutMs: number;
+  private share: number;
+  private seq = 0;
+  private disposed = false;
+  /** The split being validated, copied once into shared memory for the thread. */
+  private shared: { split: Split; probs: Float32Array } | null = null;
+
+  private constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    private readonly optimizer: Optimizer,
+    private readonly vars: Variable[],
+    private readonly o: ParallelOptions,
+    private readonly sizes: SharedSizes,
+    private readonly sh: SharedLayout,
+    private readonly thread: ThreadHandle,
+  ) {
+    this.imageSize = o.inputShape.reduce((a, b) => a * b, 1);
+    this.adaptive = o.adaptive ?? true;
+    this.share = initialShare(o);
+    this.timeoutMs = o.timeoutMs ?? 60_000;
+    this.chooser = new SplitChooser(this.adaptive);
+    this.part = new PartGrads(tf, model, vars, o.inputShape, o.numClasses);
+    if (o.profile) {
+      this.profile = { main: { prepare: 0, compute: 0, wait: 0, update: 0 }, thread: { wake: 0, load: 0, compute: 0, copy: 0, notice: 0 } };
+    }
+  }
+
+  /** Starts the second thread; resolves once it has built its model, rejects if it cannot. */
+  static async start(tf: Tf, model: LayersModel, optimizer: Optimizer, o: ParallelOptions): Promise<ParallelTrainStep> {
+    const vars = model.trainableWeights.map((w) => w.read() as Variable);
+    const share = initialShare(o);
+    // The shared image buffer holds only the thread's largest share of the largest batch.
+    const sizes: SharedSizes = {
+      params: vars.reduce((a, v) => a + v.size, 0),
+      maxPart: Math.ceil(o.maxBatch * ((o.adaptive ?? true) ? Math.max(share, MAX_SHARE) : share)),
+      imageSize: o.inputShape.reduce((a, b) => a * b, 1),
+    };
+    const buffer = new SharedArrayBuffer(sharedBytes(sizes));
+    const init: ThreadInit = {
+      buffer, sizes, topology: JSON.stringify(model.toJSON(null, false)), shapes: vars.map((v) => v.shape),
+      inputShape: o.inputShape, numClasses: o.numClasses, wasmDir: o.wasmDir,
+    };
+    const thread = await ThreadHandle.start(init);
+    return new ParallelTrainStep(tf, model, optimizer, vars, o, sizes, layout(buffer, sizes), thread);
+  }
+
+  /** The other thread's current share of each full batch. */
+  get threadShare(): number {
+    return this.share;
+  }
+
+  async run(batch: Batch): Promise<StepResult> {
+    const { tf, sh, vars, thread } = this;
+    if (thread.failure) throw thread.failure;
     const n = batch.size;
     const t0 = performance.now();
-    const split = chooser.next();
-    const nThread = split ? Math.min(Math.round(n * share), sizes.maxPart, n) : 0;
+    const split = this.chooser.next();
+    const nThread = split ? Math.min(Math.round(n * this.share), this.sizes.maxPart, n) : 0;
     const nMain = n - nThread;
     let notified = 0;
     if (nThread > 0) {
       writeWeights(tf, sh, vars);
-      sh.images.set(batch.images.subarray(nMain * imageSize, n * imageSize));
+      sh.images.set(batch.images.subarray(nMain * this.imageSize, n * this.imageSize));
       sh.labels.set(batch.labels.subarray(nMain, n));
       sh.ctrl[PART] = nThread;
       sh.ctrl[BATCH] = n;
       sh.ctrl[KIND] = KIND_STEP;
       notified = clock();
-      Atomics.store(sh.ctrl, CMD, ++seq);
-      Atomics.notify(sh.ctrl, CMD);
+      this.command();
     }
     const t1 = performance.now();
     const mine = nMain > 0
-      ? part.compute({ images: batch.images, labels: batch.labels, size: nMain, batchSize: n })
+      ? this.part.compute({ images: batch.images, labels: batch.labels, size: nMain, batchSize: n })
       : { grads: null, loss: 0, correct: 0 };
     let loss = mine.loss, correct = mine.correct;
     let grads: Tensor[] | null = mine.grads;
@@ -174,23 +191,28 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     const mainDone = clock();
     let t3 = t2;
     if (nThread > 0) {
-      const threadFirst = Atomics.load(sh.ctrl, DONE) === seq;
-      if (!waitDoneSync(sh, seq, SYNC_WAIT_MS)) await waitDone(sh, seq, died, timeoutMs);
+      const threadFirst = Atomics.load(sh.ctrl, DONE) === this.seq;
+      if (!waitDoneSync(sh, this.seq, SYNC_WAIT_MS)) await waitDone(sh, this.seq, thread.died, this.timeoutMs);
       t3 = performance.now();
-      const r = sh.result;
-      threadPhases.wake += r[2] - notified;
-      threadPhases.load += r[3] - r[2];
-      threadPhases.compute += r[4] - r[3];
-      threadPhases.copy += r[5] - r[4];
-      threadPhases.notice += clock() - Math.max(r[5], mainDone);
-      if (adaptive && n === o.maxBatch) {
-        if (threadFirst) share = Math.min(MAX_SHARE, share + shareStep);
-        else if (t3 - t2 > 0.25) share = Math.max(MIN_SHARE, share - shareStep);
+      if (this.profile) {
+        const r = sh.result;
+        const p = this.profile.thread;
+        p.wake += r[2] - notified;
+        p.load += r[3] - r[2];
+        p.compute += r[4] - r[3];
+        p.copy += r[5] - r[4];
+        p.notice += clock() - Math.max(r[5], mainDone);
+      }
+      // The share moves by one image per step towards the point where both threads finish
+      // together (this thread also copies, updates and runs the loop).
+      if (this.adaptive && n === this.o.maxBatch) {
+        const shareStep = 1 / this.o.maxBatch;
+        if (threadFirst) this.share = Math.min(MAX_SHARE, this.share + shareStep);
+        else if (t3 - t2 > 0.25) this.share = Math.max(MIN_SHARE, this.share - shareStep);
       }
       if (Atomics.load(sh.ctrl, STATUS) !== 0) {
         tf.dispose(grads ?? []);
-        await died.catch(() => {});
-        throw failure ?? new Error('training thread failed');
+        throw await thread.failed();
       }
       loss += sh.result[0];
       correct += sh.result[1];
@@ -198,77 +220,125 @@ export async function parallelTrainStep(tf: Tf, model: LayersModel, optimizer: O
     }
     const named: NamedTensorMap = {};
     vars.forEach((v, i) => (named[v.name] = grads![i]));
-    optimizer.applyGradients(named);
+    this.optimizer.applyGradients(named);
     tf.dispose(grads!);
     const t4 = performance.now();
-    phases.prepare += t1 - t0;
-    phases.compute += t2 - t1;
-    phases.wait += t3 - t2;
-    phases.update += t4 - t3;
-    chooser.record(split, (t4 - t0) / n);
+    if (this.profile) {
+      const p = this.profile.main;
+      p.prepare += t1 - t0;
+      p.compute += t2 - t1;
+      p.wait += t3 - t2;
+      p.update += t4 - t3;
+    }
+    this.chooser.record(split, (t4 - t0) / n);
     return { loss, acc: correct / n };
-  };
-
-  /** The split being validated, copied once into shared memory for the thread. */
-  let shared: { split: Split; probs: Float32Array } | null = null;
+  }
 
   /** Validation on both threads: this one predicts the first half, the other the second. */
-  const predictAll = async (split: Split): Promise<Float32Array> => {
-    const { inputShape, numClasses } = o;
-    if (failure || !chooser.splitting || split.count < 2) return predictOneThread(tf, model, split, inputShape, numClasses);
+  async predictAll(split: Split): Promise<Float32Array> {
+    const { tf, sh, thread, imageSize } = this;
+    const { inputShape, numClasses } = this.o;
+    if (thread.failure || !this.chooser.splitting || split.count < 2) return predictOneThread(tf, this.model, split, inputShape, numClasses);
     const count = split.count;
     const half = Math.ceil(count / 2);
-    const fresh = shared?.split !== split;
+    const fresh = this.shared?.split !== split;
     if (fresh) {
       const images = new SharedArrayBuffer(count * imageSize * 4);
       new Float32Array(images).set(split.images.subarray(0, count * imageSize));
       const probs = new SharedArrayBuffer(count * numClasses * 4);
-      worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
-      shared = { split, probs: new Float32Array(probs) };
+      thread.worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
+      this.shared = { split, probs: new Float32Array(probs) };
     }
-    writeWeights(tf, sh, vars);
+    writeWeights(tf, sh, this.vars);
     sh.ctrl[PART] = half;
     sh.ctrl[BATCH] = count;
     sh.ctrl[KIND] = KIND_PREDICT;
     sh.ctrl[NEW_SPLIT] = fresh ? 1 : 0;
-    Atomics.store(sh.ctrl, CMD, ++seq);
-    Atomics.notify(sh.ctrl, CMD);
+    this.command();
     const first = { images: split.images.subarray(0, half * imageSize), labels: split.labels.subarray(0, half), count: half };
-    const mine = await predictOneThread(tf, model, first, inputShape, numClasses, PREDICT_CHUNK);
-    await waitDone(sh, seq, died, timeoutMs);
-    if (Atomics.load(sh.ctrl, STATUS) !== 0) {
-      await died.catch(() => {});
-      throw failure ?? new Error('training thread failed');
-    }
+    const mine = await predictOneThread(tf, this.model, first, inputShape, numClasses, PREDICT_CHUNK);
+    await waitDone(sh, this.seq, thread.died, this.timeoutMs);
+    if (Atomics.load(sh.ctrl, STATUS) !== 0) throw await thread.failed();
     const out = new Float32Array(count * numClasses);
     out.set(mine);
-    out.set(shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
+    out.set(this.shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
     return out;
-  };
+  }
 
-  return {
-    name: 'wasm-2-threads',
-    predictAll,
-    chooser,
-    phases,
-    threadPhases,
-    get threadShare() {
-      return share;
-    },
-    run,
-    sync() {}, // this thread's model always holds the latest weights
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      sh.ctrl[KIND] = KIND_STOP;
-      Atomics.store(sh.ctrl, CMD, ++seq);
-      Atomics.notify(sh.ctrl, CMD);
-      worker.removeAllListeners('exit');
-      worker.removeAllListeners('error');
-      worker.on('error', () => {});
-      void worker.terminate();
-    },
-  };
+  /** This thread's model always holds the latest weights. */
+  sync(): void {}
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.sh.ctrl[KIND] = KIND_STOP;
+    this.command();
+    this.thread.terminate();
+  }
+
+  /** Hands the other thread the command set up in the shared control words. */
+  private command(): void {
+    Atomics.store(this.sh.ctrl, CMD, ++this.seq);
+    Atomics.notify(this.sh.ctrl, CMD);
+  }
+}
+
+function initialShare(o: ParallelOptions): number {
+  return Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
+}
+
+/** The second thread: its worker, and how it failed once it has (a crash, an exit, an abort). */
+class ThreadHandle {
+  failure: Error | null = null;
+  /** Rejects with the first failure; steps race their waits against it. */
+  readonly died: Promise<never>;
+  private reject: (e: Error) => void = () => {};
+
+  private constructor(readonly worker: Worker) {
+    this.died = new Promise<never>((_, reject) => (this.reject = reject));
+    this.died.catch(() => {}); // observed through `failure` as well
+  }
+
+  /** Resolves once the thread has built its model; rejects with its reason if it cannot. */
+  static async start(init: ThreadInit): Promise<ThreadHandle> {
+    const t = new ThreadHandle(startThread(init));
+    // The thread's stderr (emscripten prints its aborts there) is kept for the error message
+    // instead of leaking into the worker's output.
+    let stderr = '';
+    t.worker.stderr.setEncoding('utf8');
+    t.worker.stderr.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    t.worker.on('error', (e) => t.fail(new Error(`training thread crashed: ${e.message}`)));
+    t.worker.on('exit', (code) => {
+      const last = stderr.trim().split('\n').pop();
+      t.fail(new Error(`training thread exited (code ${code})${last ? `: ${last}` : ''}`));
+    });
+    await new Promise<void>((resolve, reject) => {
+      t.worker.on('message', (m: ThreadMessage) => {
+        if (m.type === 'ready') resolve();
+        else t.fail(new Error(`training thread: ${m.message.split('\n')[0]}`));
+      });
+      t.died.catch(reject);
+    });
+    return t;
+  }
+
+  /** The failure to throw once the thread reported one (waits for its reason to arrive). */
+  async failed(): Promise<Error> {
+    await this.died.catch(() => {});
+    return this.failure ?? new Error('training thread failed');
+  }
+
+  terminate(): void {
+    this.worker.removeAllListeners('exit');
+    this.worker.removeAllListeners('error');
+    this.worker.on('error', () => {});
+    void this.worker.terminate();
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.reject(this.failure);
+  }
 }
 
 function median(xs: number[]): number {
