@@ -343,7 +343,7 @@ export function inferLayer(layer: LayerSpec, inputShape: Shape, name: string, in
   let r: { out: Shape; params?: number; trainable?: number; formula?: string };
   switch (layer.type) {
     case 'InputLayer':
-      c.fail('an InputLayer can only be the first layer of a Sequential model');
+      return c.fail('an InputLayer can only be the first layer of a Sequential model');
     case 'Conv2D':
       r = conv2d(c, layer, inputShape);
       break;

@@ -313,7 +313,7 @@ class Checker {
         if (Array.isArray(v) && v.length === 2 && v.every((p) => Array.isArray(p) && p.length === 2 && p.every(isNonNegInt))) {
           return [[v[0][0], v[0][1]], [v[1][0], v[1][1]]];
         }
-        this.fail(path, `expected an integer, [rows, columns] or [[top, bottom], [left, right]] (all >= 0), got ${show(v)}`);
+        return this.fail(path, `expected an integer, [rows, columns] or [[top, bottom], [left, right]] (all >= 0), got ${show(v)}`);
       }
       case 'number':
         if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, `expected a number, got ${show(v)}`);

@@ -117,7 +117,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   for (const name of candidates) {
     try {
       const tf = await TRY[name]();
-      let reason = choice === 'auto' ? (skipped.length ? skipped.join('; ') : 'fastest available') : 'requested';
+      const reason = choice === 'auto' ? (skipped.length ? skipped.join('; ') : 'fastest available') : 'requested';
       return { tf, backend: name, reason, versions: versionsOf(tf), createTrainStep: trainStepFor(name) };
     } catch (err) {
       skipped.push(`${name}: ${short(err)}`);

@@ -268,6 +268,8 @@ test('on a terminal: Keras header, in-place progress bar, final epoch line', (t)
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const text = r.stdout.replace(/\r\n/g, '\n');
   assert.match(text, /\nEpoch 1\/2\n/);
+  /* eslint-disable no-control-regex -- the terminal's erase-line escape (ESC [K) is what is checked */
   assert.match(text, /\r1\/4 \[[=>.]{30}\] - ETA: \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K/);
   assert.match(text, /\r4\/4 \[={30}\] - \d+s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\x1b\[K\nEpoch 2\/2\n/);
+  /* eslint-enable no-control-regex */
 });

@@ -25,6 +25,7 @@ test('KerasProgress: in-place bar on a terminal, one line per epoch elsewhere', 
   p.epochBegin(1, 2, 10);
   p.batchEnd(5, 10, 0.6, 0.7);
   p.epochEnd(m, 2);
+  // eslint-disable-next-line no-control-regex -- the terminal's erase-line escape (ESC [K) is what is checked
   assert.match(tty, /^Epoch 1\/2\n\r 5\/10 \[={14}>\.{15}\] - ETA: \d+s - loss: 0\.6000 - accuracy: 0\.7000\x1b\[K\r10\/10 \[={30}\] - 2s 200ms\/step - loss: 0\.5000 - accuracy: 0\.8000 - val_loss: 0\.4000 - val_accuracy: 0\.8500\x1b\[K\n$/);
   let log = '';
   const q = new KerasProgress({ isTTY: false, write: (s: string) => (log += s) });

@@ -19,7 +19,7 @@ const TORCHVISION_MD5: Record<string, string> = {
   't10k-labels-idx1-ubyte.gz': 'bb300cfdad3c16e7a12a480ee83cd310',
 };
 
-test('the Fashion-MNIST SHA-256 values in the code match the real files (Debian copy, original gzip header restored)', (t) => {
+test('the Fashion-MNIST SHA-256 values in the code match the real files (Debian copy, original gzip header restored)', () => {
   needDebianPackage(haveDebianFashion(), 'dataset-fashion-mnist', DEBIAN_DIR);
   for (const f of FASHION_MNIST_FILES) {
     const orig = rebuildOriginal(f.name);

@@ -52,7 +52,10 @@ export function renderPython(spec: ModelSpec, r: Rand): string {
     switch (l.type) {
       case 'Conv2D':
         if (positional) pos.push(int(l.filters), pair(l.kernelSize));
-        else kw('filters', int(l.filters)), kw('kernel_size', pair(l.kernelSize));
+        else {
+          kw('filters', int(l.filters));
+          kw('kernel_size', pair(l.kernelSize));
+        }
         if (l.strides) kw('strides', pair(l.strides));
         if (l.padding) kw('padding', `'${l.padding}'`);
         if (l.dilationRate) kw('dilation_rate', pair(l.dilationRate));
@@ -132,7 +135,10 @@ export function renderPython(spec: ModelSpec, r: Rand): string {
           if (positional) pos.push(pair(l.kernelSize));
           else kw('kernel_size', pair(l.kernelSize));
         } else if (positional) pos.push(int(l.filters), pair(l.kernelSize));
-        else kw('filters', int(l.filters)), kw('kernel_size', pair(l.kernelSize));
+        else {
+          kw('filters', int(l.filters));
+          kw('kernel_size', pair(l.kernelSize));
+        }
         if (l.type !== 'Conv2DTranspose' && l.depthMultiplier !== undefined) kw('depth_multiplier', int(l.depthMultiplier));
         if (l.strides) kw('strides', pair(l.strides));
         if (l.padding) kw('padding', `'${l.padding}'`);

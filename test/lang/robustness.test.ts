@@ -75,7 +75,8 @@ function exercise(src: string, lang: SourceLanguage): ReturnType<typeof analyzeS
   }
   for (let k = 0; k < 8; k++) {
     const hit = findAt(a, int(src.length + 1));
-    if (hit) (hit.layer ? hoverMarkdown(hit.model, hit.layer) : modelHoverMarkdown(hit.model));
+    if (hit?.layer) hoverMarkdown(hit.model, hit.layer);
+    else if (hit) modelHoverMarkdown(hit.model);
   }
   slowest = Math.max(slowest, performance.now() - t0);
   return a;
