@@ -1,9 +1,12 @@
 // Turns a model FILE given on the command line into a ModelSpec. Loaders are tried in order by
 // file name; `*.lenet.json` (any .json) is built in. Other formats (e.g. Keras code in .py/.ts
 // sources) plug in with registerModelLoader() without touching the commands.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseModelFile } from '../model/validate';
 import type { ModelSpec } from '../model/spec';
+
+/** Notebooks with outputs can be large; a model's source never needs more. */
+const MAX_MODEL_FILE_BYTES = 64 << 20;
 
 export class ModelFileError extends Error {
   constructor(message: string) {
@@ -45,8 +48,15 @@ export function loadModelFile(path: string): ModelSpec {
   }
   let text: string;
   try {
+    // Only a regular file of sane size: a FIFO or /dev/zero would be read for ever.
+    const st = statSync(path);
+    if (!st.isFile()) throw new ModelFileError(`${path} is not a regular file; give a model file`);
+    if (st.size > MAX_MODEL_FILE_BYTES) {
+      throw new ModelFileError(`${path} has ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')} a model file may have`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof ModelFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
   }
