@@ -79,6 +79,20 @@ async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   return info;
 }
 
+/**
+ * LENET_LAB_MIRRORS (comma-separated base URLs, tried in order, replacing the built-in mirrors:
+ * a company mirror, or a test server) and LENET_LAB_DOWNLOAD_TIMEOUT_MS (longest silence of a
+ * download, default 30 s).
+ */
+function downloadSettings(env: NodeJS.ProcessEnv): { mirrors?: { mnist: string[]; fashionMnist: string[] }; idleTimeoutMs?: number } {
+  const mirrors = (env.LENET_LAB_MIRRORS ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const idle = Number(env.LENET_LAB_DOWNLOAD_TIMEOUT_MS);
+  return {
+    ...(mirrors.length ? { mirrors: { mnist: mirrors, fashionMnist: mirrors } } : {}),
+    ...(Number.isInteger(idle) && idle > 0 ? { idleTimeoutMs: idle, connectTimeoutMs: idle } : {}),
+  };
+}
+
 async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> {
   const key = `${name}\0${cacheDir}`;
   if (cachedData?.key === key) return cachedData.data;
@@ -88,6 +102,7 @@ async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> 
     const data = await loadDataset(name, {
       cacheDir: cacheDir || defaultCacheDir(),
       signal: abort.signal,
+      ...downloadSettings(process.env),
       onProgress: (file: string, bytes: number, total: number) => void send({ type: 'downloadProgress', file, bytes, total }),
     });
     cachedData = { key, data };
