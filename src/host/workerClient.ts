@@ -129,7 +129,7 @@ export class WorkerClient extends EventEmitter {
       this.kill();
       this.deliver({
         v: PROTOCOL_VERSION, type: 'error', code: 'TIMEOUT',
-        message: `the worker sent nothing for ${secs} s while a ${waiting} request was open; it was stopped (run again; if it keeps happening, report it with the output above)`,
+        message: `the worker sent nothing for ${secs} s while ${waiting} was running; it was stopped (run again; if it keeps happening, report it with the output above)`,
       });
     }, this.idleTimeoutMs);
     this.idleTimer.unref();
