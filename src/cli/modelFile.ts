@@ -1,7 +1,7 @@
 // Turns a model FILE given on the command line into a ModelSpec. Loaders are tried in order by
 // file name; `*.lenet.json` (any .json) is built in. Other formats (e.g. Keras code in .py/.ts
 // sources) plug in with registerModelLoader() without touching the commands.
-import { readFileSync, statSync } from 'node:fs';
+import { NotASmallFileError, readSmallFile } from '../shared/smallFile';
 import { parseModelFile } from '../model/validate';
 import type { ModelSpec } from '../model/spec';
 
@@ -48,15 +48,9 @@ export function loadModelFile(path: string): ModelSpec {
   }
   let text: string;
   try {
-    // Only a regular file of sane size: a FIFO or /dev/zero would be read for ever.
-    const st = statSync(path);
-    if (!st.isFile()) throw new ModelFileError(`${path} is not a regular file; give a model file`);
-    if (st.size > MAX_MODEL_FILE_BYTES) {
-      throw new ModelFileError(`${path} has ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')} a model file may have`);
-    }
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path, MAX_MODEL_FILE_BYTES);
   } catch (err) {
-    if (err instanceof ModelFileError) throw err;
+    if (err instanceof NotASmallFileError) throw new ModelFileError(`cannot read a model from ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
   }

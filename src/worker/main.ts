@@ -20,7 +20,7 @@ import { evaluateModel, predictOne } from './evaluate';
 import { latestRunDir, loadModel } from './runDir';
 import { assertActivationMemory, INFER_BATCH } from './memoryBudget';
 import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
-import { readFileSync } from 'node:fs';
+import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
 
 const IMAGE_SHAPE = [28, 28, 1];
@@ -180,7 +180,7 @@ function runDirFor(modelDir: string | undefined, outDir: string | undefined): st
 function datasetOfRun(dir: string): string {
   for (const f of [join(dir, 'config.json'), join(dir, '..', 'config.json')]) {
     try {
-      const c = JSON.parse(readFileSync(f, 'utf8')) as { resolvedDataset?: { name?: unknown }; dataset?: unknown };
+      const c = JSON.parse(readSmallFile(f, 16 << 20)) as { resolvedDataset?: { name?: unknown }; dataset?: unknown };
       const name = c.resolvedDataset?.name ?? c.dataset;
       if (typeof name === 'string' && name) return name;
     } catch {

@@ -4,9 +4,10 @@
 import { describe, it as test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { createGzip, deflateRawSync } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { idxImages, idxLabels, labelsCycle, mnistNpz, npy, u8Images, zip } from '../data/helpers';
 import { assertOneLine, assertPeak, leftovers, runCli, tempDir } from './harness';
 
@@ -26,8 +27,6 @@ function idxFolder(dir: string, trainImages?: (path: string) => void): string {
 
 /** A gzip stream of an IDX header for `count` images followed by `zeros` zero bytes (made in chunks). */
 async function gzipIdx(path: string, count: number, zeros: number): Promise<void> {
-  const { createWriteStream } = await import('node:fs');
-  const { pipeline } = await import('node:stream/promises');
   const head = Buffer.alloc(16);
   head.writeUInt32BE(0x803, 0);
   head.writeUInt32BE(count, 4);
@@ -78,52 +77,32 @@ describe('hostile data files', { concurrency: 3 }, () => {
     });
   }
 
-  test('gzip bomb with an honest 60,000-image header: inflating stops at the promised size', async (t) => {
-    const dir = tempDir(t, 'lenet-faults-');
-    const data = join(dir, 'data');
-    idxFolder(data);
-    const { rmSync } = await import('node:fs');
-    rmSync(join(data, 'train-images-idx3-ubyte'));
+  const GZIP_CASES: [string, number, number, RegExp][] = [
     // 47 MB promised, 300 MB inside: about 300 KB of gzip.
-    await gzipIdx(join(data, 'train-images-idx3-ubyte.gz'), 60000, 300 << 20);
-    const r = await trainOn(`idx:${data}`, dir);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneLine(r.stderr, /train-images-idx3-ubyte\.gz: the compressed data inflates to more than the 47,040,016 bytes its header promises .*gzip bomb/, 'gzip bomb');
-    assertPeak(r, BOUND_MB, 'gzip bomb');
-    t.diagnostic(`peak ${r.peakMB} MB`);
-  });
-
-  test('gzip with a header for 1.3 million images: refused from the header, nothing inflated', async (t) => {
-    const dir = tempDir(t, 'lenet-faults-');
-    const data = join(dir, 'data');
-    idxFolder(data);
-    const { rmSync } = await import('node:fs');
-    rmSync(join(data, 'train-images-idx3-ubyte'));
-    await gzipIdx(join(data, 'train-images-idx3-ubyte.gz'), 1_300_000, 1 << 20);
-    const r = await trainOn(`idx:${data}`, dir);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneLine(r.stderr, /the header says 1,300,000 images, more than the 1,000,000 this trainer reads from one file/, '1.3M header');
-    assertPeak(r, BOUND_MB, '1.3M header');
-    t.diagnostic(`peak ${r.peakMB} MB`);
-  });
-
-  test('gzip promising 700 MB from a few hundred KB: refused as a bomb before inflating', async (t) => {
-    const dir = tempDir(t, 'lenet-faults-');
-    const data = join(dir, 'data');
-    idxFolder(data);
-    const { rmSync } = await import('node:fs');
-    rmSync(join(data, 'train-images-idx3-ubyte'));
-    await gzipIdx(join(data, 'train-images-idx3-ubyte.gz'), 900_000, 1 << 20);
-    const r = await trainOn(`idx:${data}`, dir);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneLine(r.stderr, /the header promises 705,600,016 bytes from [\d,]+ compressed bytes .*refused as a gzip bomb before inflating/, 'ratio');
-    assertPeak(r, BOUND_MB, 'ratio');
-    t.diagnostic(`peak ${r.peakMB} MB`);
-  });
+    ['gzip bomb with an honest 60,000-image header: inflating stops at the promised size', 60000, 300 << 20,
+      /train-images-idx3-ubyte\.gz: the compressed data inflates to more than the 47,040,016 bytes its header promises .*gzip bomb/],
+    ['gzip with a header for 1.3 million images: refused from the header, nothing inflated', 1_300_000, 1 << 20,
+      /the header says 1,300,000 images, more than the 1,000,000 this trainer reads from one file/],
+    ['gzip promising 700 MB from a few hundred KB: refused as a bomb before inflating', 900_000, 1 << 20,
+      /the header promises 705,600,016 bytes from [\d,]+ compressed bytes .*refused as a gzip bomb before inflating/],
+  ];
+  for (const [what, count, zeros, re] of GZIP_CASES) {
+    test(what, async (t) => {
+      const dir = tempDir(t, 'lenet-faults-');
+      const data = join(dir, 'data');
+      idxFolder(data);
+      rmSync(join(data, 'train-images-idx3-ubyte'));
+      await gzipIdx(join(data, 'train-images-idx3-ubyte.gz'), count, zeros);
+      const r = await trainOn(`idx:${data}`, dir);
+      assert.equal(r.code, 1, r.stderr);
+      assertOneLine(r.stderr, re, what);
+      assertPeak(r, BOUND_MB, what);
+      t.diagnostic(`peak ${r.peakMB} MB`);
+    });
+  }
 
   test('.npz bombs: a member promising 1000x is refused unread; one lying about its size stops at the lie', async (t) => {
     const dir = tempDir(t, 'lenet-faults-');
-    const good = mnistNpz(64, 20);
     const zeros = new Uint8Array(80 << 20);
     const cases: [string, Buffer, RegExp][] = [
       ['honest bomb', zip([{ name: 'x_train.npy', data: zeros, deflate: true }, { name: 'x_test.npy', data: npy('|u1', [20, 28, 28], u8Images(20)) }]),
@@ -131,7 +110,6 @@ describe('hostile data files', { concurrency: 3 }, () => {
       ['lying bomb', zip([{ name: 'x_train.npy', data: zeros, deflate: true, declaredSize: 1 << 20 }]),
         /member x_train\.npy inflates to more than the 1,048,576 bytes the archive says/],
     ];
-    assert.ok(good.length > 0);
     for (const [what, bytes, re] of cases) {
       const p = join(dir, `${what.replace(' ', '-')}.npz`);
       writeFileSync(p, bytes);
@@ -166,7 +144,6 @@ describe('hostile data files', { concurrency: 3 }, () => {
     const dir = tempDir(t, 'lenet-faults-');
     const p = join(dir, 'ok.npz');
     writeFileSync(p, mnistNpz(64, 20, true));
-    assert.ok(deflateRawSync(Buffer.alloc(10)).length > 0);
     const r = await trainOn(`npz:${p}`, dir);
     assert.equal(r.code, 0, r.stderr);
     assertPeak(r, BOUND_MB, 'honest npz');
