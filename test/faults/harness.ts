@@ -12,7 +12,9 @@ export { CLI, ensureBuilt, tempDir } from '../worker/helpers';
 
 /** Killed above this: no fault case may come near it (the worker trains LeNet in about 250 MB). */
 const SAFETY_CEILING_MB = 3000;
-const POLL_MS = 40;
+const POLL_MS = 20;
+/** The process tree is rescanned every few polls only: a /proc scan costs 10-30 ms on a busy machine. */
+const RESCAN_EVERY = 5;
 
 export interface Measured {
   code: number | null;
@@ -23,6 +25,8 @@ export interface Measured {
   peakMB: number;
   /** Killed by the harness for exceeding the safety ceiling. */
   overCeiling: boolean;
+  /** Wall time until exit, ms. */
+  ms: number;
 }
 
 function status(pid: number): { ppid: number; hwmKB: number; rssKB: number } | null {
@@ -65,13 +69,15 @@ export interface RunOptions {
   detached?: boolean;
   /** Hard stop for the harness itself (a hang is a failure, reported as signal SIGKILL). */
   timeoutMs?: number;
+  /** Another build of the CLI (to measure an older version the same way). */
+  cli?: string;
 }
 
 /** Runs `node dist/cli.js ...args`, measuring the tree's peak memory. */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<Measured> {
   ensureBuilt();
   return new Promise((resolve) => {
-    const argv = [process.execPath, CLI, ...args];
+    const argv = [process.execPath, opts.cli ?? CLI, ...args];
     const child = opts.shellPrefix
       ? spawn('bash', ['-c', `${opts.shellPrefix} exec "$@"`, 'bash', ...argv], { cwd: opts.cwd, env: opts.env ?? process.env, detached: opts.detached })
       : spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, detached: opts.detached });
@@ -79,15 +85,19 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<Measured>
     let stderr = '';
     let peakKB = 0;
     let overCeiling = false;
+    const started = Date.now();
     const seen = new Set<number>();
     child.stdout.setEncoding('utf8').on('data', (t: string) => {
       stdout += t;
       opts.onStdout?.(t, child);
     });
     child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    let tree: number[] = [];
+    let polls = 0;
     const poll = () => {
       if (!child.pid) return;
-      for (const pid of processTree(child.pid)) {
+      if (polls++ % RESCAN_EVERY === 0 || tree.length < 2) tree = processTree(child.pid);
+      for (const pid of tree) {
         const s = status(pid);
         if (!s) continue;
         seen.add(pid);
@@ -105,6 +115,7 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<Measured>
       }
     };
     const timer = setInterval(poll, POLL_MS);
+    child.once('spawn', poll);
     const hard = setTimeout(() => {
       for (const p of child.pid ? processTree(child.pid) : []) {
         try {
@@ -119,7 +130,7 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<Measured>
     child.on('close', (code, signal) => {
       clearInterval(timer);
       clearTimeout(hard);
-      resolve({ code, signal, stdout, stderr, peakMB: Math.round(peakKB / 1024), overCeiling });
+      resolve({ code, signal, stdout, stderr, peakMB: Math.round(peakKB / 1024), overCeiling, ms: Date.now() - started });
     });
   });
 }
