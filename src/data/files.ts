@@ -90,13 +90,14 @@ export function gunzipBounded(gz: Uint8Array, name: string, limit: GunzipLimit, 
     let out: Uint8Array | null = null;
     let len = 0;
     let settled = false;
+    const onAbort = () => fail(abortedError(name));
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       z.destroy();
       reject(e);
     };
-    const onAbort = () => fail(abortedError(name));
     signal?.addEventListener('abort', onAbort, { once: true });
     z.on('data', (chunk: Buffer) => {
       if (settled) return;
