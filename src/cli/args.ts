@@ -16,6 +16,8 @@ export interface OptSpec {
   help: string;
   /** Smallest allowed value for int/number. */
   min?: number;
+  /** Largest allowed value for int/number. */
+  max?: number;
   /** number: require > 0 strictly. */
   positive?: boolean;
   choices?: readonly string[];
@@ -68,16 +70,20 @@ function convert(name: string, value: string, spec: OptSpec): string | number {
     }
     return value;
   }
+  // Decimal only: Number() would also take 0x10, 0b1, 1_000 (no) and ' 5 ' for numbers.
   const n = Number(value);
   if (spec.kind === 'int') {
     const min = spec.min ?? 0;
-    if (!/^[+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+    const range = spec.max !== undefined ? `from ${min} to ${spec.max}` : `>= ${min}`;
+    if (!/^\+?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || (spec.max !== undefined && n > spec.max)) {
+      throw new UsageError(`--${name} must be a whole decimal number ${range}, got '${value}'`);
     }
     return n;
   }
-  if (value.trim() === '' || !Number.isFinite(n) || (spec.positive && n <= 0) || (spec.min !== undefined && n < spec.min)) {
-    throw new UsageError(`--${name} must be a ${spec.positive ? 'number > 0' : 'finite number'}, got '${value}'`);
+  const max = spec.max !== undefined ? ` and at most ${spec.max}` : '';
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) || !Number.isFinite(n) || (spec.positive && n <= 0)
+    || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+    throw new UsageError(`--${name} must be a decimal number${spec.positive ? ' > 0' : ''}${max}, got '${value}'`);
   }
   return n;
 }

@@ -1,8 +1,8 @@
 // lenet-lab: the headless CLI. Same worker as the extension; prints like Keras on a terminal,
 // one line per epoch in logs, and every protocol event as a JSON line with --json.
-// Exit codes: 0 ok, 1 runtime error (data, model, worker), 2 usage error, 130 stopped with Ctrl+C,
-// 141 output pipe closed (e.g. `| head`).
-import { existsSync } from 'node:fs';
+// Exit codes: 0 ok, 1 runtime error (data, model, worker, disk), 2 usage error, 128+N stopped by
+// signal N (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP), 141 output pipe closed (e.g. `| head`).
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDatasetName } from '../data/datasets';
 import { LENET5 } from '../model/lenet';
@@ -10,7 +10,8 @@ import { inferModel } from '../model/infer';
 import type { ModelSpec } from '../model/spec';
 import { formatSummary, toSummaryInfo } from '../model/summary';
 import type { BackendChoice, TrainConfig, WorkerEvent } from '../shared/protocol';
-import { WorkerClient, type CommandBody } from '../host/workerClient';
+import { DEFAULT_IDLE_TIMEOUT_MS, WorkerClient, type CommandBody } from '../host/workerClient';
+import { LIMITS } from '../worker/config';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
@@ -29,13 +30,13 @@ const out: OptSpec = { kind: 'string', help: `folder of the run folders (default
 const SUMMARY_OPTS: Record<string, OptSpec> = { json: { kind: 'flag', help: 'print the summary as JSON' }, help };
 const TRAIN_OPTS: Record<string, OptSpec> = {
   dataset: { kind: 'string', help: 'auto, mnist-sample, mnist, fashion-mnist, idx:FOLDER or npz:FILE (default auto: MNIST if cached or downloadable, else the bundled sample)' },
-  epochs: { kind: 'int', min: 1, help: 'epochs (default 50, as in the seed)' },
-  'batch-size': { kind: 'int', min: 1, help: 'batch size (default 64)' },
-  'learning-rate': { kind: 'number', positive: true, help: 'learning rate (default 0.01, Keras SGD)' },
+  epochs: { kind: 'int', ...LIMITS.epochs, help: 'epochs (default 50, as in the seed)' },
+  'batch-size': { kind: 'int', ...LIMITS.batchSize, help: 'batch size (default 64)' },
+  'learning-rate': { kind: 'number', positive: true, ...LIMITS.learningRate, help: 'learning rate (default 0.01, Keras SGD)' },
   optimizer: { kind: 'string', choices: OPTIMIZERS, help: 'sgd, momentum, adam or rmsprop (default sgd)' },
   backend,
-  limit: { kind: 'int', min: 0, help: 'use only the first N training images (default 0 = all)' },
-  seed: { kind: 'int', min: 0, help: 'seed for weights and shuffling (default 42)' },
+  limit: { kind: 'int', ...LIMITS.limit, help: 'use only the first N training images (default 0 = all)' },
+  seed: { kind: 'int', ...LIMITS.seed, help: 'seed for weights and shuffling (default 42)' },
   out,
   model: { kind: 'string', help: 'a model file: *.lenet.json, or Keras code in .py/.ipynb, TF.js code in .ts/.js (default: the seed\'s LeNet-5)' },
   json,
@@ -47,7 +48,7 @@ const EVAL_OPTS: Record<string, OptSpec> = {
   out, backend, json, help,
 };
 const DEMO_OPTS: Record<string, OptSpec> = {
-  epochs: { kind: 'int', min: 1, help: 'epochs (default 3)' },
+  epochs: { kind: 'int', ...LIMITS.epochs, help: 'epochs (default 3)' },
   backend, out, json, help,
 };
 
@@ -60,7 +61,8 @@ Usage:
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
   lenet-lab COMMAND --help              options of a command
 
-Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C, 141 output pipe closed.
+Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C (143 SIGTERM, 129 SIGHUP),
+141 output pipe closed.
 `;
 
 const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; positionals?: number }> = {
@@ -131,8 +133,19 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 /** Runs one worker job (train, optionally followed by evaluate; or evaluate) and renders its events. */
+/** LENET_LAB_WORKER_TIMEOUT_MS: longest silence of the worker before the request fails. */
+function idleTimeoutMs(): number {
+  const v = process.env.LENET_LAB_WORKER_TIMEOUT_MS;
+  if (v === undefined || v === '') return DEFAULT_IDLE_TIMEOUT_MS;
+  if (!/^\d+$/.test(v)) throw new UsageError(`LENET_LAB_WORKER_TIMEOUT_MS must be a whole number of milliseconds (0 = no limit), got '${v}'`);
+  return Number(v);
+}
+
+const STOP_SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
 function runWorker(session: Session, first: CommandBody): Promise<number> {
-  const client = new WorkerClient({ workerPath: workerPath(), backend: session.backend });
+  const client = new WorkerClient({ workerPath: workerPath(), backend: session.backend, idleTimeoutMs: idleTimeoutMs() });
   activeClient = client;
   const progress = new KerasProgress(process.stdout);
   const say = (s: string) => {
@@ -145,26 +158,32 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
 
   return new Promise<number>((resolvePromise) => {
     let finished = false;
+    const offSignals = () => {
+      for (const sig of Object.keys(STOP_SIGNALS) as StopSignal[]) process.off(sig, onSignal);
+    };
     const finish = (code: number) => {
       finished = true;
-      process.off('SIGINT', onSigint);
+      offSignals();
       exitCode = code;
       void client.dispose().then(() => resolvePromise(exitCode));
     };
-    const onSigint = () => {
+    // Ctrl+C, SIGTERM (timeout, docker stop, systemd) and SIGHUP (terminal closed) alike: the first
+    // stops a training at the next batch and saves it, the second (or any during evaluate) quits.
+    const onSignal = (sig: StopSignal) => {
       interrupts++;
       if (interrupts === 1 && first.type === 'train') {
         progress.breakLine();
-        process.stderr.write('Stopping at the next batch and saving the weights (press Ctrl+C again to quit now)\n');
+        const again = sig === 'SIGINT' ? 'press Ctrl+C again' : `send ${sig} again`;
+        process.stderr.write(`Stopping at the next batch and saving the weights (${again} to quit now)\n`);
         client.stop();
-        exitCode = 130;
+        exitCode = 128 + STOP_SIGNALS[sig];
       } else {
         client.kill();
-        process.off('SIGINT', onSigint);
-        resolvePromise(130);
+        offSignals();
+        resolvePromise(128 + STOP_SIGNALS[sig]);
       }
     };
-    process.on('SIGINT', onSigint);
+    for (const sig of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(sig, onSignal);
 
     client.onEvent((e: WorkerEvent) => {
       if (finished) return; // e.g. a second error from a command queued behind the first one
@@ -230,6 +249,18 @@ function checkDataset(name: unknown): void {
   }
 }
 
+/** A folder option that names an existing file is a usage error, found before a worker starts. */
+function checkFolder(option: string, value: unknown): void {
+  if (typeof value !== 'string') return;
+  let isDir = true;
+  try {
+    isDir = statSync(value).isDirectory();
+  } catch {
+    return; // missing: --out is created, a missing --model is reported by the worker
+  }
+  if (!isDir) throw new UsageError(`${option} ${value} is a file; it needs a folder${option === '--out' ? ' (the one holding the run folders)' : ' (a run folder or its best/)'}`);
+}
+
 function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSpec, defaults: Partial<TrainConfig> = {}): TrainConfig {
   return {
     dataset: (o.dataset as string) ?? defaults.dataset ?? 'auto',
@@ -261,6 +292,13 @@ async function run(argv: string[]): Promise<number> {
   }
   const backendChoice = ((opts.backend as string) ?? 'auto') as BackendChoice;
   checkDataset(opts.dataset);
+  checkFolder('--out', opts.out);
+  if (command === 'evaluate') checkFolder('--model', opts.model);
+  const batch = opts['batch-size'];
+  if (typeof batch === 'number' && typeof opts.limit === 'number' && opts.limit > 0 && batch > opts.limit) {
+    throw new UsageError(`--batch-size ${batch} is larger than --limit ${opts.limit} (the images a run trains on)`);
+  }
+  idleTimeoutMs();
   switch (command) {
     case 'summary':
       return summary(opts, positionals);

@@ -1,9 +1,12 @@
 // Turns a model FILE given on the command line into a ModelSpec. Loaders are tried in order by
 // file name; `*.lenet.json` (any .json) is built in. Other formats (e.g. Keras code in .py/.ts
 // sources) plug in with registerModelLoader() without touching the commands.
-import { readFileSync } from 'node:fs';
+import { NotASmallFileError, readSmallFile } from '../shared/smallFile';
 import { parseModelFile } from '../model/validate';
 import type { ModelSpec } from '../model/spec';
+
+/** Notebooks with outputs can be large; a model's source never needs more. */
+const MAX_MODEL_FILE_BYTES = 64 << 20;
 
 export class ModelFileError extends Error {
   constructor(message: string) {
@@ -45,8 +48,9 @@ export function loadModelFile(path: string): ModelSpec {
   }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path, MAX_MODEL_FILE_BYTES);
   } catch (err) {
+    if (err instanceof NotASmallFileError) throw new ModelFileError(`cannot read a model from ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
   }

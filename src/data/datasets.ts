@@ -88,7 +88,7 @@ const IDX_BASES = {
 } as const;
 
 /** Reads the four standard IDX files of a folder (raw preferred over .gz when both exist). */
-export async function loadIdxFolder(folder: string, remedy = DEFAULT_REMEDY): Promise<{ train: Split; test: Split }> {
+export async function loadIdxFolder(folder: string, remedy = DEFAULT_REMEDY, signal?: AbortSignal): Promise<{ train: Split; test: Split }> {
   let names: string[];
   try {
     if (!(await stat(folder)).isDirectory()) {
@@ -118,10 +118,10 @@ export async function loadIdxFolder(folder: string, remedy = DEFAULT_REMEDY): Pr
     );
   }
   const [tri, trl, tei, tel] = await Promise.all([
-    readIdxImages(found.trainImages!, { remedy }),
-    readIdxLabels(found.trainLabels!, { remedy }),
-    readIdxImages(found.testImages!, { remedy }),
-    readIdxLabels(found.testLabels!, { remedy }),
+    readIdxImages(found.trainImages!, { remedy, signal }),
+    readIdxLabels(found.trainLabels!, { remedy, signal }),
+    readIdxImages(found.testImages!, { remedy, signal }),
+    readIdxLabels(found.testLabels!, { remedy, signal }),
   ]);
   checkSameCount(tri.count, trl.count, basename(found.trainImages!), basename(found.trainLabels!), remedy);
   checkSameCount(tei.count, tel.count, basename(found.testImages!), basename(found.testLabels!), remedy);
@@ -150,7 +150,7 @@ function describeDownloads(urls: string[]): string {
 async function loadMnist(opts: LoadOptions, connectTimeoutMs?: number): Promise<Dataset> {
   const dir = join(opts.cacheDir, 'mnist');
   const got = await ensureFiles(MNIST_FILES, dir, downloadOpts(opts, opts.mirrors?.mnist ?? MNIST_MIRRORS, connectTimeoutMs));
-  const split = await loadIdxFolder(dir, `Delete ${dir} and run again to download MNIST afresh.`);
+  const split = await loadIdxFolder(dir, `Delete ${dir} and run again to download MNIST afresh.`, opts.signal);
   return {
     name: 'mnist',
     source: `MNIST (${fmtInt(split.train.count)} train / ${fmtInt(split.test.count)} test) from ${dir}${describeDownloads(got.downloaded)}`,
@@ -170,16 +170,16 @@ async function loadFashion(opts: LoadOptions): Promise<Dataset> {
   if (await filesPresent(FASHION_MNIST_FILES, dir)) {
     // ensureFiles re-verifies the checksums (and re-downloads a damaged file).
     const got = await ensureFiles(FASHION_MNIST_FILES, dir, downloadOpts(opts, opts.mirrors?.fashionMnist ?? FASHION_MNIST_MIRRORS));
-    return mk(await loadIdxFolder(dir, `Delete ${dir} and run again to download it afresh.`), dir + describeDownloads(got.downloaded));
+    return mk(await loadIdxFolder(dir, `Delete ${dir} and run again to download it afresh.`, opts.signal), dir + describeDownloads(got.downloaded));
   }
   const local = opts.fashionMnistDir === undefined ? DEBIAN_FASHION_MNIST_DIR : opts.fashionMnistDir;
   if (local && existsSync(join(local, 'train-images-idx3-ubyte.gz'))) {
     const remedy = local === DEBIAN_FASHION_MNIST_DIR ? 'Reinstall the Debian package: sudo apt-get install --reinstall dataset-fashion-mnist.' : DEFAULT_REMEDY;
     const where = local === DEBIAN_FASHION_MNIST_DIR ? `${local} (Debian package dataset-fashion-mnist)` : local;
-    return mk(await loadIdxFolder(local, remedy), where);
+    return mk(await loadIdxFolder(local, remedy, opts.signal), where);
   }
   const got = await ensureFiles(FASHION_MNIST_FILES, dir, downloadOpts(opts, opts.mirrors?.fashionMnist ?? FASHION_MNIST_MIRRORS));
-  return mk(await loadIdxFolder(dir, `Delete ${dir} and run again to download it afresh.`), dir + describeDownloads(got.downloaded));
+  return mk(await loadIdxFolder(dir, `Delete ${dir} and run again to download it afresh.`, opts.signal), dir + describeDownloads(got.downloaded));
 }
 
 async function loadBundledSample(opts: LoadOptions, why?: string): Promise<Dataset> {
@@ -206,11 +206,11 @@ export async function loadDataset(name: string, opts: LoadOptions): Promise<Data
     case 'fashion-mnist':
       return loadFashion(opts);
     case 'idx': {
-      const split = await loadIdxFolder(ref.path);
+      const split = await loadIdxFolder(ref.path, DEFAULT_REMEDY, opts.signal);
       return { name: `idx:${ref.path}`, source: `IDX files in ${ref.path}`, classes: classesForPath(ref.path), ...split };
     }
     case 'npz': {
-      const split = await readMnistNpz(ref.path);
+      const split = await readMnistNpz(ref.path, undefined, opts.signal);
       return { name: `npz:${ref.path}`, source: `NumPy archive ${ref.path}`, classes: classesForPath(ref.path), ...split };
     }
     case 'auto': {

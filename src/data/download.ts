@@ -13,6 +13,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataError, fmtInt } from './errors';
 import type { ProgressCallback } from './types';
+import { pidAlive } from '../shared/pid';
 
 export interface RemoteFile {
   name: string;
@@ -173,6 +174,12 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
         return;
       }
       const header = Number(res.headers['content-length']);
+      if (Number.isFinite(header) && header > file.size) {
+        // The size is published: a bigger body is the wrong file, however it ends.
+        res.destroy();
+        reject(new AttemptError(false, `the server announces ${fmtInt(header)} bytes, the file has ${fmtInt(file.size)}; nothing was read`));
+        return;
+      }
       const total = Number.isFinite(header) && header > 0 ? header : file.size;
       const hash = createHash('sha256');
       let bytes = 0;
@@ -191,6 +198,12 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
       report(true);
       const meter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
+          if (bytes + chunk.length > file.size) {
+            // Stop at the known size: an endless or oversized body never reaches the disk.
+            killedFor = `the server sent more than the file's ${fmtInt(file.size)} bytes`;
+            cb(Object.assign(new Error(killedFor), { code: 'ETOOBIG' }));
+            return;
+          }
           bytes += chunk.length;
           hash.update(chunk);
           report(false);
@@ -209,20 +222,12 @@ function fetchToFile(url: string, tmp: string, file: RemoteFile, opts: DownloadO
         (e: NodeJS.ErrnoException) => {
           if (isAbort(e, opts.signal)) reject(e);
           else if (e.syscall === 'open' || e.syscall === 'write') reject(new CacheWriteError(`${e.code ?? ''} ${e.message}`.trim()));
+          else if (e.code === 'ETOOBIG') reject(new AttemptError(false, `${killedFor}; stopped there`));
           else reject(new AttemptError(false, `connection cut after ${fmtInt(bytes)} of ${fmtInt(total)} bytes (${killedFor ?? e.code ?? e.message})`));
         },
       );
     });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes temp files of `name` left by downloads whose process died (killed mid-transfer). */

@@ -3,11 +3,9 @@
 //
 // IDX layout: magic (4 bytes, big-endian: 0x00 0x00 <type> <ndims>), then ndims big-endian uint32
 // sizes, then the values. Images: 0x00000803 [count, rows, cols]; labels: 0x00000801 [count].
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { DataError, fmtInt } from './errors';
+import { gunzipBounded, readRegularFile } from './files';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -15,8 +13,17 @@ export const IDX_LABELS_MAGIC = 0x00000801;
 export const IMAGE_SIDE = 28;
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 export const NUM_CLASSES = 10;
-
-const gunzipAsync = promisify(gunzip);
+/**
+ * Most examples one file may hold: 13x MNIST's 70,000 (EMNIST's largest split has 814,255).
+ * As float32 that is 3.1 GB of images, the most a worker should be asked to hold.
+ */
+export const MAX_EXAMPLES = 1_000_000;
+/**
+ * Above this decompressed size, a gzip that inflates more than MAX_GZIP_RATIO times is refused
+ * before inflating: MNIST's files inflate 2-5x; 100x and more is a bomb, not a dataset.
+ */
+const BOMB_CHECK_BYTES = 64 << 20;
+const MAX_GZIP_RATIO = 100;
 
 /** Advice appended to error messages when the caller gives none. */
 export const DEFAULT_REMEDY = 'Replace it with an intact copy of the original file.';
@@ -39,6 +46,8 @@ export interface IdxReadOptions {
   name?: string;
   /** What the user should do about a bad file, appended to every message. */
   remedy?: string;
+  /** Stops a (slow) read at the next chunk. */
+  signal?: AbortSignal;
 }
 
 const TYPE_NAMES: Record<number, string> = {
@@ -56,18 +65,6 @@ function hex32(n: number): string {
 
 function fail(name: string, problem: string, remedy: string): never {
   throw new DataError('DATA', `${name}: ${problem}. ${remedy}`, name);
-}
-
-/** Gunzips when the bytes start with the gzip magic (whatever the file name says). */
-export async function maybeGunzip(buf: Uint8Array, name: string, remedy = DEFAULT_REMEDY): Promise<Uint8Array> {
-  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
-  try {
-    return await gunzipAsync(buf);
-  } catch (e) {
-    const why = (e as Error).message || String(e);
-    const cut = /unexpected end/i.test(why) ? ': the file ends in the middle of the compressed data (cut-off download?)' : '';
-    return fail(name, `corrupt gzip data (${why})${cut}`, remedy);
-  }
 }
 
 /** Recognises a few common wrong files so the message can say what the file actually is. */
@@ -113,17 +110,31 @@ function checkHeader(buf: Uint8Array, name: string, want: 'images' | 'labels', r
   return fail(name, `not an IDX file: bad magic number ${hex32(magic)}, expected ${hex32(wantMagic)} for ${want}`, remedy);
 }
 
-/** Parses (already decompressed) IDX images; requires 28x28 and an exact byte length. */
-export function parseIdxImages(buf: Uint8Array, name: string, remedy = DEFAULT_REMEDY, wasGzipped = name.endsWith('.gz')): IdxImages {
-  const after = wasGzipped ? ' after decompression' : '';
-  const dv = checkHeader(buf, name, 'images', remedy);
+const HEADER_BYTES = { images: 16, labels: 8 } as const;
+
+/**
+ * The exact size of an IDX file from its header (checked: magic, 28x28, at most MAX_EXAMPLES),
+ * so a reader knows how much to expect before it reads or inflates the rest.
+ */
+function idxHeader(buf: Uint8Array, name: string, want: 'images' | 'labels', remedy: string): { count: number; rows: number; cols: number; expected: number } {
+  const dv = checkHeader(buf, name, want, remedy);
   const count = dv.getUint32(4, false);
+  if (count > MAX_EXAMPLES) {
+    fail(name, `the header says ${fmtInt(count)} ${want}, more than the ${fmtInt(MAX_EXAMPLES)} this trainer reads from one file`, remedy);
+  }
+  if (want === 'labels') return { count, rows: 0, cols: 0, expected: HEADER_BYTES.labels + count };
   const rows = dv.getUint32(8, false);
   const cols = dv.getUint32(12, false);
   if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
     fail(name, `images are ${rows}x${cols}, but these models need ${IMAGE_SIDE}x${IMAGE_SIDE} single-channel images (the MNIST format)`, remedy);
   }
-  const expected = 16 + count * rows * cols;
+  return { count, rows, cols, expected: HEADER_BYTES.images + count * rows * cols };
+}
+
+/** Parses (already decompressed) IDX images; requires 28x28 and an exact byte length. */
+export function parseIdxImages(buf: Uint8Array, name: string, remedy = DEFAULT_REMEDY, wasGzipped = name.endsWith('.gz')): IdxImages {
+  const after = wasGzipped ? ' after decompression' : '';
+  const { count, rows, cols, expected } = idxHeader(buf, name, 'images', remedy);
   const what = `header says ${fmtInt(count)} images of ${rows}x${cols} (${fmtInt(expected)} bytes)`;
   if (buf.length < expected) fail(name, `truncated: ${what} but the file has ${fmtInt(buf.length)} bytes${after}`, remedy);
   if (buf.length > expected) fail(name, `${fmtInt(buf.length - expected)} unexpected extra bytes: ${what} but the file has ${fmtInt(buf.length)} bytes${after}`, remedy);
@@ -134,9 +145,7 @@ export function parseIdxImages(buf: Uint8Array, name: string, remedy = DEFAULT_R
 /** Parses (already decompressed) IDX labels; requires an exact byte length and values 0..9. */
 export function parseIdxLabels(buf: Uint8Array, name: string, remedy = DEFAULT_REMEDY, wasGzipped = name.endsWith('.gz')): IdxLabels {
   const after = wasGzipped ? ' after decompression' : '';
-  const dv = checkHeader(buf, name, 'labels', remedy);
-  const count = dv.getUint32(4, false);
-  const expected = 8 + count;
+  const { count, expected } = idxHeader(buf, name, 'labels', remedy);
   const what = `header says ${fmtInt(count)} labels (${fmtInt(expected)} bytes)`;
   if (buf.length < expected) fail(name, `truncated: ${what} but the file has ${fmtInt(buf.length)} bytes${after}`, remedy);
   if (buf.length > expected) fail(name, `${fmtInt(buf.length - expected)} unexpected extra bytes: ${what} but the file has ${fmtInt(buf.length)} bytes${after}`, remedy);
@@ -155,28 +164,37 @@ export function firstLabelOutOfRange(labels: ArrayLike<number>): number {
   return -1;
 }
 
-async function readBytes(path: string, name: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message;
-    throw new DataError('DATA', `${name}: cannot read ${path}: ${why}.`, name);
-  }
+/**
+ * The decompressed bytes of an IDX file: a regular file no larger than the largest valid one,
+ * gunzipped (when it starts with the gzip magic) only up to the size its IDX header promises.
+ */
+async function readIdx(path: string, want: 'images' | 'labels', opts: IdxReadOptions): Promise<{ data: Uint8Array; gz: boolean; name: string }> {
+  const name = opts.name ?? basename(path);
+  const remedy = opts.remedy ?? DEFAULT_REMEDY;
+  const largest = HEADER_BYTES[want] + MAX_EXAMPLES * (want === 'images' ? IMAGE_PIXELS : 1);
+  const raw = await readRegularFile(path, name, { maxBytes: largest, signal: opts.signal, advice: remedy });
+  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { data: raw, gz: false, name };
+  const data = await gunzipBounded(raw, name, {
+    headerBytes: HEADER_BYTES[want],
+    total: (head) => {
+      const { expected } = idxHeader(head, name, want, remedy);
+      if (expected > BOMB_CHECK_BYTES && expected > MAX_GZIP_RATIO * raw.length) {
+        fail(name, `the header promises ${fmtInt(expected)} bytes from ${fmtInt(raw.length)} compressed bytes (${Math.round(expected / raw.length)}x; real image data compresses less than ${MAX_GZIP_RATIO}x): refused as a gzip bomb before inflating`, remedy);
+      }
+      return expected;
+    },
+  }, remedy, opts.signal);
+  return { data, gz: true, name };
 }
 
 export async function readIdxImages(path: string, opts: IdxReadOptions = {}): Promise<IdxImages> {
-  const name = opts.name ?? basename(path);
-  const raw = await readBytes(path, name);
-  const data = await maybeGunzip(raw, name, opts.remedy);
-  return parseIdxImages(data, name, opts.remedy, data !== raw);
+  const { data, gz, name } = await readIdx(path, 'images', opts);
+  return parseIdxImages(data, name, opts.remedy, gz);
 }
 
 export async function readIdxLabels(path: string, opts: IdxReadOptions = {}): Promise<IdxLabels> {
-  const name = opts.name ?? basename(path);
-  const raw = await readBytes(path, name);
-  const data = await maybeGunzip(raw, name, opts.remedy);
-  return parseIdxLabels(data, name, opts.remedy, data !== raw);
+  const { data, gz, name } = await readIdx(path, 'labels', opts);
+  return parseIdxLabels(data, name, opts.remedy, gz);
 }
 
 /** Throws when an images file and its labels file disagree on the number of examples. */

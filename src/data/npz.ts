@@ -1,9 +1,9 @@
 // Reader for Keras' mnist.npz (numpy.savez of x_train, y_train, x_test, y_test), and any .npz
 // laid out the same way (e.g. Fashion-MNIST saved by keras.datasets.fashion_mnist users).
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataError, fmtInt } from './errors';
-import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx';
+import { readRegularFile } from './files';
+import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, MAX_EXAMPLES, NUM_CLASSES } from './idx';
 import { formatShape, npyValues, parseNpy, type NpyArray } from './npy';
 import type { Split } from './types';
 import { ZipReader } from './zip';
@@ -12,21 +12,18 @@ export const NPZ_MEMBERS = ['x_train', 'y_train', 'x_test', 'y_test'] as const;
 
 const NPZ_REMEDY = 'Use the original Keras mnist.npz (keras.datasets.mnist.load_data) or re-save with numpy.savez(path, x_train=..., y_train=..., x_test=..., y_test=...).';
 
-export async function readMnistNpz(path: string, remedy = NPZ_REMEDY): Promise<{ train: Split; test: Split }> {
+/** Largest .npz accepted: MAX_EXAMPLES uint8 images and labels, stored uncompressed, plus headers. */
+const MAX_NPZ_BYTES = MAX_EXAMPLES * (IMAGE_PIXELS + 8) + (1 << 20);
+
+export async function readMnistNpz(path: string, remedy = NPZ_REMEDY, signal?: AbortSignal): Promise<{ train: Split; test: Split }> {
   const file = basename(path);
-  let buf: Uint8Array;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file (for a folder of IDX files use idx:<folder>)' : (e as Error).message;
-    throw new DataError('DATA', `${file}: cannot read ${path}: ${why}.`, file);
-  }
+  const folderHint = 'For a folder of IDX files use idx:<folder>.';
+  const buf = await readRegularFile(path, file, { maxBytes: MAX_NPZ_BYTES, signal, advice: folderHint });
   return parseMnistNpz(buf, file, remedy);
 }
 
 export function parseMnistNpz(buf: Uint8Array, file: string, remedy = NPZ_REMEDY): { train: Split; test: Split } {
-  const zip = new ZipReader(buf, file, remedy);
+  const zip = new ZipReader(buf, file, remedy, MAX_NPZ_BYTES);
   const names = zip.names();
   const member = (key: string): NpyArray => {
     // numpy.savez names members "<key>.npy"; accept a bare key too.
@@ -60,6 +57,7 @@ function toSplit(x: NpyArray, y: NpyArray, file: string, part: 'train' | 'test',
   if (x.kind === 'b') fail('x', `dtype ${x.descr} (boolean) is not an image type; use uint8 0..255 or float 0..1`);
   const count = s[0];
   if (count === 0) fail('x', 'holds 0 images');
+  if (count > MAX_EXAMPLES) fail('x', `holds ${fmtInt(count)} images, more than the ${fmtInt(MAX_EXAMPLES)} this trainer reads from one file`);
   const ys = y.shape;
   if (!(ys.length === 1 || (ys.length === 2 && ys[1] === 1))) {
     const hint = ys.length === 2 && ys[1] === NUM_CLASSES ? ' (one-hot? save numpy.argmax(y, axis=1) instead)' : '';
@@ -87,6 +85,8 @@ function toSplit(x: NpyArray, y: NpyArray, file: string, part: 'train' | 'test',
     let hi = -Infinity;
     for (let i = 0; i < v.length; i++) {
       const a = v[i];
+      // NaN fails both comparisons of a range check: name it and where it is.
+      if (!Number.isFinite(a)) fail('x', `pixel ${fmtInt(i % IMAGE_PIXELS)} of image ${fmtInt(Math.floor(i / IMAGE_PIXELS))} is ${a}; pixels must be numbers 0..1 (float) or 0..255`);
       if (a < lo) lo = a;
       if (a > hi) hi = a;
     }

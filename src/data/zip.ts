@@ -7,6 +7,9 @@ import { DataError, fmtInt } from './errors';
 const EOCD_SIG = 0x06054b50;
 const CEN_SIG = 0x02014b50;
 const LOC_SIG = 0x04034b50;
+/** Above this size a member that inflates more than MAX_DEFLATE_RATIO times is refused unread. */
+const BOMB_CHECK_BYTES = 64 << 20;
+const MAX_DEFLATE_RATIO = 100;
 
 export interface ZipMember {
   name: string;
@@ -46,6 +49,8 @@ export class ZipReader {
     private readonly buf: Uint8Array,
     private readonly file: string,
     private readonly remedy: string,
+    /** Largest member (uncompressed) accepted; checked from the directory before inflating. */
+    private readonly maxMemberBytes = 2 ** 31 - 1,
   ) {
     this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.readCentralDirectory();
@@ -115,12 +120,21 @@ export class ZipReader {
     const end = start + m.compressedSize;
     if (end > buf.length) this.fail(`truncated: member ${name} needs ${fmtInt(m.compressedSize)} bytes but the archive ends before`);
     const packed = buf.subarray(start, end);
+    if (m.size > this.maxMemberBytes) {
+      this.fail(`member ${name} says it holds ${fmtInt(m.size)} bytes, more than the ${fmtInt(this.maxMemberBytes)} accepted`);
+    }
+    if (m.method === 8 && m.size > BOMB_CHECK_BYTES && m.size > MAX_DEFLATE_RATIO * m.compressedSize) {
+      this.fail(`member ${name} would inflate ${fmtInt(m.compressedSize)} bytes to ${fmtInt(m.size)} (${Math.round(m.size / Math.max(1, m.compressedSize))}x; real data compresses less than ${MAX_DEFLATE_RATIO}x): refused as a zip bomb before inflating`);
+    }
     let data: Uint8Array;
     if (m.method === 0) data = packed;
     else if (m.method === 8) {
       try {
-        data = zlib.inflateRawSync(packed);
+        // Never past the size the directory promised: a bomb stops there instead of filling memory.
+        data = zlib.inflateRawSync(packed, { maxOutputLength: Math.max(1, m.size) });
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ERR_BUFFER_TOO_LARGE') this.fail(`member ${name} inflates to more than the ${fmtInt(m.size)} bytes the archive says (damaged file or zip bomb)`);
         this.fail(`member ${name} has corrupt deflate data (${(e as Error).message})`);
       }
     } else {

@@ -41,6 +41,9 @@ interface ProgressHandle {
   finish(): void;
 }
 
+export const UNTRUSTED_MESSAGE = 'LeNet: training reads data and model files of this workspace and writes run folders where its settings say; trust the workspace to train.';
+const MANAGE_TRUST = 'Manage Workspace Trust';
+
 export class LenetController implements PanelHost, vscode.Disposable {
   private state: PanelState;
   private worker: WorkerClient | undefined;
@@ -67,6 +70,15 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** `request`: optional { model, source } (lenet.trainThisModel) to train instead of the seed's LeNet-5. */
   async startTraining(request?: unknown): Promise<boolean> {
+    // Restricted Mode: training reads the workspace's data and model files and writes run folders
+    // where its settings say; hovers and summaries work without trust, training asks for it.
+    if (vscode.workspace.isTrusted === false) {
+      this.log('Not started: this workspace is not trusted (Restricted Mode).');
+      void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, MANAGE_TRUST).then((choice) => {
+        if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return false;
+    }
     const settings = readTrainSettings((k) => vscode.workspace.getConfiguration('lenet').get(k), this.settingsContext());
     if (!settings.ok) {
       this.log(`Not started: ${settings.errors.join(' ')}`);

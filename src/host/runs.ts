@@ -1,7 +1,7 @@
 // Past runs in the output folder, as the worker writes them (src/worker/runDir.ts):
 // <outDir>/<YYYYMMDD-HHMMSS>[-n]/ with config.json, metrics.csv (Keras CSVLogger columns, 0-based
 // epoch), summary.json (when the run ended), model.json + weights.bin. Read-only; no vscode import.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { inferModel } from '../model/infer';
 import { toSummaryInfo } from '../model/summary';
@@ -9,6 +9,7 @@ import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo } from '../shared/protocol';
 import { initialPanelState } from '../shared/panelState';
 import type { PanelState, RunInfo } from '../shared/webviewProtocol';
+import { readSmallFile } from '../shared/smallFile';
 
 const RUN_NAME = /^(\d{8}-\d{6})(?:-(\d+))?$/;
 
@@ -40,9 +41,12 @@ function runNames(outDir: string): string[] {
     });
 }
 
+/** config.json, summary.json and metrics.csv of a run are a few KB; a run folder may be hostile. */
+const MAX_RUN_FILE_BYTES = 16 << 20;
+
 function readJson(path: string): Record<string, unknown> | undefined {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8'));
+    const v = JSON.parse(readSmallFile(path, MAX_RUN_FILE_BYTES));
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
   } catch {
     return undefined;
@@ -88,7 +92,7 @@ export function parseMetricsCsv(text: string): EpochMetrics[] {
 
 function readHistory(runDir: string): EpochMetrics[] {
   try {
-    return parseMetricsCsv(readFileSync(join(runDir, 'metrics.csv'), 'utf8'));
+    return parseMetricsCsv(readSmallFile(join(runDir, 'metrics.csv'), MAX_RUN_FILE_BYTES));
   } catch {
     return [];
   }

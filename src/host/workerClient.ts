@@ -1,6 +1,8 @@
 // The parent side of the training worker (no vscode imports: the CLI and the extension host share
-// it). Forks dist/worker.js, validates every message it sends back (invalid ones are logged and
-// dropped), and reports a worker that crashed or was killed as an `error` event WORKER_EXITED.
+// it). Forks dist/worker.js, validates every message it sends back, and turns the ways a request
+// can go unanswered into `error` events: an invalid message fails the request it would have
+// answered (BAD_MESSAGE), a worker that crashed or was killed is WORKER_EXITED, and a worker that
+// stays silent past the idle timeout while a request is open is TIMEOUT (and is killed).
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PROTOCOL_VERSION } from '../shared/protocol';
@@ -18,7 +20,15 @@ export interface WorkerClientOptions {
   env?: NodeJS.ProcessEnv;
   /** The worker's stdout/stderr and dropped messages; default: this process's stderr. */
   log?: (text: string) => void;
+  /**
+   * Longest silence from the worker while a train, evaluate or predict request is open (default
+   * 20 minutes: one batch on the pure-JS backend can take minutes; 0 = no limit). A stuck worker
+   * then fails its request with TIMEOUT instead of leaving the caller waiting for ever.
+   */
+  idleTimeoutMs?: number;
 }
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * Events: 'event' (WorkerEvent), 'exit' (code, signal). After an unexpected exit an `error` event
@@ -32,10 +42,15 @@ export class WorkerClient extends EventEmitter {
   private killed = false;
   private exited = false;
   private readonly log: (text: string) => void;
+  private readonly idleTimeoutMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Open requests: 'train', 'evaluate', or a predict request's id. */
+  private readonly open = new Set<string | number>();
 
   constructor(opts: WorkerClientOptions) {
     super();
     this.log = opts.log ?? ((t) => process.stderr.write(t));
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.child = fork(opts.workerPath, ['--backend', opts.backend ?? 'auto'], {
       // stdout is piped too: anything tfjs prints must not end up in a CLI's --json output.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -47,14 +62,20 @@ export class WorkerClient extends EventEmitter {
     this.child.stderr?.setEncoding('utf8').on('data', (t: string) => this.log(t));
     this.child.on('message', (m) => {
       const e = parseWorkerEvent(m);
-      if (typeof e === 'string') this.log(`lenet-lab: dropped a message from the worker: ${e}\n`);
-      else this.emit('event', e);
+      if (typeof e === 'string') {
+        this.log(`lenet-lab: dropped a message from the worker: ${e}\n`);
+        this.deliver(droppedError(m, e));
+      } else {
+        this.deliver(e);
+      }
     });
     this.child.on('error', (err) => {
       if (!this.exited) this.log(`lenet-lab: worker process error: ${err.message}\n`);
     });
     this.child.on('exit', (code, signal) => {
       this.exited = true;
+      this.open.clear();
+      this.armIdleTimer();
       if (!this.killed && !(this.ending && code === 0)) {
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
         this.emit('event', {
@@ -78,8 +99,40 @@ export class WorkerClient extends EventEmitter {
   send(cmd: CommandBody): boolean {
     if (this.exited || !this.child.connected) return false;
     if (cmd.type === 'shutdown') this.ending = true;
+    if (cmd.type === 'train' || cmd.type === 'evaluate') this.open.add(cmd.type);
+    if (cmd.type === 'predict') this.open.add(cmd.id);
+    this.armIdleTimer();
     this.child.send({ v: PROTOCOL_VERSION, ...cmd });
     return true;
+  }
+
+  /** Every event closes the request it answers and restarts the silence clock. */
+  private deliver(e: WorkerEvent): void {
+    if (e.type === 'done') this.open.delete('train');
+    else if (e.type === 'evaluation') this.open.delete('evaluate');
+    else if (e.type === 'prediction') this.open.delete(e.id);
+    else if (e.type === 'error') {
+      if (e.id !== undefined) this.open.delete(e.id);
+      else if (e.code !== 'BUSY') this.open.clear();
+    }
+    this.armIdleTimer();
+    this.emit('event', e);
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.exited || this.open.size === 0 || !(this.idleTimeoutMs > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      const waiting = [...this.open].map((r) => (typeof r === 'number' ? 'predict' : r)).join(', ');
+      const secs = Math.round(this.idleTimeoutMs / 1000);
+      this.kill();
+      this.deliver({
+        v: PROTOCOL_VERSION, type: 'error', code: 'TIMEOUT',
+        message: `the worker sent nothing for ${secs} s while ${waiting} was running; it was stopped (run again; if it keeps happening, report it with the output above)`,
+      });
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
   }
 
   onEvent(listener: (e: WorkerEvent) => void): () => void {
@@ -125,6 +178,7 @@ export class WorkerClient extends EventEmitter {
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     this.killed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (!this.exited) this.child.kill(signal);
   }
 
@@ -140,4 +194,18 @@ export class WorkerClient extends EventEmitter {
       if (!this.send({ type: 'shutdown' })) this.kill();
     });
   }
+}
+
+/**
+ * The error an invalid worker message turns into: it fails the request the message would have
+ * answered (a predict's by its id), so nobody waits for an answer that was thrown away.
+ */
+function droppedError(raw: unknown, reason: string): WorkerEvent {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; id?: unknown };
+  const id = (o.type === 'prediction' || o.type === 'error') && Number.isInteger(o.id) ? (o.id as number) : undefined;
+  return {
+    v: PROTOCOL_VERSION, type: 'error', code: 'BAD_MESSAGE',
+    message: `the worker sent a message that fails the protocol check (${reason}); the request was abandoned (a bug: please report it)`,
+    ...(id !== undefined ? { id } : {}),
+  };
 }

@@ -2,6 +2,7 @@
 // code of .ipynb cells back to the notebook's text. Strings also keep the source offset of each
 // decoded character. Throws JsonSyntaxError (with the offset) on invalid JSON.
 import type { Span } from './types';
+import { MAX_JSON_DEPTH } from '../shared/jsonDepth';
 
 export type JNode =
   | { k: 'obj'; span: Span; entries: { key: string; keySpan: Span; value: JNode }[] }
@@ -65,7 +66,7 @@ export function parseJsonWithSpans(text: string): JNode {
     return { k: 'str', span: { start, end: i }, value };
   };
   const value = (depth: number): JNode => {
-    if (depth > 512) fail('nesting too deep');
+    if (depth > MAX_JSON_DEPTH) fail('nesting too deep');
     ws();
     const start = i;
     const c = text[i];

@@ -4,6 +4,7 @@
 // (src/model/schema.ts -> media/lenet-model.schema.json), so the two cannot drift apart silently.
 import type { LayerSpec, LayerType, ModelSpec } from './spec';
 import { ACTIVATIONS, LAYER_TYPES, PADDINGS, isLayerType } from './vocab';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../shared/jsonDepth';
 
 export type FieldKind =
   | 'posInt' | 'pair' | 'pairOrNull' | 'padding' | 'activation' | 'bool' | 'rate' | 'shape'
@@ -430,6 +431,8 @@ export function parseModelSpec(json: unknown, where = 'model'): ModelSpec {
 /** Parses the text of a model file; JSON syntax errors report line and column. */
 export function parseModelFile(text: string, where: string): ModelSpec {
   const body = text.replace(/^\uFEFF/, '');
+  const depth = jsonDepth(body);
+  if (depth > MAX_JSON_DEPTH) throw new ModelSpecError(where, '', tooDeep(depth));
   let json: unknown;
   try {
     json = JSON.parse(body);

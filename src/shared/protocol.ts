@@ -64,9 +64,11 @@ export interface Misclassified {
   pixels: number[];
 }
 
+// DISK: a run file could not be written (disk full, read-only, no permission); DIVERGED: the loss
+// became NaN or infinite and training stopped; TIMEOUT: the worker went silent past its deadline.
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
-  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'INTERNAL';
+  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL';
 
 interface V { v: number }
 

@@ -54,7 +54,7 @@ const prob: Check = (x, p) => (typeof x === 'number' && x >= 0 && x <= 1 ? null 
 const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
 const ERROR_CODES = [
   'BAD_CONFIG', 'BAD_MESSAGE', 'DATA', 'DOWNLOAD', 'OFFLINE', 'BACKEND', 'MODEL',
-  'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'INTERNAL',
+  'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'DISK', 'DIVERGED', 'TIMEOUT', 'INTERNAL',
 ];
 
 const epochMetrics: Fields = {

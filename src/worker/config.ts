@@ -12,6 +12,19 @@ export const SEED_DEFAULTS = {
   backend: 'auto' as const, seed: 42, limit: 0,
 };
 
+/**
+ * The allowed ranges, one definition for the worker's check and the CLI's (which refuses a bad
+ * value before any worker starts). The learning rate is used as a float32: above its largest
+ * value (3.4e38) it would be Infinity.
+ */
+export const LIMITS = {
+  epochs: { min: 1, max: 100_000 },
+  batchSize: { min: 1, max: 65_536 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+  limit: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  learningRate: { max: 3.4e38 },
+} as const;
+
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
 ];
@@ -35,11 +48,11 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
   for (const k of Object.keys(c)) {
     if (!KEYS.includes(k)) bad(`unknown config field ${show(k)} (known: ${KEYS.join(', ')})`);
   }
-  const epochs = intAtLeast(c.epochs, 'epochs', 1, 100000);
-  const batchSize = intAtLeast(c.batchSize, 'batchSize', 1, 65536);
+  const epochs = intAtLeast(c.epochs, 'epochs', LIMITS.epochs.min, LIMITS.epochs.max);
+  const batchSize = intAtLeast(c.batchSize, 'batchSize', LIMITS.batchSize.min, LIMITS.batchSize.max);
   const lr = c.learningRate;
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    bad(`learningRate must be a finite number > 0, got ${show(lr)}`);
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0 || lr > LIMITS.learningRate.max) {
+    bad(`learningRate must be a number > 0 and at most ${LIMITS.learningRate.max}, got ${show(lr)}`);
   }
   const optimizer = c.optimizer;
   if (typeof optimizer !== 'string' || !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
@@ -49,8 +62,8 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
   if (typeof backend !== 'string' || !(BACKEND_CHOICES as readonly string[]).includes(backend)) {
     bad(`backend must be one of ${BACKEND_CHOICES.join(', ')}, got ${show(backend)}`);
   }
-  const seed = intAtLeast(c.seed, 'seed', 0, 2 ** 32 - 1);
-  const limit = intAtLeast(c.limit, 'limit (0 = all training images)', 0);
+  const seed = intAtLeast(c.seed, 'seed', LIMITS.seed.min, LIMITS.seed.max);
+  const limit = intAtLeast(c.limit, 'limit (0 = all training images)', LIMITS.limit.min);
   const dataset = c.dataset;
   if (typeof dataset !== 'string' || dataset.trim() === '') bad(`dataset must be a non-empty name, got ${show(dataset)}`);
   const outDir = c.outDir;

@@ -18,8 +18,9 @@ import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
 import { evaluateModel, predictOne } from './evaluate';
 import { latestRunDir, loadModel } from './runDir';
+import { assertActivationMemory, INFER_BATCH } from './memoryBudget';
 import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
-import { readFileSync } from 'node:fs';
+import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
 
 const IMAGE_SHAPE = [28, 28, 1];
@@ -78,6 +79,20 @@ async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   return info;
 }
 
+/**
+ * LENET_LAB_MIRRORS (comma-separated base URLs, tried in order, replacing the built-in mirrors:
+ * a company mirror, or a test server) and LENET_LAB_DOWNLOAD_TIMEOUT_MS (longest silence of a
+ * download, default 30 s).
+ */
+function downloadSettings(env: NodeJS.ProcessEnv): { mirrors?: { mnist: string[]; fashionMnist: string[] }; idleTimeoutMs?: number } {
+  const mirrors = (env.LENET_LAB_MIRRORS ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const idle = Number(env.LENET_LAB_DOWNLOAD_TIMEOUT_MS);
+  return {
+    ...(mirrors.length ? { mirrors: { mnist: mirrors, fashionMnist: mirrors } } : {}),
+    ...(Number.isInteger(idle) && idle > 0 ? { idleTimeoutMs: idle, connectTimeoutMs: idle } : {}),
+  };
+}
+
 async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> {
   const key = `${name}\0${cacheDir}`;
   if (cachedData?.key === key) return cachedData.data;
@@ -87,6 +102,7 @@ async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> 
     const data = await loadDataset(name, {
       cacheDir: cacheDir || defaultCacheDir(),
       signal: abort.signal,
+      ...downloadSettings(process.env),
       onProgress: (file: string, bytes: number, total: number) => void send({ type: 'downloadProgress', file, bytes, total }),
     });
     cachedData = { key, data };
@@ -94,6 +110,19 @@ async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> 
   } finally {
     abort = null;
   }
+}
+
+/** A saved model, refused (and freed) when inference alone would need more than the budget. */
+async function loadModelWithinBudget(tf: BackendInfo['tf'], dir: string): Promise<LayersModel> {
+  const model = await loadModel(tf, dir);
+  try {
+    const layers = model.layers.map((l) => ({ name: l.name, outputShape: (Array.isArray(l.outputShape[0]) ? l.outputShape[0] : l.outputShape) as (number | null)[] }));
+    assertActivationMemory(layers, INFER_BATCH, false);
+  } catch (err) {
+    model.dispose();
+    throw err instanceof WorkerError ? new WorkerError(err.code, `the model in ${dir}: ${err.message}`) : err;
+  }
+  return model;
 }
 
 function setCurrent(model: LayersModel, from: string): void {
@@ -109,6 +138,9 @@ async function train(rawConfig: unknown): Promise<void> {
   // A spec from the parent is untrusted: normalise and check it like a model file.
   const spec: ModelSpec = config.model ? parseModelSpec(config.model, 'config.model') : LENET5;
   const inferred = assertTrainable(spec, { inputShape: IMAGE_SHAPE, classes: 10 });
+  // Before any data is loaded or tensor allocated: the step, and validation after each epoch.
+  assertActivationMemory(inferred.layers, config.batchSize, true);
+  assertActivationMemory(inferred.layers, INFER_BATCH, false);
   let data: DatasetLike;
   try {
     data = await getDataset(config.dataset, config.cacheDir);
@@ -148,7 +180,7 @@ function runDirFor(modelDir: string | undefined, outDir: string | undefined): st
 function datasetOfRun(dir: string): string {
   for (const f of [join(dir, 'config.json'), join(dir, '..', 'config.json')]) {
     try {
-      const c = JSON.parse(readFileSync(f, 'utf8')) as { resolvedDataset?: { name?: unknown }; dataset?: unknown };
+      const c = JSON.parse(readSmallFile(f, 16 << 20)) as { resolvedDataset?: { name?: unknown }; dataset?: unknown };
       const name = c.resolvedDataset?.name ?? c.dataset;
       if (typeof name === 'string' && name) return name;
     } catch {
@@ -162,7 +194,7 @@ async function evaluate(cmd: Extract<WorkerCommand, { type: 'evaluate' }>): Prom
   const info = await useBackend(cmd.backend ?? 'auto');
   if (cmd.outDir) lastOutDir = resolve(cmd.outDir);
   const dir = runDirFor(cmd.modelDir, cmd.outDir);
-  const model = await loadModel(info.tf, dir);
+  const model = await loadModelWithinBudget(info.tf, dir);
   try {
     const dataset = cmd.dataset ?? datasetOfRun(dir);
     const data = await getDataset(dataset, cmd.cacheDir ?? '');
@@ -183,10 +215,10 @@ async function predict(cmd: Extract<WorkerCommand, { type: 'predict' }>): Promis
     return;
   }
   if (cmd.modelDir && current?.from !== resolve(cmd.modelDir)) {
-    setCurrent(await loadModel(info.tf, resolve(cmd.modelDir)), resolve(cmd.modelDir));
+    setCurrent(await loadModelWithinBudget(info.tf, resolve(cmd.modelDir)), resolve(cmd.modelDir));
   } else if (!current) {
     const dir = runDirFor(undefined, cmd.outDir);
-    setCurrent(await loadModel(info.tf, dir), dir);
+    setCurrent(await loadModelWithinBudget(info.tf, dir), dir);
   }
   await send({ type: 'prediction', id: cmd.id, probabilities: predictOne(info.tf, current!.model, cmd.pixels) });
 }
@@ -249,6 +281,16 @@ function main(): void {
   process.on('disconnect', () => process.exit(0));
   // Ctrl+C in a terminal reaches the whole process group: the parent decides (stop, then kill).
   process.on('SIGINT', () => undefined);
+  // SIGTERM/SIGHUP (a timeout, docker stop, a closed terminal, systemd stopping the group): like a
+  // stop request, so a training saves its weights at the next batch; the parent learns from
+  // 'stopped'/'done' and goes on as after Ctrl+C.
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (busy !== 'train') process.exit(128 + (sig === 'SIGTERM' ? 15 : 1));
+      stopRequested = true;
+      abort?.abort();
+    });
+  }
   process.on('unhandledRejection', (err) => sendError(err));
   const choice = argBackend();
   useBackend(choice).catch((err) => {

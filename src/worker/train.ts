@@ -8,10 +8,11 @@ import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent }
 import { permutation, rng } from '../shared/random';
 import type { Tf } from './tf';
 import { buildModel } from './buildModel';
-import { WorkerError } from './errors';
+import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import type { Batch, TrainStepFactory } from './trainStep';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
@@ -60,6 +61,32 @@ export function limitSplit(split: Split, limit: number): Split {
   return { images: split.images.subarray(0, limit * per), labels: split.labels.subarray(0, limit), count: limit };
 }
 
+/** The error of a run whose loss went NaN or infinite, with what to try and what was kept. */
+function diverged(config: TrainConfig, what: string, epochsSaved: number, runDir: string): WorkerError {
+  const kept = epochsSaved
+    ? `the model of epoch ${epochsSaved}, the last good one, stays saved in ${runDir}`
+    : 'no epoch had finished, so no model was saved';
+  return new WorkerError(
+    'DIVERGED',
+    `${what}: training diverged and was stopped; the learning rate ${config.learningRate} is probably too high for ${config.optimizer} (try ${Number((config.learningRate / 10).toPrecision(3))}); ${kept}`,
+  );
+}
+
+/**
+ * A run that failed after its folder exists says so in summary.json (status "failed" and the
+ * error), so it never passes for a finished run. Best effort: the disk may be what failed.
+ */
+function markFailed(runDir: string, err: unknown, progress: Record<string, unknown>): void {
+  const info = toErrorInfo(err);
+  try {
+    writeJsonAtomic(join(runDir, 'summary.json'), {
+      status: 'failed', error: { code: info.code, message: info.message }, ...progress, finishedAt: new Date().toISOString(),
+    });
+  } catch {
+    // nothing more to do: the error itself is reported to the user
+  }
+}
+
 export async function runTraining(
   ctx: TrainContext, config: TrainConfig, data: DatasetLike, spec: ModelSpec, summary: SummaryInfo,
 ): Promise<TrainResult> {
@@ -81,11 +108,21 @@ export async function runTraining(
   });
   const runDir = createRunDir(config.outDir);
   const startedAt = new Date();
-  writeJsonAtomic(join(runDir, 'config.json'), {
+  const writeConfig = () => writeJsonAtomic(join(runDir, 'config.json'), {
     // train: the images this run uses (after the limit); available: the dataset's training images.
     ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
   });
+  try {
+    writeConfig();
+  } catch (err) {
+    // A folder without even its config is no run at all: leave nothing behind.
+    rmSync(runDir, { recursive: true, force: true });
+    model.dispose();
+    step.dispose();
+    optimizer.dispose();
+    throw err;
+  }
 
   const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
@@ -122,6 +159,8 @@ export async function runTraining(
         const r = await step.run(size === config.batchSize ? batch : {
           images: batch.images.subarray(0, size * per), labels: batch.labels.subarray(0, size), size,
         });
+        // Like Keras's TerminateOnNaN: the weights are already ruined, so stop before saving them.
+        if (!Number.isFinite(r.loss)) throw diverged(config, `loss became ${r.loss} at epoch ${epoch}, batch ${b + 1} of ${batches}`, history.length, runDir);
         seen += size;
         lossSum += r.loss * size;
         accSum += r.acc * size;
@@ -139,6 +178,7 @@ export async function runTraining(
         ? await step.predictAll(data.test)
         : await predictAll(tf, model, data.test, inputShape, numClasses);
       const val = lossAndAccuracy(probs, data.test.labels, data.test.count, numClasses);
+      if (!Number.isFinite(val.loss)) throw diverged(config, `validation loss became ${val.loss} after epoch ${epoch}`, history.length, runDir);
       const m: EpochMetrics = {
         epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc,
         seconds: (performance.now() - t0) / 1000,
@@ -164,6 +204,7 @@ export async function runTraining(
     }
     if (!history.length) writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
     writeJsonAtomic(join(runDir, 'summary.json'), {
+      status: stoppedAt ? 'stopped' : 'completed',
       model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
       dataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
       epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
@@ -174,6 +215,7 @@ export async function runTraining(
     });
   } catch (err) {
     model.dispose();
+    markFailed(runDir, err, { epochsCompleted: history.length, epochs: config.epochs, final: history[history.length - 1] ?? null, startedAt });
     throw err;
   } finally {
     step.dispose();

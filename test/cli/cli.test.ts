@@ -88,9 +88,9 @@ test('summary FILE reads a *.lenet.json model; a broken one is one line and exit
 
 test('bad arguments: one line on stderr, exit 2', () => {
   const cases: [string[], RegExp][] = [
-    [['train', '--epochs', 'x'], /^lenet-lab: usage: --epochs must be an integer >= 1, got 'x'\n$/],
-    [['train', '--epochs', '0'], /^lenet-lab: usage: --epochs must be an integer >= 1, got '0'\n$/],
-    [['train', '--learning-rate', '-0.1'], /^lenet-lab: usage: --learning-rate must be a number > 0, got '-0.1'\n$/],
+    [['train', '--epochs', 'x'], /^lenet-lab: usage: --epochs must be a whole decimal number from 1 to 100000, got 'x'\n$/],
+    [['train', '--epochs', '0'], /^lenet-lab: usage: --epochs must be a whole decimal number from 1 to 100000, got '0'\n$/],
+    [['train', '--learning-rate', '-0.1'], /^lenet-lab: usage: --learning-rate must be a decimal number > 0 and at most 3\.4e\+38, got '-0\.1'\n$/],
     [['train', '--optimizer', 'adagrad'], /^lenet-lab: usage: --optimizer must be one of sgd, momentum, adam, rmsprop, got 'adagrad'\n$/],
     [['train', '--frobnicate'], /^lenet-lab: usage: unknown option --frobnicate for 'train' \(see lenet-lab train --help\)\n$/],
     [['train', '--epochs'], /^lenet-lab: usage: --epochs needs a value/],

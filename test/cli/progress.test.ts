@@ -44,8 +44,8 @@ test('argument parser: forms, conversions and errors', () => {
   assert.deepEqual(parseArgs('train', ['--epochs=3', '--learning-rate', '1e-3', '--json'], specs), {
     opts: { epochs: 3, 'learning-rate': 0.001, json: true }, positionals: [],
   });
-  assert.throws(() => parseArgs('train', ['--epochs', '2.5'], specs), /--epochs must be an integer >= 1, got '2.5'/);
-  assert.throws(() => parseArgs('train', ['--learning-rate', 'NaN'], specs), /--learning-rate must be a number > 0/);
+  assert.throws(() => parseArgs('train', ['--epochs', '2.5'], specs), /--epochs must be a whole decimal number >= 1, got '2.5'/);
+  assert.throws(() => parseArgs('train', ['--learning-rate', 'NaN'], specs), /--learning-rate must be a decimal number > 0/);
   assert.throws(() => parseArgs('train', ['--json=1'], specs), /--json takes no value/);
   assert.throws(() => parseArgs('train', ['--epochs', '--json'], specs), /--epochs needs a value/);
   assert.throws(() => parseArgs('train', ['x'], specs), /unexpected argument 'x' for 'train'/);

@@ -53,7 +53,8 @@ export function npy(descr: string, shape: number[], data: Uint8Array, opts: { fo
 }
 
 /** A zip archive (stored or deflate members), as numpy.savez / savez_compressed write them. */
-export function zip(members: { name: string; data: Uint8Array; deflate?: boolean }[]): Buffer {
+/** declaredSize: the uncompressed size the directory claims (default the real one; a lie for bomb tests). */
+export function zip(members: { name: string; data: Uint8Array; deflate?: boolean; declaredSize?: number }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -67,7 +68,7 @@ export function zip(members: { name: string; data: Uint8Array; deflate?: boolean
     loc.writeUInt16LE(m.deflate ? 8 : 0, 8);
     loc.writeUInt32LE(crc, 14);
     loc.writeUInt32LE(body.length, 18);
-    loc.writeUInt32LE(m.data.length, 22);
+    loc.writeUInt32LE(m.declaredSize ?? m.data.length, 22);
     loc.writeUInt16LE(name.length, 26);
     const cen = Buffer.alloc(46);
     cen.writeUInt32LE(0x02014b50, 0);
@@ -76,7 +77,7 @@ export function zip(members: { name: string; data: Uint8Array; deflate?: boolean
     cen.writeUInt16LE(m.deflate ? 8 : 0, 10);
     cen.writeUInt32LE(crc, 16);
     cen.writeUInt32LE(body.length, 20);
-    cen.writeUInt32LE(m.data.length, 24);
+    cen.writeUInt32LE(m.declaredSize ?? m.data.length, 24);
     cen.writeUInt16LE(name.length, 28);
     cen.writeUInt32LE(offset, 42);
     locals.push(loc, name, body);

@@ -83,7 +83,7 @@ test('bad archives and arrays each get a specific message', async (t) => {
   await expectDataError(() => parseMnistNpz(z64, 'big.npz'), 'DATA', /Zip64 archive, which this reader does not support/);
   const dir = tempDir(t);
   await expectDataError(() => readMnistNpz(join(dir, 'none.npz')), 'DATA', /none\.npz: cannot read .* file not found/);
-  await expectDataError(() => readMnistNpz(dir), 'DATA', /is a folder, not a file \(for a folder of IDX files use idx:<folder>\)/);
+  await expectDataError(() => readMnistNpz(dir), 'DATA', /is a folder, not a regular file; data files must be ordinary files\. For a folder of IDX files use idx:<folder>\./);
   assert.throws(() => parseNpy(Buffer.from('hello world'), 'w', 'fix it'), /w: not a NumPy \.npy array/);
 });
 

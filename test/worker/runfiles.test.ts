@@ -55,7 +55,7 @@ test('config validation names the field, the value and what is allowed', () => {
   const good = { dataset: 'mnist-sample', epochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', backend: 'auto', seed: 1, limit: 0, outDir: '/tmp/x', cacheDir: '' };
   assert.deepEqual(validateTrainConfig(good), good);
   assert.throws(() => validateTrainConfig({ ...good, seed: -1 }), /^WorkerError: seed must be an integer from 0 to 4294967295, got -1$/);
-  assert.throws(() => validateTrainConfig({ ...good, learningRate: NaN }), /learningRate must be a finite number > 0, got NaN/);
+  assert.throws(() => validateTrainConfig({ ...good, learningRate: NaN }), /learningRate must be a number > 0 and at most 3\.4e\+38, got NaN/);
   assert.throws(() => validateTrainConfig({ ...good, outDir: ' ' }), /outDir must be a folder path/);
   assert.throws(() => validateTrainConfig(null), /config must be an object/);
 });

@@ -14,7 +14,7 @@ function fakeWorker(dir: string, body: string): string {
   return file;
 }
 
-test('invalid messages are logged and dropped; valid ones arrive; a non-zero exit is reported', async (t) => {
+test('invalid messages are logged, dropped and each fails its request (BAD_MESSAGE); valid ones arrive; a non-zero exit is reported', async (t) => {
   const dir = tempDir(t);
   const path = fakeWorker(dir, `
     process.send({ v: 1, type: 'bogus' });
@@ -31,9 +31,11 @@ test('invalid messages are logged and dropped; valid ones arrive; a non-zero exi
   client.onEvent((e) => events.push(e));
   const code = await new Promise((resolve) => client.once('exit', (c) => resolve(c)));
   assert.equal(code, 3);
-  assert.deepEqual(events.map((e) => e.type), ['log', 'error']);
-  assert.equal((events[0] as Extract<WorkerEvent, { type: 'log' }>).message, 'hello');
-  const err = events[1] as Extract<WorkerEvent, { type: 'error' }>;
+  // Each dropped message becomes an error event, so nobody waits for an answer that was thrown away.
+  assert.deepEqual(events.map((e) => e.type === 'error' ? e.code : e.type), ['BAD_MESSAGE', 'BAD_MESSAGE', 'BAD_MESSAGE', 'log', 'WORKER_EXITED']);
+  assert.match((events[1] as Extract<WorkerEvent, { type: 'error' }>).message, /^the worker sent a message that fails the protocol check \(invalid worker event: batchEnd\.batch must be an integer >= 1\); the request was abandoned/);
+  assert.equal((events[3] as Extract<WorkerEvent, { type: 'log' }>).message, 'hello');
+  const err = events[4] as Extract<WorkerEvent, { type: 'error' }>;
   assert.equal(err.code, 'WORKER_EXITED');
   assert.equal(err.message, 'the training worker exited with code 3');
   const text = logs.join('');
