@@ -15,6 +15,7 @@ import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
 import { KerasProgress } from './progress';
+import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
@@ -38,6 +39,7 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   seed: { kind: 'int', min: 0, help: 'seed for weights and shuffling (default 42)' },
   out,
   model: { kind: 'string', help: 'a model file: *.lenet.json, or Keras code in .py/.ipynb, TF.js code in .ts/.js (default: the seed\'s LeNet-5)' },
+  ...CALLBACK_OPTS,
   json,
   help,
 };
@@ -214,6 +216,7 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
         case 'batchEnd': progress.batchEnd(e.batch, e.batches, e.loss, e.acc); break;
         case 'epochEnd': progress.epochEnd(e, e.epochs); break;
         case 'stopped': say(stoppedText(e)); break;
+        case 'callback': say(e.message); break;
       }
     });
     client.send(first);
@@ -243,6 +246,7 @@ function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSp
     outDir: resolve((o.out as string) ?? DEFAULT_OUT),
     cacheDir: '',
     ...(spec !== LENET5 ? { model: spec } : {}),
+    ...callbackConfig(o),
   };
 }
 

@@ -50,8 +50,15 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan');
 
-/** metrics.csv exactly like Keras's CSVLogger: alphabetical columns, 0-based epoch. */
+/**
+ * metrics.csv exactly like Keras's CSVLogger: alphabetical columns, 0-based epoch, and
+ * learning_rate when a callback put it in the logs.
+ */
 export function metricsCsv(history: EpochMetrics[]): string {
+  if (history.some((h) => h.learning_rate !== undefined)) {
+    const rows = history.map((h) => [h.epoch - 1, h.acc, h.learning_rate ?? NaN, h.loss, h.val_acc, h.val_loss].map(fmt).join(','));
+    return ['epoch,accuracy,learning_rate,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n';
+  }
   const rows = history.map((h) => [h.epoch - 1, h.acc, h.loss, h.val_acc, h.val_loss].map(fmt).join(','));
   return ['epoch,accuracy,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n';
 }

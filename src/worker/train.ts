@@ -12,6 +12,7 @@ import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import { createTrainStep, type Batch } from './trainStep';
+import { FitCallbacks } from './fitCallbacks';
 import { join } from 'node:path';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
@@ -85,6 +86,12 @@ export async function runTraining(
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
   });
 
+  const callbacks = new FitCallbacks({
+    tf, model, optimizer, config, runDir,
+    emitCallback: (epoch, callback, message, learningRate) => emit({ type: 'callback', epoch, callback, message, ...(learningRate !== undefined ? { learningRate } : {}) }),
+    warn: (message) => emit({ type: 'log', level: 'warn', message }),
+  });
+  let stoppedEarly = false;
   const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
   const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
@@ -93,12 +100,13 @@ export async function runTraining(
   let stoppedAt: { epoch: number; batch: number } | null = null;
 
   try {
-    for (let epoch = 1; epoch <= config.epochs && !stoppedAt; epoch++) {
+    for (let epoch = 1; epoch <= config.epochs && !stoppedAt && !stoppedEarly; epoch++) {
       if (ctx.stopRequested()) {
         // Asked during the previous epoch's validation: stop after its last batch, no empty epoch.
         stoppedAt = epoch === 1 ? { epoch: 1, batch: 0 } : { epoch: epoch - 1, batch: batches };
         break;
       }
+      callbacks.epochBegin(epoch);
       emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
       const t0 = performance.now();
       const order = permutation(train.count, random);
@@ -141,6 +149,7 @@ export async function runTraining(
         epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc,
         seconds: (performance.now() - t0) / 1000,
       };
+      stoppedEarly = callbacks.epochEnd(m);
       history.push(m);
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
@@ -154,6 +163,11 @@ export async function runTraining(
         samplesPerSecond: seen / trainSeconds,
         numTensors: tf.memory().numTensors,
       });
+      callbacks.flush();
+    }
+    if (!stoppedAt) {
+      const restored = callbacks.trainEnd(history.length);
+      if (restored) await saveModel(tf, model, runDir);
     }
     if (stoppedAt) {
       await step.sync();
@@ -165,6 +179,7 @@ export async function runTraining(
       model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
       dataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
       epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
+      stoppedEarly: stoppedEarly ? history.length : null,
       best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
       final: history[history.length - 1] ?? null,
       startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
