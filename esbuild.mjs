@@ -43,7 +43,12 @@ for (const t of targets) {
     minify,
     logLevel: 'warning',
     ...(t.platform === 'node'
-      ? { platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }
+      ? {
+          platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal,
+          // ES modules bundled into CommonJS (h5wasm's Node build calls createRequire(import.meta.url)).
+          define: { 'import.meta.url': 'importMetaUrl' },
+          inject: [join(root, 'scripts', 'import-meta-url.js')],
+        }
       : { platform: 'browser', format: 'iife', target: 'es2022' }),
     ...(t.banner ? { banner: { js: t.banner } } : {}),
   };

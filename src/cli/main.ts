@@ -16,6 +16,8 @@ import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile'
 import { sourceModelLoader } from '../lang/cliLoader';
 import { KerasProgress } from './progress';
 import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';
+import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
+import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
@@ -44,7 +46,7 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   help,
 };
 const EVAL_OPTS: Record<string, OptSpec> = {
-  model: { kind: 'string', help: 'a saved model folder (a run folder or its best/); default: the latest run in --out' },
+  model: { kind: 'string', help: 'a saved model folder (a run folder or its best/) or a Keras .h5 file; default: the latest run in --out' },
   dataset: { kind: 'string', help: 'dataset to evaluate on (default: the one the model was trained on)' },
   out, backend, json, help,
 };
@@ -60,6 +62,7 @@ Usage:
   lenet-lab train [options]             train (defaults: the seed's 50 epochs, batch 64, SGD 0.01)
   lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
+  lenet-lab export RUN_DIR [--out F.h5] a trained run's model as a Keras .h5 file
   lenet-lab COMMAND --help              options of a command
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C, 141 output pipe closed.
@@ -70,6 +73,7 @@ const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; p
   train: { opts: TRAIN_OPTS, usage: 'lenet-lab train [options]' },
   evaluate: { opts: EVAL_OPTS, usage: 'lenet-lab evaluate [options]' },
   demo: { opts: DEMO_OPTS, usage: 'lenet-lab demo [options]' },
+  export: { opts: EXPORT_OPTS, usage: EXPORT_USAGE, positionals: 1 },
 };
 
 /** Runtime failure: one line on stderr, exit 1 (or the given code). */
@@ -268,6 +272,13 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'summary':
       return summary(opts, positionals);
+    case 'export':
+      try {
+        return await runExport(opts, positionals);
+      } catch (err) {
+        if (err instanceof KerasFormatError) throw new CliError(err.message);
+        throw err;
+      }
     case 'train': {
       const spec = modelFrom(opts.model as string | undefined);
       const config = trainConfig(opts, spec);

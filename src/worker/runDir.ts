@@ -8,6 +8,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../shared/protocol';
 import type { Tf } from './backend';
 import { WorkerError } from './errors';
+import { loadKerasModel } from './kerasModel';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -113,8 +114,9 @@ export async function copyModelDirAtomic(from: string, dir: string): Promise<voi
   });
 }
 
-/** Loads a model saved by saveModel (or any TF.js layers model.json with local weight files). */
+/** Loads a model saved by saveModel (or any TF.js layers model.json with local weight files), or a Keras .h5 file. */
 export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
+  if (/\.(h5|hdf5|keras\.h5)$/i.test(dir)) return loadKerasModel(tf, dir);
   const path = join(dir, MODEL_FILE);
   if (!existsSync(path)) {
     throw new WorkerError('NO_MODEL', `no ${MODEL_FILE} in ${dir} (train a model first, or pass the folder of a saved run)`);
