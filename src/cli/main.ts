@@ -17,6 +17,7 @@ import { sourceModelLoader } from '../lang/cliLoader';
 import { KerasProgress } from './progress';
 import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';
 import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
+import { isKerasFile, kerasModelSpec } from './kerasModelFile';
 import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 
@@ -40,7 +41,7 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   limit: { kind: 'int', min: 0, help: 'use only the first N training images (default 0 = all)' },
   seed: { kind: 'int', min: 0, help: 'seed for weights and shuffling (default 42)' },
   out,
-  model: { kind: 'string', help: 'a model file: *.lenet.json, or Keras code in .py/.ipynb, TF.js code in .ts/.js (default: the seed\'s LeNet-5)' },
+  model: { kind: 'string', help: 'a model file: *.lenet.json, Keras code in .py/.ipynb, TF.js code in .ts/.js, or a Keras .h5 model (its architecture and weights; default: the seed\'s LeNet-5)' },
   ...CALLBACK_OPTS,
   json,
   help,
@@ -103,8 +104,18 @@ function modelFrom(file: string | undefined): ModelSpec {
   }
 }
 
-function summary(opts: Record<string, unknown>, positionals: string[]): number {
-  const spec = modelFrom(positionals[0]);
+/** modelFrom, plus Keras .h5 files (read asynchronously). */
+async function modelFromAny(file: string | undefined): Promise<ModelSpec> {
+  if (!isKerasFile(file)) return modelFrom(file);
+  try {
+    return await kerasModelSpec(file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
+async function summary(opts: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const spec = await modelFromAny(positionals[0]);
   let inferred;
   try {
     inferred = inferModel(spec);
@@ -280,8 +291,9 @@ async function run(argv: string[]): Promise<number> {
         throw err;
       }
     case 'train': {
-      const spec = modelFrom(opts.model as string | undefined);
-      const config = trainConfig(opts, spec);
+      const file = opts.model as string | undefined;
+      const spec = await modelFromAny(file);
+      const config = { ...trainConfig(opts, spec), ...(isKerasFile(file) ? { initialWeights: resolve(file) } : {}) };
       return runWorker({ json: !!opts.json, spec, backend: backendChoice, limit: config.limit }, { type: 'train', config });
     }
     case 'demo': {

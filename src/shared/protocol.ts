@@ -26,6 +26,8 @@ export interface TrainConfig {
   cacheDir: string;
   /** Model to train; the seed's LeNet-5 when absent. */
   model?: ModelSpec;
+  /** A Keras .h5 file whose weights the model starts from (instead of Keras's initialisation). */
+  initialWeights?: string;
   /** Write TensorBoard event files under RUN/logs (default true). */
   tensorboard?: boolean;
   /** Keras EarlyStopping; off when absent. */

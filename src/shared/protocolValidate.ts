@@ -98,6 +98,7 @@ const trainConfig = object({
   // The model spec is checked in depth by the model core's parser in the worker.
   model: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   tensorboard: optional(bool),
+  initialWeights: optional(str),
   earlyStopping: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   reduceLrOnPlateau: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   lrSchedule: optional(str),

@@ -15,7 +15,7 @@ export const SEED_DEFAULTS = {
 
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
-  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule',
+  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights',
 ];
 
 function bad(msg: string): never {
@@ -92,6 +92,10 @@ function options<T extends object>(x: unknown, name: string, defaults: T): Recor
 /** tensorboard, earlyStopping, reduceLrOnPlateau, lrSchedule: only the fields that are set. */
 function validateCallbackFields(c: Record<string, unknown>, epochs: number): Partial<TrainConfig> {
   const out: Partial<TrainConfig> = {};
+  if (c.initialWeights !== undefined) {
+    if (typeof c.initialWeights !== 'string' || !c.initialWeights.trim()) bad(`initialWeights must be the path of a Keras .h5 file, got ${show(c.initialWeights)}`);
+    out.initialWeights = c.initialWeights;
+  }
   if (c.tensorboard !== undefined) {
     if (typeof c.tensorboard !== 'boolean') bad(`tensorboard must be true or false, got ${show(c.tensorboard)}`);
     out.tensorboard = c.tensorboard;

@@ -7,12 +7,12 @@ import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { permutation, rng } from '../shared/random';
 import type { Tf } from './backend';
-import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import { createTrainStep, type Batch } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
+import { buildInitialModel } from './kerasModel';
 import { join } from 'node:path';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
@@ -71,7 +71,7 @@ export async function runTraining(
   const per = inputShape.reduce((a, b) => a * b, 1);
   const numClasses = data.classes.length;
 
-  const model = await buildModel(tf, spec, { seed: config.seed });
+  const model = await buildInitialModel(tf, spec, config);
   ctx.onModel?.(model);
   const optimizer = makeOptimizer(tf, config);
   const step = await createTrainStep({

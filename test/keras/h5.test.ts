@@ -224,3 +224,21 @@ test('bad export and import inputs: one line, exit 1, nothing written', () => {
   assert.equal(d.code, 1);
   assert.match(d.stderr, /model file not found: .*missing\.h5/);
 });
+
+test('summary FILE.h5 prints the exported model; train --model FILE.h5 starts from its weights', () => {
+  const s = cli(['summary', h5File]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal(s.stdout, cli(['summary']).stdout, 'the seed\'s LeNet-5, layer for layer');
+  const fromH5 = evaluation(h5File);
+  // A learning rate too small to move the weights: the first epoch validates the file's model.
+  const out = join(dir, 'continued');
+  const t = cli(['train', '--model', h5File, '--dataset', 'mnist-sample', '--epochs', '1', '--limit', '64', '--learning-rate', '1e-12', '--out', out]);
+  assert.equal(t.code, 0, t.stderr);
+  const run = join(out, readdirSync(out)[0]);
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(config.initialWeights, h5File);
+  const [, row] = readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n');
+  const [, , , valAcc, valLoss] = row.split(',').map(Number);
+  assert.equal(valAcc, fromH5.acc);
+  assert.ok(Math.abs(valLoss - fromH5.loss) < 1e-5, `${valLoss} vs ${fromH5.loss}`);
+});
