@@ -2,10 +2,8 @@
 // they set. Ranges the parser cannot express (monitor names, schedule syntax) are checked by the
 // worker's config validation, which names the option's field.
 import type { EarlyStoppingConfig, ReduceLrConfig, TrainConfig } from '../shared/protocol';
+import { MODES, MONITORS } from '../shared/callbacks';
 import type { OptSpec } from './args';
-
-const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
-const MODES = ['auto', 'min', 'max'] as const;
 
 export const CALLBACK_OPTS: Record<string, OptSpec> = {
   'early-stopping-patience': { kind: 'int', min: 0, help: 'EarlyStopping: stop after N epochs without improvement (off unless given)' },

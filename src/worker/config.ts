@@ -1,7 +1,7 @@
 // Checks a training config value by value, so a bad one is rejected before any work starts with a
 // message that names the field, the value and what is allowed.
 import type { EarlyStoppingConfig, OptimizerName, ReduceLrConfig, TrainConfig } from '../shared/protocol';
-import { EARLY_STOPPING_DEFAULTS, MODES, MONITORS, parseLrSchedule, REDUCE_LR_DEFAULTS } from './callbacks';
+import { EARLY_STOPPING_DEFAULTS, MODES, MONITORS, parseLrSchedule, REDUCE_LR_DEFAULTS } from '../shared/callbacks';
 import { WorkerError } from './errors';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'rmsprop'];

@@ -4,7 +4,7 @@
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { CallbackName, EpochMetrics, TrainConfig } from '../shared/protocol';
 import type { Tf } from './backend';
-import { EarlyStopping, parseLrSchedule, ReduceLROnPlateau, scheduledLr, type Logs, type LrSchedule } from './callbacks';
+import { EarlyStopping, parseLrSchedule, ReduceLROnPlateau, scheduledLr, type Logs, type LrSchedule } from '../shared/callbacks';
 import { TensorBoardLogs } from './tensorboard';
 
 export interface FitCallbackContext {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EARLY_STOPPING_DEFAULTS, EarlyStopping, parseLrSchedule, REDUCE_LR_DEFAULTS, ReduceLROnPlateau, scheduledLr, type Logs,
-} from '../../src/worker/callbacks';
+} from '../../src/shared/callbacks';
 import { validateTrainConfig } from '../../src/worker/config';
 import { loadModel, metricsCsv } from '../../src/worker/runDir';
 import { tempDir } from './helpers';
@@ -103,7 +103,7 @@ test('config fields: Keras defaults filled in, bad values named', () => {
     { monitor: 'val_loss', minDelta: 0, patience: 3, mode: 'auto', restoreBestWeights: false });
   assert.deepEqual(validateTrainConfig({ ...good, reduceLrOnPlateau: { factor: 0.5 } }).reduceLrOnPlateau,
     { monitor: 'val_loss', factor: 0.5, patience: 10, minLr: 0, minDelta: 1e-4, cooldown: 0, mode: 'auto' });
-  assert.throws(() => validateTrainConfig({ ...good, earlyStopping: { monitor: 'val_acc' } }), /earlyStopping\.monitor must be one of loss, accuracy, val_loss, val_accuracy, got "val_acc"/);
+  assert.throws(() => validateTrainConfig({ ...good, earlyStopping: { monitor: 'val_acc' } }), /earlyStopping\.monitor must be one of val_loss, val_accuracy, loss, accuracy, got "val_acc"/);
   assert.throws(() => validateTrainConfig({ ...good, earlyStopping: { patients: 3 } }), /unknown earlyStopping field "patients"/);
   assert.throws(() => validateTrainConfig({ ...good, reduceLrOnPlateau: { factor: 2 } }), /reduceLrOnPlateau\.factor must be a number > 0 and < 1, got 2/);
   assert.throws(() => validateTrainConfig({ ...good, lrSchedule: 'step:x' }), /learning-rate schedule must be/);

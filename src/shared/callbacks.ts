@@ -3,11 +3,11 @@
 // early_stopping.py, reduce_lr_on_plateau.py, monitor_callback.py, learning_rate_scheduler.py).
 // Epochs are 0-based here, as Keras passes them to on_epoch_end; messages say epoch + 1 like Keras.
 
-import type { EarlyStoppingConfig, MonitorMode, MonitorName, ReduceLrConfig } from '../shared/protocol';
+import type { EarlyStoppingConfig, MonitorMode, MonitorName, ReduceLrConfig } from './protocol';
 
 type Monitor = MonitorName;
 type Mode = MonitorMode;
-export const MONITORS: readonly Monitor[] = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+export const MONITORS: readonly Monitor[] = ['val_loss', 'val_accuracy', 'loss', 'accuracy'];
 export const MODES: readonly Mode[] = ['auto', 'min', 'max'];
 
 /** The epoch's logs under Keras's names. */
