@@ -22,6 +22,7 @@ import {
 } from './settings';
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
+import { exportRunForKeras } from './exportKeras';
 import { readTrainRequest } from './shapes/trainRequest';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
@@ -242,6 +243,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'exportCsv':
         void this.exportCsv(m.runDir);
         return;
+      case 'exportKeras':
+        void this.exportKeras(m.runDir);
+        return;
       case 'refreshRuns':
         this.refreshRuns();
         return;
@@ -431,6 +435,23 @@ export class LenetController implements PanelHost, vscode.Disposable {
     } catch (err) {
       void vscode.window.showErrorMessage(`LeNet: could not write ${target.fsPath}: ${(err as Error).message}`);
     }
+  }
+
+  private async exportKeras(runDir: string): Promise<void> {
+    if (!existsSync(join(runDir, 'model.json'))) {
+      void vscode.window.showErrorMessage(`LeNet: ${basename(runDir)} has no saved model to export.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the model for Keras (HDF5)',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `lenet-${basename(runDir)}.h5`) : undefined,
+      filters: { 'Keras HDF5 model': ['h5'] },
+    });
+    if (!target) return;
+    const r = await exportRunForKeras(this.ctx.asAbsolutePath(join('dist', 'cli.js')), runDir, target.fsPath);
+    if (r.ok) void vscode.window.showInformationMessage(`LeNet: model of ${basename(runDir)} saved for Keras as ${target.fsPath} (load it with keras.models.load_model).`);
+    else void vscode.window.showErrorMessage(`LeNet: could not export ${basename(runDir)} for Keras: ${r.message}`);
   }
 
   // ---- UI --------------------------------------------------------------------------------------

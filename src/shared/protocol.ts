@@ -100,6 +100,9 @@ export interface Misclassified {
 
 export type CallbackName = 'EarlyStopping' | 'ReduceLROnPlateau' | 'LearningRateScheduler';
 
+/** What a training callback did at (1-based) epoch: message is Keras's line, e.g. "Epoch 5: early stopping". */
+export interface CallbackNote { epoch: number; callback: CallbackName; message: string; learningRate?: number }
+
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
   | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'INTERNAL';
@@ -119,9 +122,8 @@ export type WorkerEvent = V & (
   // numTensors: tf.memory().numTensors after the epoch (leak checks in tests and the benchmark)
   | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number; numTensors?: number } & EpochMetrics)
   | { type: 'stopped'; epoch: number; batch: number }
-  // A training callback acted at the end (or, for a schedule, the start) of 1-based epoch:
-  // message is Keras's line, e.g. "Epoch 5: early stopping".
-  | { type: 'callback'; epoch: number; callback: CallbackName; message: string; learningRate?: number }
+  // A training callback acted at the end (or, for a schedule, the start) of the epoch.
+  | ({ type: 'callback' } & CallbackNote)
   | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
   | {
       type: 'evaluation'; modelDir: string; dataset: string; classes: string[];

@@ -2,7 +2,7 @@
 // order: the learning-rate schedule at epoch begin; at epoch end the TensorBoard logs, then
 // ReduceLROnPlateau and EarlyStopping; at train end the restore of the best weights.
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
-import type { CallbackName, EpochMetrics, TrainConfig } from '../shared/protocol';
+import type { CallbackName, CallbackNote, EpochMetrics, TrainConfig } from '../shared/protocol';
 import type { Tf } from './backend';
 import { EarlyStopping, parseLrSchedule, ReduceLROnPlateau, scheduledLr, type Logs, type LrSchedule } from '../shared/callbacks';
 import { TensorBoardLogs } from './tensorboard';
@@ -59,9 +59,16 @@ export class FitCallbacks {
     this.pending.push(e);
   }
 
+  /** Everything the callbacks did so far, for summary.json (the panel shows it for past runs). */
+  readonly notes: CallbackNote[] = [];
+
   /** Sends the callback events queued since the last flush. */
   flush(): void {
-    for (const e of this.pending) this.ctx.emitCallback(...e);
+    for (const e of this.pending) {
+      this.ctx.emitCallback(...e);
+      const [epoch, callback, message, learningRate] = e;
+      this.notes.push({ epoch, callback, message, ...(learningRate !== undefined ? { learningRate } : {}) });
+    }
     this.pending = [];
   }
 

@@ -179,7 +179,7 @@ export async function runTraining(
       model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
       dataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
       epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
-      stoppedEarly: stoppedEarly ? history.length : null,
+      stoppedEarly: stoppedEarly ? history.length : null, callbacks: callbacks.notes,
       best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
       final: history[history.length - 1] ?? null,
       startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
