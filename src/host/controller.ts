@@ -22,7 +22,7 @@ import {
 } from './settings';
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
-import { exportRunForKeras } from './exportKeras';
+import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from './shapes/trainRequest';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
@@ -141,7 +141,10 @@ export class LenetController implements PanelHost, vscode.Disposable {
       return false;
     }
     const runs = this.refreshRuns();
-    const run = modelDir ? runs.find((r) => r.runDir === modelDir) : latestRunWithModel(runs);
+    // A Keras .h5 model file is evaluated like a run folder (the worker reads both).
+    const run = modelDir && isKerasModelFile(modelDir)
+      ? { runDir: modelDir, name: basename(modelDir), hasModel: existsSync(modelDir) }
+      : modelDir ? runs.find((r) => r.runDir === modelDir) : latestRunWithModel(runs);
     if (!run || !run.hasModel) {
       const where = this.outputDirectory();
       void vscode.window.showErrorMessage(
@@ -166,6 +169,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
     if (!sent) this.failLocally('the training worker could not be reached');
     this.updateUi(true);
     return sent;
+  }
+
+  /** Evaluates a Keras .h5 model: the file given (explorer menu), else one picked in an open dialog. */
+  async evaluateKerasModel(file?: vscode.Uri): Promise<boolean> {
+    const target = file ?? (await vscode.window.showOpenDialog({
+      title: 'LeNet: evaluate which Keras model?', canSelectMany: false, filters: { 'Keras HDF5 model': ['h5', 'hdf5'] },
+    }))?.[0];
+    return target ? this.evaluate(target.fsPath) : false;
   }
 
   /** Quick pick of the runs that have a model, newest first, then evaluate the picked one. */

@@ -1,8 +1,11 @@
-// "Export for Keras" in the panel: runs `lenet-lab export RUN --out FILE` (dist/cli.js) in a child
+// Keras .h5 files in the extension. "Export for Keras" in the panel runs `lenet-lab export RUN --out FILE` (dist/cli.js) in a child
 // process, so the HDF5 library (4 MB of wasm) never loads into the extension host.
 import { fork } from 'node:child_process';
 
 export interface ExportResult { ok: boolean; message: string }
+
+/** A Keras HDF5 model file, which evaluate and predict take in place of a run folder. */
+export const isKerasModelFile = (path: string): boolean => /\.(h5|hdf5)$/i.test(path);
 
 export function exportRunForKeras(cliPath: string, runDir: string, outFile: string, timeoutMs = 120_000): Promise<ExportResult> {
   return new Promise((resolve) => {
