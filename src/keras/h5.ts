@@ -7,6 +7,7 @@
 //   /model_weights/top_level_model_weights    attr weight_names [] (Keras 2.13+ and 3 write it)
 // Layer groups are created in name order, as Keras does.
 import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ModelSpec } from '../model/spec';
 import { parseModelSpec } from '../model/validate';
 import { inferModel } from '../model/infer';
@@ -32,13 +33,19 @@ export interface KerasModel {
 
 type H5 = typeof import('h5wasm');
 let h5: Promise<H5> | null = null;
-/** h5wasm is 4 MB of wasm: loaded on first use only. */
+/**
+ * h5wasm is 6 MB of JS and wasm: loaded on first use only, from its own bundle next to the built
+ * CLI/worker (dist/h5wasm.js), or from node_modules when running from source (tests).
+ */
 async function h5wasm(): Promise<H5> {
-  h5 ??= import('h5wasm/node').then(async (m) => {
-    const mod = ((m as unknown as { default?: H5 }).default ?? m) as H5;
+  h5 ??= (async () => {
+    const bundled = join(__dirname, 'h5wasm.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = (existsSync(bundled) ? require(bundled) : await import('h5wasm/node')) as H5 & { default?: H5 };
+    const mod = m.default ?? m;
     await mod.ready;
     return mod;
-  });
+  })();
   return h5;
 }
 
