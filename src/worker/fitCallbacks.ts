@@ -13,7 +13,7 @@ export interface FitCallbackContext {
   optimizer: Optimizer;
   config: TrainConfig;
   runDir: string;
-  emitCallback: (epoch: number, callback: CallbackName, message: string, learningRate?: number) => void;
+  emitCallback: (note: CallbackNote) => void;
   warn: (message: string) => void;
 }
 
@@ -37,7 +37,7 @@ export class FitCallbacks {
   private tensorboard: TensorBoardLogs | null = null;
   private best: { data: Float32Array; shape: number[] }[] | null = null;
   /** Callback events wait for flush(), so they follow the epoch's own epochEnd event, as Keras prints them after the epoch line. */
-  private pending: Parameters<FitCallbackContext['emitCallback']>[] = [];
+  private pending: CallbackNote[] = [];
 
   constructor(private readonly ctx: FitCallbackContext) {
     const { config } = ctx;
@@ -55,8 +55,8 @@ export class FitCallbacks {
     }
   }
 
-  private queue(...e: Parameters<FitCallbackContext['emitCallback']>): void {
-    this.pending.push(e);
+  private queue(epoch: number, callback: CallbackName, message: string, learningRate?: number): void {
+    this.pending.push({ epoch, callback, message, ...(learningRate !== undefined ? { learningRate } : {}) });
   }
 
   /** Everything the callbacks did so far, for summary.json (the panel shows it for past runs). */
@@ -64,10 +64,9 @@ export class FitCallbacks {
 
   /** Sends the callback events queued since the last flush. */
   flush(): void {
-    for (const e of this.pending) {
-      this.ctx.emitCallback(...e);
-      const [epoch, callback, message, learningRate] = e;
-      this.notes.push({ epoch, callback, message, ...(learningRate !== undefined ? { learningRate } : {}) });
+    for (const note of this.pending) {
+      this.ctx.emitCallback(note);
+      this.notes.push(note);
     }
     this.pending = [];
   }

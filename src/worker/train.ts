@@ -88,7 +88,7 @@ export async function runTraining(
 
   const callbacks = new FitCallbacks({
     tf, model, optimizer, config, runDir,
-    emitCallback: (epoch, callback, message, learningRate) => emit({ type: 'callback', epoch, callback, message, ...(learningRate !== undefined ? { learningRate } : {}) }),
+    emitCallback: (note) => emit({ type: 'callback', ...note }),
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });
   let stoppedEarly = false;
