@@ -6,8 +6,8 @@
 //   /model_weights/<layer>/<layer>/kernel:0   float32, Keras's shape: Conv2D (kh, kw, in, out), Dense (in, out)
 //   /model_weights/top_level_model_weights    attr weight_names [] (Keras 2.13+ and 3 write it)
 // Layer groups are created in name order, as Keras does.
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ModelSpec } from '../model/spec';
 import { parseModelSpec } from '../model/validate';
 import { inferModel } from '../model/infer';
@@ -67,8 +67,18 @@ export async function writeKerasH5(path: string, spec: ModelSpec, weights: Named
   const config = toKerasModelConfig(spec);
   const layers = inferModel(spec).layers;
   const bySpec = new Map(layers.map((l) => [l.name, spec.layers[l.index]]));
+  // Like Keras's save: create the folder; and check it can be written before HDF5 tries (its
+  // failures are pages of diagnostics, not one line).
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new KerasFormatError(`cannot write ${path}: ${(err as Error).message}`);
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   const f = new File(tmp, 'w');
+  if (!(f.file_id > 0n)) throw new KerasFormatError(`cannot create the HDF5 file ${path}`);
   try {
     f.create_attribute('keras_version', KERAS_VERSION);
     f.create_attribute('backend', 'tensorflow');

@@ -212,6 +212,13 @@ test('bad export and import inputs: one line, exit 1, nothing written', () => {
   assert.equal(a.code, 1);
   assert.match(a.stderr, /^lenet-lab: error: no config\.json in .*empty or its parent: pass a run folder made by LeNet Lab \(or its best\/\)\n$/);
   assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('x.h5')), []);
+  const aFile = join(dir, 'a-file');
+  writeFileSync(aFile, 'not a folder');
+  const w = cli(['export', runDir, '--out', join(aFile, 'x.h5')]);
+  assert.equal(w.code, 1);
+  assert.match(w.stderr, /^lenet-lab: error: cannot write .*a-file\/x\.h5: .*\n$/, 'one line, not HDF5\'s diagnostics');
+  const nested = join(dir, 'new', 'folder', 'lenet.h5');
+  assert.equal(cli(['export', runDir, '--out', nested]).code, 0, 'creates the folder, like Keras\'s save');
   const b = cli(['export']);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /export needs the run folder/);
