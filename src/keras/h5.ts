@@ -8,10 +8,10 @@
 // Layer groups are created in name order, as Keras does.
 import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ModelSpec } from '../model/spec';
+import type { LayerSpec, ModelSpec } from '../model/spec';
 import { parseModelSpec } from '../model/validate';
-import { inferModel } from '../model/infer';
-import { fromKerasModelConfig, KerasFormatError, kerasWeightNames, toKerasModelConfig } from './modelConfig';
+import { inferModel, type LayerInfo } from '../model/infer';
+import { fromKerasModelConfig, KerasFormatError, kerasWeightNames, toKerasModelConfig, type KerasModelConfig } from './modelConfig';
 
 /** The Keras version whose .h5 layout and layer configs the writer follows. */
 export const KERAS_VERSION = '2.13.1';
@@ -49,6 +49,42 @@ async function h5wasm(): Promise<H5> {
   return h5;
 }
 
+// The module object itself (not an import copy), so its writeSync can be swapped below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fsModule = require('node:fs') as typeof import('node:fs');
+
+/**
+ * Runs HDF5 calls (synchronous) and turns any failure into one line. The library writes its
+ * error stack, pages of it, straight to file descriptor 2 through fs.writeSync: while fn runs,
+ * those writes are collected instead, and the most specific reason goes into the message.
+ */
+function withHdf5Errors<T>(what: string, fn: () => T): T {
+  const diagnostics: string[] = [];
+  const writeSync = fsModule.writeSync;
+  fsModule.writeSync = ((fd: number, buffer: string | Uint8Array, offset?: number, length?: number, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
+    if (typeof buffer === 'string') {
+      diagnostics.push(buffer);
+      return Buffer.byteLength(buffer);
+    }
+    // Emscripten passes its whole heap with the offset and length of the text.
+    const start = offset ?? 0;
+    const n = length ?? buffer.byteLength - start;
+    diagnostics.push(Buffer.from(buffer.buffer, buffer.byteOffset + start, n).toString());
+    return n;
+  }) as typeof writeSync;
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof KerasFormatError) throw err;
+    const all = diagnostics.join('');
+    const detail = /error message = '([^']+)'/.exec(all)?.[1] ?? [...all.matchAll(/minor: (.+)/g)].pop()?.[1];
+    throw new KerasFormatError(`${what}: ${(detail ?? String((err as Error)?.message ?? err)).trim()}`);
+  } finally {
+    fsModule.writeSync = writeSync;
+  }
+}
+
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 /** A fixed-length byte-string array, what h5py stores for a list of Python bytes. */
 function bytesArrayAttr(obj: { create_attribute: InstanceType<H5['Group']>['create_attribute'] }, name: string, items: string[]): void {
@@ -77,8 +113,15 @@ export async function writeKerasH5(path: string, spec: ModelSpec, weights: Named
     throw new KerasFormatError(`cannot write ${path}: ${(err as Error).message}`);
   }
   const tmp = `${path}.tmp-${process.pid}`;
+  withHdf5Errors(`cannot write ${path}`, () => writeFile(File, tmp, config, layers, bySpec, weights));
+  renameSync(tmp, path);
+}
+
+function writeFile(
+  File: H5['File'], tmp: string, config: KerasModelConfig, layers: LayerInfo[], bySpec: Map<string, LayerSpec>, weights: NamedWeight[],
+): void {
   const f = new File(tmp, 'w');
-  if (!(f.file_id > 0n)) throw new KerasFormatError(`cannot create the HDF5 file ${path}`);
+  if (!(f.file_id > 0n)) throw new Error('HDF5 could not create the file');
   try {
     f.create_attribute('keras_version', KERAS_VERSION);
     f.create_attribute('backend', 'tensorflow');
@@ -106,7 +149,6 @@ export async function writeKerasH5(path: string, spec: ModelSpec, weights: Named
     throw err;
   }
   f.close();
-  renameSync(tmp, path);
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -134,13 +176,13 @@ const text = (v: unknown): string | null =>
 export async function readKerasH5(path: string): Promise<KerasModel> {
   if (!existsSync(path)) throw new KerasFormatError(`model file not found: ${path}`);
   if (!hasHdf5Signature(path)) throw new KerasFormatError(`cannot open ${path} as HDF5: it does not start with the HDF5 signature (is it a Keras .h5 file?)`);
-  const { File } = await h5wasm();
-  let f: InstanceType<H5['File']>;
-  try {
-    f = new File(path, 'r');
-  } catch (err) {
-    throw new KerasFormatError(`cannot open ${path} as HDF5: ${(err as Error)?.message ?? String(err)}`);
-  }
+  const mod = await h5wasm();
+  return withHdf5Errors(`cannot read ${path} (damaged, or not a Keras .h5 model?)`, () => readFile(mod, path));
+}
+
+function readFile(mod: H5, path: string): KerasModel {
+  const f = new mod.File(path, 'r');
+  if (!(f.file_id > 0n)) throw new Error('HDF5 could not open the file');
   try {
     const configText = text(f.attrs.model_config?.value);
     if (!configText) throw new KerasFormatError(`${path} has no model_config attribute: not a whole Keras model (save it with model.save("x.h5"), not save_weights)`);
@@ -159,7 +201,7 @@ export async function readKerasH5(path: string): Promise<KerasModel> {
       throw new KerasFormatError(`${path}: ${(err as Error).message}`);
     }
     const mw = f.get('model_weights');
-    if (!mw || !(mw instanceof (await h5wasm()).Group)) throw new KerasFormatError(`${path} has no model_weights group`);
+    if (!mw || !(mw instanceof mod.Group)) throw new KerasFormatError(`${path} has no model_weights group`);
     const weights: NamedWeight[] = [];
     for (const l of inferModel(spec).layers) {
       const expected = kerasWeightNames(spec.layers[l.index]);

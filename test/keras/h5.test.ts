@@ -227,6 +227,11 @@ test('bad export and import inputs: one line, exit 1, nothing written', () => {
   const c = cli(['evaluate', '--model', notH5, '--dataset', 'mnist-sample']);
   assert.equal(c.code, 1);
   assert.match(c.stderr, /^lenet-lab: error: cannot open .*not\.h5 as HDF5/m);
+  const truncated = join(dir, 'truncated.h5');
+  writeFileSync(truncated, readFileSync(h5File).subarray(0, 3000));
+  const tr = cli(['summary', truncated]);
+  assert.equal(tr.code, 1);
+  assert.match(tr.stderr, /^lenet-lab: error: cannot read .*truncated\.h5 \(damaged, or not a Keras \.h5 model\?\): File has been truncated\n$/, 'one line, HDF5\'s diagnostics kept out');
   const d = cli(['evaluate', '--model', join(dir, 'missing.h5'), '--dataset', 'mnist-sample']);
   assert.equal(d.code, 1);
   assert.match(d.stderr, /model file not found: .*missing\.h5/);
