@@ -52,6 +52,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
   private knownRunDirs = new Set<string>();
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
+  /** A Keras .h5 model evaluated last: the try-it pad predicts with it until a run is trained, evaluated or opened. */
+  private kerasModel: string | undefined;
   private pendingPredicts = new Set<number>();
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
@@ -99,6 +101,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     const config = picked.model ? { ...settings.config, model: picked.model } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
+    this.kerasModel = undefined;
     this.batchesPerEpoch = 0;
     this.state = startingPanelState(this.state, config.epochs);
     this.broadcastState();
@@ -157,6 +160,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     const backend = this.setting<BackendChoice>('backend', 'auto');
     const worker = this.ensureWorker(backend);
     this.viewing = undefined;
+    this.kerasModel = isKerasModelFile(run.runDir) ? run.runDir : undefined;
     this.state = { ...this.state, status: 'evaluating', message: `Evaluating run ${run.name} on the test set` };
     this.broadcastState();
     this.showPanel(true);
@@ -245,6 +249,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         return;
       case 'openRun':
         this.viewing = m.runDir;
+        this.kerasModel = undefined;
         this.post({ type: 'state', state: runPanelState(m.runDir, this.runInfos()) });
         return;
       case 'showLive':
@@ -388,8 +393,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
   }
 
   private predict(id: number, pixels: number[]): void {
-    const modelDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
-    if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
+    const modelDir = this.viewing || this.kerasModel || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    if (!modelDir || !existsSync(isKerasModelFile(modelDir) ? modelDir : join(modelDir, 'model.json'))) {
       this.failPrediction(id, 'No trained model yet: train one first (LeNet: Start Training).');
       return;
     }

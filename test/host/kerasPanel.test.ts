@@ -59,6 +59,15 @@ test('Export for Keras, then evaluate the .h5 from the explorer menu', { timeout
   const fromH5 = await until('the .h5 evaluation', 120_000, () => c.snapshot.status !== 'evaluating' && c.snapshot.evaluation?.modelDir === h5 && c.snapshot.evaluation);
   assert.deepEqual({ ...fromH5, modelDir: '' }, { ...fromRun, modelDir: '' });
 
+  // The try-it pad now predicts with the .h5 model: it still answers with the run's model gone.
+  rmSync(join(runDir, 'model.json'));
+  const panel = fake.panels[fake.panels.length - 1];
+  const pixels = Array.from({ length: 784 }, (_, i) => ((i % 28) > 10 && (i % 28) < 16 ? 1 : 0));
+  c.onWebviewMessage({ type: 'predict', id: 7, pixels });
+  const answer = await until('the prediction', 60_000, () => panel.posted.find((m) => (m as { type: string; id?: number }).type === 'prediction' && (m as { id: number }).id === 7) as { probabilities: number[] } | undefined);
+  assert.equal(answer.probabilities.length, 10);
+  assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+
   assert.equal(await fake.vscode.commands.executeCommand('lenet.evaluateKerasModel', fake.vscode.Uri.file(join(tmp, 'missing.h5'))), false);
   assert.match(fake.shown.at(-1)!.message, /no saved model in .*missing\.h5/);
 });
