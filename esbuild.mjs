@@ -12,7 +12,9 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 // Native tfjs-node is optional and loaded at run time only if installed; never bundle it.
-const nodeExternal = ['vscode', '@tensorflow/tfjs-node'];
+// h5wasm (the HDF5 library, 6 MB with its wasm) is a bundle of its own, dist/h5wasm.js, loaded
+// only when a Keras .h5 file is read or written (src/keras/h5.ts).
+const nodeExternal = ['vscode', '@tensorflow/tfjs-node', 'h5wasm/node'];
 
 const targets = [
   { in: 'src/host/extension.ts', out: 'extension.js', platform: 'node' },
@@ -20,6 +22,7 @@ const targets = [
   // Second training thread of the wasm backend (worker_threads), started from dist/worker.js.
   { in: 'src/worker/parallel/thread.ts', out: 'train-thread.js', platform: 'node' },
   { in: 'src/cli/main.ts', out: 'cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  { in: 'node_modules/h5wasm/dist/node/hdf5_hl.js', out: 'h5wasm.js', platform: 'node' },
   { in: 'webview/main.ts', out: 'webview.js', platform: 'browser' },
 ];
 
@@ -44,7 +47,12 @@ for (const t of targets) {
     minify,
     logLevel: 'warning',
     ...(t.platform === 'node'
-      ? { platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal }
+      ? {
+          platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal,
+          // ES modules bundled into CommonJS (h5wasm's Node build calls createRequire(import.meta.url)).
+          define: { 'import.meta.url': 'importMetaUrl' },
+          inject: [join(root, 'scripts', 'import-meta-url.js')],
+        }
       : { platform: 'browser', format: 'iife', target: 'es2022' }),
     ...(t.banner ? { banner: { js: t.banner } } : {}),
   };

@@ -3,10 +3,11 @@
 # The one list of them: `npm test` and .ci/run both call this script.
 #   dataset-fashion-mnist  the full Fashion-MNIST: the learning check, checksum and loader tests
 #   python3-numpy          the .npz loader cross-checked against NumPy
+#   python3-h5py           the Keras .h5 export read back the way Keras's loader reads it
 #   chromium               the webview browser tests and the real-VS-Code (code-server) suite
 #   ripgrep libkrb5-dev    what code-server needs (scripts/setup-code-server.sh)
 set -euo pipefail
-PACKAGES=(dataset-fashion-mnist python3-numpy chromium ripgrep libkrb5-dev)
+PACKAGES=(dataset-fashion-mnist python3-numpy python3-h5py chromium ripgrep libkrb5-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -7,6 +7,7 @@ import { alignedCharts, type AlignedData, type Metric } from './chartData';
 import { chartColours, themeKind, type ChartColours } from './chartColours';
 import { cssVar, withAlpha } from './colour';
 import { h, setText } from './dom';
+import { callbackNotes, noteX } from './callbackNotes';
 
 const HEIGHT = 240;
 
@@ -49,6 +50,8 @@ class MetricChart {
   private data: AlignedData = [[], [], [], []];
   private zoomed = false;
   private width = 0;
+  /** Epochs where a callback acted (early stop, learning-rate change): dashed vertical lines. */
+  private markers: number[] = [];
 
   constructor(private readonly metric: Metric, title: string, testid: string) {
     this.plotHost = h('div', { class: 'plot' });
@@ -93,6 +96,7 @@ class MetricChart {
       ],
       hooks: {
         setSelect: [(u) => { if (u.select.width > 0) this.zoomed = true; }],
+        draw: [(u) => this.drawMarkers(u, t)],
       },
     };
     this.plot = new uPlot(opts, this.data as uPlot.AlignedData, this.plotHost);
@@ -111,6 +115,31 @@ class MetricChart {
   redrawTheme(): void {
     this.create();
   }
+
+  setMarkers(xs: number[]): void {
+    this.markers = xs;
+    this.el.setAttribute('data-markers', xs.join(' '));
+    this.plot?.redraw(false);
+  }
+
+  private drawMarkers(u: uPlot, t: Theme): void {
+    if (!this.markers.length) return;
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = t.fg;
+    ctx.globalAlpha = 0.6;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 4]);
+    for (const m of this.markers) {
+      const x = u.valToPos(m, 'x', true);
+      if (!(x >= bbox.left && x <= bbox.left + bbox.width)) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
 }
 
 export interface Charts {
@@ -127,6 +156,7 @@ export function createCharts(initialSmoothing: number, onSmoothing: (w: number) 
   const acc = new MetricChart('acc', 'Accuracy', 'chart-acc');
   let smoothing = clampSmoothing(initialSmoothing);
   let last: { series: unknown; history: unknown; smoothing: number; viewing?: string } | null = null;
+  let lastNotes: unknown = null;
 
   const slider = h('input', {
     type: 'range', min: 0, max: 0.99, step: 0.01, value: smoothing,
@@ -147,6 +177,12 @@ export function createCharts(initialSmoothing: number, onSmoothing: (w: number) 
   return {
     el,
     update(s) {
+      if (s.callbacks !== lastNotes) {
+        lastNotes = s.callbacks;
+        const xs = callbackNotes(s).map(noteX);
+        loss.setMarkers(xs);
+        acc.setMarkers(xs);
+      }
       if (last && last.series === s.batchSeries && last.history === s.history && last.smoothing === smoothing) return false;
       last = { series: s.batchSeries, history: s.history, smoothing };
       const n = Math.min(s.batchSeries.x.length, s.batchSeries.loss.length, s.batchSeries.acc.length);

@@ -21,6 +21,7 @@ import { reducePanelState, restorePanelState } from '../src/shared/panelState';
 import { createCharts } from './charts';
 import { h, section, setText } from './dom';
 import { createEpochList } from './epochs';
+import { createCallbackNotes } from './callbackNotes';
 import { createEvaluationView } from './evaluation';
 import { epochAnnouncement, fixed } from './format';
 import { createHeader } from './header';
@@ -51,6 +52,7 @@ function start(): void {
   const header = createHeader(post);
   const charts = createCharts(persisted.smoothing ?? 0.6, () => { invalidate(); schedulePersist(); });
   const epochs = createEpochList();
+  const notes = createCallbackNotes();
   const summary = createSummaryTable();
   const evaluation = createEvaluationView();
   const tryit = createTryItPad(post);
@@ -64,7 +66,7 @@ function start(): void {
     runs.banner,
     h('main', { class: 'dashboard' },
       section('training', 'Training curves', charts.el),
-      section('epochs', 'Validation per epoch', epochs.el),
+      section('epochs', 'Validation per epoch', epochs.el, notes.el),
       section('model', 'Model summary', summary.el),
       section('evaluation', 'Evaluation', evaluation.el),
       section('tryit', 'Try it', tryit.el),
@@ -97,6 +99,7 @@ function start(): void {
     safely('header', () => header.update(state), undefined);
     safely('runs list', () => runs.update(state), undefined);
     safely('epoch list', () => epochs.update(state.history), undefined);
+    safely('callback notes', () => notes.update(state), undefined);
     safely('layer summary', () => summary.update(state.summary), undefined);
     safely('evaluation', () => evaluation.update(state.evaluation), undefined);
     safely('try-it pad', () => tryit.setClasses(state.dataset?.classes), undefined);

@@ -1,4 +1,4 @@
-// Past runs from the output folder: final metrics, Open (show its charts), Export CSV, and
+// Past runs from the output folder: final metrics, Open (show its charts), Export CSV, Export for Keras, and
 // "Back to live run" while a past run is shown.
 import type { PanelState, RunInfo, WebviewMessage } from '../src/shared/webviewProtocol';
 import { h, replace, setText } from './dom';
@@ -37,6 +37,7 @@ export function createRunsView(post: (m: WebviewMessage) => void): RunsView {
         replace(body, ...s.runs.map((r) => {
           const open = button('Open', { testid: 'run-open', title: `Show the charts of ${r.name}`, onClick: () => post({ type: 'openRun', runDir: r.runDir }) });
           const csv = button('Export CSV', { testid: 'run-export', title: `Save the metrics of ${r.name} as CSV`, onClick: () => post({ type: 'exportCsv', runDir: r.runDir }) });
+          const keras = button('Export for Keras', { testid: 'run-export-keras', title: `Save the model of ${r.name} as a Keras .h5 file`, onClick: () => post({ type: 'exportKeras', runDir: r.runDir }) });
           return h('tr', { 'data-run': r.runDir, class: r.runDir === s.viewingRun ? 'current' : '' },
             h('th', { scope: 'row', title: r.runDir }, r.name),
             h('td', {}, r.dataset ?? '–'),
@@ -45,7 +46,7 @@ export function createRunsView(post: (m: WebviewMessage) => void): RunsView {
               r.final && r.final.epoch < r.epochs ? `${r.final.epoch} of ${r.epochs}` : String(r.final?.epoch ?? r.epochs)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_acc)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_loss)),
-            h('td', { class: 'actions' }, open, csv));
+            h('td', { class: 'actions' }, open, csv, keras));
         }));
       }
       banner.classList.toggle('hidden', s.viewingRun === undefined);

@@ -16,6 +16,10 @@ import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
 import { KerasProgress } from './progress';
+import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';
+import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
+import { isKerasFile, kerasModelSpec } from './kerasModelFile';
+import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
@@ -38,12 +42,13 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   limit: { kind: 'int', ...LIMITS.limit, help: 'use only the first N training images (default 0 = all)' },
   seed: { kind: 'int', ...LIMITS.seed, help: 'seed for weights and shuffling (default 42)' },
   out,
-  model: { kind: 'string', help: 'a model file: *.lenet.json, or Keras code in .py/.ipynb, TF.js code in .ts/.js (default: the seed\'s LeNet-5)' },
+  model: { kind: 'string', help: 'a model file: *.lenet.json, Keras code in .py/.ipynb, TF.js code in .ts/.js, or a Keras .h5 model (its architecture and weights; default: the seed\'s LeNet-5)' },
+  ...CALLBACK_OPTS,
   json,
   help,
 };
 const EVAL_OPTS: Record<string, OptSpec> = {
-  model: { kind: 'string', help: 'a saved model folder (a run folder or its best/); default: the latest run in --out' },
+  model: { kind: 'string', help: 'a saved model folder (a run folder or its best/) or a Keras .h5 file; default: the latest run in --out' },
   dataset: { kind: 'string', help: 'dataset to evaluate on (default: the one the model was trained on)' },
   out, backend, json, help,
 };
@@ -59,6 +64,7 @@ Usage:
   lenet-lab train [options]             train (defaults: the seed's 50 epochs, batch 64, SGD 0.01)
   lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
+  lenet-lab export RUN_DIR [--out F.h5] a trained run's model as a Keras .h5 file
   lenet-lab COMMAND --help              options of a command
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C (143 SIGTERM, 129 SIGHUP),
@@ -70,6 +76,7 @@ const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; p
   train: { opts: TRAIN_OPTS, usage: 'lenet-lab train [options]' },
   evaluate: { opts: EVAL_OPTS, usage: 'lenet-lab evaluate [options]' },
   demo: { opts: DEMO_OPTS, usage: 'lenet-lab demo [options]' },
+  export: { opts: EXPORT_OPTS, usage: EXPORT_USAGE, positionals: 1 },
 };
 
 /** Runtime failure: one line on stderr, exit 1 (or the given code). */
@@ -99,8 +106,18 @@ function modelFrom(file: string | undefined): ModelSpec {
   }
 }
 
-function summary(opts: Record<string, unknown>, positionals: string[]): number {
-  const spec = modelFrom(positionals[0]);
+/** modelFrom, plus Keras .h5 files (read asynchronously). */
+async function modelFromAny(file: string | undefined): Promise<ModelSpec> {
+  if (!isKerasFile(file)) return modelFrom(file);
+  try {
+    return await kerasModelSpec(file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
+async function summary(opts: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const spec = await modelFromAny(positionals[0]);
   let inferred;
   try {
     inferred = inferModel(spec);
@@ -233,6 +250,7 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
         case 'batchEnd': progress.batchEnd(e.batch, e.batches, e.loss, e.acc); break;
         case 'epochEnd': progress.epochEnd(e, e.epochs); break;
         case 'stopped': say(stoppedText(e)); break;
+        case 'callback': say(e.message); break;
       }
     });
     client.send(first);
@@ -274,6 +292,7 @@ function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSp
     outDir: resolve((o.out as string) ?? DEFAULT_OUT),
     cacheDir: '',
     ...(spec !== LENET5 ? { model: spec } : {}),
+    ...callbackConfig(o),
   };
 }
 
@@ -293,7 +312,8 @@ async function run(argv: string[]): Promise<number> {
   const backendChoice = ((opts.backend as string) ?? 'auto') as BackendChoice;
   checkDataset(opts.dataset);
   checkFolder('--out', opts.out);
-  if (command === 'evaluate') checkFolder('--model', opts.model);
+  // evaluate --model takes a run folder, its best/, or a Keras .h5 file.
+  if (command === 'evaluate' && !isKerasFile(opts.model as string | undefined)) checkFolder('--model', opts.model);
   const batch = opts['batch-size'];
   if (typeof batch === 'number' && typeof opts.limit === 'number' && opts.limit > 0 && batch > opts.limit) {
     throw new UsageError(`--batch-size ${batch} is larger than --limit ${opts.limit} (the images a run trains on)`);
@@ -302,9 +322,17 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'summary':
       return summary(opts, positionals);
+    case 'export':
+      try {
+        return await runExport(opts, positionals);
+      } catch (err) {
+        if (err instanceof KerasFormatError) throw new CliError(err.message);
+        throw err;
+      }
     case 'train': {
-      const spec = modelFrom(opts.model as string | undefined);
-      const config = trainConfig(opts, spec);
+      const file = opts.model as string | undefined;
+      const spec = await modelFromAny(file);
+      const config = { ...trainConfig(opts, spec), ...(isKerasFile(file) ? { initialWeights: resolve(file) } : {}) };
       return runWorker({ json: !!opts.json, spec, backend: backendChoice, limit: config.limit }, { type: 'train', config });
     }
     case 'demo': {

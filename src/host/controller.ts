@@ -22,6 +22,7 @@ import {
 } from './settings';
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
+import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from './shapes/trainRequest';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
@@ -54,6 +55,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
   private knownRunDirs = new Set<string>();
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
+  /** A Keras .h5 model evaluated last: the try-it pad predicts with it until a run is trained, evaluated or opened. */
+  private kerasModel: string | undefined;
   private pendingPredicts = new Set<number>();
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
@@ -110,6 +113,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     const config = picked.model ? { ...settings.config, model: picked.model } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
+    this.kerasModel = undefined;
     this.batchesPerEpoch = 0;
     this.state = startingPanelState(this.state, config.epochs);
     this.broadcastState();
@@ -152,7 +156,10 @@ export class LenetController implements PanelHost, vscode.Disposable {
       return false;
     }
     const runs = this.refreshRuns();
-    const run = modelDir ? runs.find((r) => r.runDir === modelDir) : latestRunWithModel(runs);
+    // A Keras .h5 model file is evaluated like a run folder (the worker reads both).
+    const run = modelDir && isKerasModelFile(modelDir)
+      ? { runDir: modelDir, name: basename(modelDir), hasModel: existsSync(modelDir) }
+      : modelDir ? runs.find((r) => r.runDir === modelDir) : latestRunWithModel(runs);
     if (!run || !run.hasModel) {
       const where = this.outputDirectory();
       void vscode.window.showErrorMessage(
@@ -165,6 +172,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     const backend = this.setting<BackendChoice>('backend', 'auto');
     const worker = this.ensureWorker(backend);
     this.viewing = undefined;
+    this.kerasModel = isKerasModelFile(run.runDir) ? run.runDir : undefined;
     this.state = { ...this.state, status: 'evaluating', message: `Evaluating run ${run.name} on the test set` };
     this.broadcastState();
     this.showPanel(true);
@@ -177,6 +185,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
     if (!sent) this.failLocally('the training worker could not be reached');
     this.updateUi(true);
     return sent;
+  }
+
+  /** Evaluates a Keras .h5 model: the file given (explorer menu), else one picked in an open dialog. */
+  async evaluateKerasModel(file?: vscode.Uri): Promise<boolean> {
+    const target = file ?? (await vscode.window.showOpenDialog({
+      title: 'LeNet: evaluate which Keras model?', canSelectMany: false, filters: { 'Keras HDF5 model': ['h5', 'hdf5'] },
+    }))?.[0];
+    return target ? this.evaluate(target.fsPath) : false;
   }
 
   /** Quick pick of the runs that have a model, newest first, then evaluate the picked one. */
@@ -245,6 +261,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         return;
       case 'openRun':
         this.viewing = m.runDir;
+        this.kerasModel = undefined;
         this.post({ type: 'state', state: runPanelState(m.runDir, this.runInfos()) });
         return;
       case 'showLive':
@@ -253,6 +270,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
         return;
       case 'exportCsv':
         void this.exportCsv(m.runDir);
+        return;
+      case 'exportKeras':
+        void this.exportKeras(m.runDir);
         return;
       case 'refreshRuns':
         this.refreshRuns();
@@ -385,8 +405,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
   }
 
   private predict(id: number, pixels: number[]): void {
-    const modelDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
-    if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
+    const modelDir = this.viewing || this.kerasModel || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    if (!modelDir || !existsSync(isKerasModelFile(modelDir) ? modelDir : join(modelDir, 'model.json'))) {
       this.failPrediction(id, 'No trained model yet: train one first (LeNet: Start Training).');
       return;
     }
@@ -443,6 +463,23 @@ export class LenetController implements PanelHost, vscode.Disposable {
     } catch (err) {
       void vscode.window.showErrorMessage(`LeNet: could not write ${target.fsPath}: ${(err as Error).message}`);
     }
+  }
+
+  private async exportKeras(runDir: string): Promise<void> {
+    if (!existsSync(join(runDir, 'model.json'))) {
+      void vscode.window.showErrorMessage(`LeNet: ${basename(runDir)} has no saved model to export.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the model for Keras (HDF5)',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `lenet-${basename(runDir)}.h5`) : undefined,
+      filters: { 'Keras HDF5 model': ['h5'] },
+    });
+    if (!target) return;
+    const r = await exportRunForKeras(this.ctx.asAbsolutePath(join('dist', 'cli.js')), runDir, target.fsPath);
+    if (r.ok) void vscode.window.showInformationMessage(`LeNet: model of ${basename(runDir)} saved for Keras as ${target.fsPath} (load it with keras.models.load_model).`);
+    else void vscode.window.showErrorMessage(`LeNet: could not export ${basename(runDir)} for Keras: ${r.message}`);
   }
 
   // ---- UI --------------------------------------------------------------------------------------

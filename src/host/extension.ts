@@ -27,6 +27,9 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
     vscode.commands.registerCommand('lenet.evaluate', (runDir?: unknown) =>
       get().evaluate(typeof runDir === 'string' ? runDir : undefined)),
     vscode.commands.registerCommand('lenet.evaluateRun', () => get().evaluatePicked()),
+    // From the explorer's menu on a .h5 file (its Uri), or the palette (an open dialog).
+    vscode.commands.registerCommand('lenet.evaluateKerasModel', (file?: unknown) =>
+      get().evaluateKerasModel(file instanceof vscode.Uri ? file : undefined)),
     vscode.commands.registerCommand('lenet.showPanel', () => get().showPanel()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {

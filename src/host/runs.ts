@@ -8,7 +8,7 @@ import { toSummaryInfo } from '../model/summary';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo } from '../shared/protocol';
 import { initialPanelState } from '../shared/panelState';
-import type { PanelState, RunInfo } from '../shared/webviewProtocol';
+import type { CallbackNote, PanelState, RunInfo } from '../shared/webviewProtocol';
 import { readSmallFile } from '../shared/smallFile';
 
 const RUN_NAME = /^(\d{8}-\d{6})(?:-(\d+))?$/;
@@ -184,5 +184,16 @@ export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
     runDir,
     runs,
     viewingRun: runDir,
+    ...callbackNotesOf(readJson(join(runDir, 'summary.json'))),
   };
+}
+
+/** summary.json's record of what the callbacks did (early stop, rate changes), checked field by field. */
+function callbackNotesOf(summary: Record<string, unknown> | undefined): Pick<PanelState, 'callbacks'> {
+  const raw = summary?.callbacks;
+  if (!Array.isArray(raw)) return {};
+  const names = ['EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler'];
+  const notes = raw.filter((n): n is CallbackNote =>
+    typeof n === 'object' && n !== null && Number.isInteger(n.epoch) && n.epoch >= 1 && typeof n.message === 'string' && names.includes(n.callback));
+  return notes.length ? { callbacks: notes.map((n) => ({ epoch: n.epoch, callback: n.callback, message: n.message, ...(typeof n.learningRate === 'number' ? { learningRate: n.learningRate } : {}) })) } : {};
 }

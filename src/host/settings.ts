@@ -3,6 +3,7 @@
 // rules are unit-tested without VS Code. The worker validates the config again on its side.
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BackendChoice, OptimizerName, TrainConfig } from '../shared/protocol';
+import { readCallbackSettings } from './callbackSettings';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'rmsprop'];
 export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -115,6 +116,7 @@ export function readTrainSettings(get: SettingGetter, ctx: SettingsContext): Set
   const od = get('outputDirectory') ?? '';
   if (typeof od !== 'string') fail('outputDirectory', 'must be a folder path, or empty for .lenet/runs in the workspace', od);
   const outDir = readOutputDirectory(get, ctx);
+  const callbacks = readCallbackSettings(get, fail);
 
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -122,6 +124,7 @@ export function readTrainSettings(get: SettingGetter, ctx: SettingsContext): Set
     config: {
       dataset, epochs, batchSize, learningRate, optimizer, backend, seed, limit, outDir,
       cacheDir: datasetCacheDir(ctx.globalStorage),
+      ...callbacks,
     },
   };
 }

@@ -74,7 +74,8 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
       return { ok: true, message: { type: 'predict', id, pixels } };
     }
     case 'openRun':
-    case 'exportCsv': {
+    case 'exportCsv':
+    case 'exportKeras': {
       if ((err = shape(['runDir']))) return no(`${type}: ${err}`);
       const runDir = x.runDir;
       if (typeof runDir !== 'string' || runDir.length === 0 || runDir.length > MAX_PATH_LENGTH) {

@@ -89,6 +89,7 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       const row: EpochMetrics = {
         epoch: event.epoch, loss: event.loss, acc: event.acc,
         val_loss: event.val_loss, val_acc: event.val_acc, seconds: event.seconds,
+        ...(event.learning_rate !== undefined ? { learning_rate: event.learning_rate } : {}),
       };
       const next: PanelState = {
         ...state,
@@ -137,6 +138,10 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       return { ...state, status: 'error', etaSeconds: undefined, message: event.message };
     case 'prediction':
       return state;
+    case 'callback': {
+      const note = { epoch: event.epoch, callback: event.callback, message: event.message, ...(event.learningRate !== undefined ? { learningRate: event.learningRate } : {}) };
+      return { ...state, callbacks: [...(state.callbacks ?? []), note], message: event.message };
+    }
     default:
       return state;
   }

@@ -26,6 +26,38 @@ export interface TrainConfig {
   cacheDir: string;
   /** Model to train; the seed's LeNet-5 when absent. */
   model?: ModelSpec;
+  /** A Keras .h5 file whose weights the model starts from (instead of Keras's initialisation). */
+  initialWeights?: string;
+  /** Write TensorBoard event files under RUN/logs (default true). */
+  tensorboard?: boolean;
+  /** Keras EarlyStopping; off when absent. */
+  earlyStopping?: EarlyStoppingConfig;
+  /** Keras ReduceLROnPlateau; off when absent. */
+  reduceLrOnPlateau?: ReduceLrConfig;
+  /** Per-epoch learning-rate schedule: `step:EVERY:FACTOR` or `cosine[:ALPHA]`; off when absent. */
+  lrSchedule?: string;
+}
+
+/** Keras's names of the epoch logs a callback can watch. */
+export type MonitorName = 'loss' | 'accuracy' | 'val_loss' | 'val_accuracy';
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+export interface EarlyStoppingConfig {
+  monitor: MonitorName;
+  minDelta: number;
+  patience: number;
+  mode: MonitorMode;
+  restoreBestWeights: boolean;
+}
+
+export interface ReduceLrConfig {
+  monitor: MonitorName;
+  factor: number;
+  patience: number;
+  minLr: number;
+  minDelta: number;
+  cooldown: number;
+  mode: MonitorMode;
 }
 
 export interface LayerSummaryRow {
@@ -51,6 +83,8 @@ export interface EpochMetrics {
   val_loss: number;
   val_acc: number;
   seconds: number;
+  /** The optimizer's learning rate during the epoch; only when a callback changes it (CSVLogger's learning_rate column). */
+  learning_rate?: number;
 }
 
 export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
@@ -63,6 +97,11 @@ export interface Misclassified {
   /** 784 values 0..255 (compact for the wire). */
   pixels: number[];
 }
+
+export type CallbackName = 'EarlyStopping' | 'ReduceLROnPlateau' | 'LearningRateScheduler';
+
+/** What a training callback did at (1-based) epoch: message is Keras's line, e.g. "Epoch 5: early stopping". */
+export interface CallbackNote { epoch: number; callback: CallbackName; message: string; learningRate?: number }
 
 // DISK: a run file could not be written (disk full, read-only, no permission); DIVERGED: the loss
 // became NaN or infinite and training stopped; TIMEOUT: the worker went silent past its deadline.
@@ -85,6 +124,8 @@ export type WorkerEvent = V & (
   // numTensors: tf.memory().numTensors after the epoch (leak checks in tests and the benchmark)
   | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number; numTensors?: number } & EpochMetrics)
   | { type: 'stopped'; epoch: number; batch: number }
+  // A training callback acted at the end (or, for a schedule, the start) of the epoch.
+  | ({ type: 'callback' } & CallbackNote)
   | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
   | {
       type: 'evaluation'; modelDir: string; dataset: string; classes: string[];

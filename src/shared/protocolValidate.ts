@@ -59,6 +59,7 @@ const ERROR_CODES = [
 
 const epochMetrics: Fields = {
   epoch: pos, loss: metric, acc: metric, val_loss: metric, val_acc: metric, seconds: num,
+  learning_rate: optional(num),
 };
 
 const EVENTS: Record<WorkerEvent['type'], Fields> = {
@@ -73,6 +74,10 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
   batchEnd: { epoch: pos, batch: pos, batches: pos, loss: metric, acc: metric },
   epochEnd: { ...epochMetrics, epochs: pos, samplesPerSecond: num, numTensors: optional(nat) },
   stopped: { epoch: nat, batch: nat },
+  callback: {
+    epoch: pos, callback: oneOf('EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler'), message: str,
+    learningRate: optional(num),
+  },
   done: { history: arrayOf(object(epochMetrics)), runDir: str, stopped: bool },
   evaluation: {
     modelDir: str, dataset: str, classes: arrayOf(str), loss: metric, acc: num,
@@ -92,6 +97,11 @@ const trainConfig = object({
   optimizer: str, backend: str, seed: num, limit: num, outDir: str, cacheDir: str,
   // The model spec is checked in depth by the model core's parser in the worker.
   model: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
+  tensorboard: optional(bool),
+  initialWeights: optional(str),
+  earlyStopping: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
+  reduceLrOnPlateau: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
+  lrSchedule: optional(str),
 });
 // Command fields are checked for type only; the worker validates values (ranges, names) itself so
 // that it can answer with a precise BAD_CONFIG error instead of a dropped message.

@@ -1,8 +1,10 @@
 // Messages between the extension host and the training panel's webview. The webview is untrusted:
 // the host validates every WebviewMessage (see src/host/webviewMessages.ts) before acting on it.
 import type {
-  BackendName, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
+  BackendName, CallbackNote, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
 } from './protocol';
+
+export type { CallbackNote };
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
@@ -55,6 +57,8 @@ export interface PanelState {
   runs: RunInfo[];
   /** Set when the panel shows a past run instead of the live one. */
   viewingRun?: string;
+  /** What the run's callbacks did, in order (absent: nothing). */
+  callbacks?: CallbackNote[];
 }
 
 // host -> webview
@@ -73,4 +77,5 @@ export type WebviewMessage =
   | { type: 'openRun'; runDir: string }
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }
+  | { type: 'exportKeras'; runDir: string }
   | { type: 'refreshRuns' };

@@ -1,6 +1,7 @@
 // Checks a training config value by value, so a bad one is rejected before any work starts with a
 // message that names the field, the value and what is allowed.
-import type { OptimizerName, TrainConfig } from '../shared/protocol';
+import type { EarlyStoppingConfig, OptimizerName, ReduceLrConfig, TrainConfig } from '../shared/protocol';
+import { EARLY_STOPPING_DEFAULTS, MODES, MONITORS, parseLrSchedule, REDUCE_LR_DEFAULTS } from '../shared/callbacks';
 import { WorkerError } from './errors';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'rmsprop'];
@@ -27,6 +28,7 @@ export const LIMITS = {
 
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
+  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights',
 ];
 
 function bad(msg: string): never {
@@ -77,5 +79,72 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
     dataset, epochs, batchSize, learningRate: lr, optimizer: optimizer as OptimizerName,
     backend: backend as TrainConfig['backend'], seed, limit, outDir, cacheDir,
     ...(c.model !== undefined ? { model: c.model as TrainConfig['model'] } : {}),
+    ...validateCallbackFields(c, epochs),
   };
+}
+
+function num(x: unknown, name: string, ok: (n: number) => boolean, allowed: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) bad(`${name} must be ${allowed}, got ${show(x)}`);
+  return x;
+}
+
+function oneOf<T extends string>(x: unknown, name: string, allowed: readonly T[]): T {
+  if (typeof x !== 'string' || !(allowed as readonly string[]).includes(x)) bad(`${name} must be one of ${allowed.join(', ')}, got ${show(x)}`);
+  return x as T;
+}
+
+/** An options object: absent fields take Keras's defaults, unknown ones are refused. */
+function options<T extends object>(x: unknown, name: string, defaults: T): Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`${name} must be an object`);
+  for (const k of Object.keys(x)) {
+    if (!(k in defaults)) bad(`unknown ${name} field ${show(k)} (known: ${Object.keys(defaults).join(', ')})`);
+  }
+  return { ...defaults, ...(x as Record<string, unknown>) };
+}
+
+/** tensorboard, earlyStopping, reduceLrOnPlateau, lrSchedule: only the fields that are set. */
+function validateCallbackFields(c: Record<string, unknown>, epochs: number): Partial<TrainConfig> {
+  const out: Partial<TrainConfig> = {};
+  if (c.initialWeights !== undefined) {
+    if (typeof c.initialWeights !== 'string' || !c.initialWeights.trim()) bad(`initialWeights must be the path of a Keras .h5 file, got ${show(c.initialWeights)}`);
+    out.initialWeights = c.initialWeights;
+  }
+  if (c.tensorboard !== undefined) {
+    if (typeof c.tensorboard !== 'boolean') bad(`tensorboard must be true or false, got ${show(c.tensorboard)}`);
+    out.tensorboard = c.tensorboard;
+  }
+  if (c.earlyStopping !== undefined) {
+    const o = options(c.earlyStopping, 'earlyStopping', EARLY_STOPPING_DEFAULTS);
+    if (typeof o.restoreBestWeights !== 'boolean') bad(`earlyStopping.restoreBestWeights must be true or false, got ${show(o.restoreBestWeights)}`);
+    out.earlyStopping = {
+      monitor: oneOf(o.monitor, 'earlyStopping.monitor', MONITORS),
+      minDelta: num(o.minDelta, 'earlyStopping.minDelta', (n) => n >= 0, 'a number >= 0'),
+      patience: intAtLeast(o.patience, 'earlyStopping.patience', 0),
+      mode: oneOf(o.mode, 'earlyStopping.mode', MODES),
+      restoreBestWeights: o.restoreBestWeights,
+    } satisfies EarlyStoppingConfig;
+  }
+  if (c.reduceLrOnPlateau !== undefined) {
+    const o = options(c.reduceLrOnPlateau, 'reduceLrOnPlateau', REDUCE_LR_DEFAULTS);
+    out.reduceLrOnPlateau = {
+      monitor: oneOf(o.monitor, 'reduceLrOnPlateau.monitor', MONITORS),
+      factor: num(o.factor, 'reduceLrOnPlateau.factor', (n) => n > 0 && n < 1, 'a number > 0 and < 1'),
+      patience: intAtLeast(o.patience, 'reduceLrOnPlateau.patience', 0),
+      minLr: num(o.minLr, 'reduceLrOnPlateau.minLr', (n) => n >= 0, 'a number >= 0'),
+      minDelta: num(o.minDelta, 'reduceLrOnPlateau.minDelta', (n) => n >= 0, 'a number >= 0'),
+      cooldown: intAtLeast(o.cooldown, 'reduceLrOnPlateau.cooldown', 0),
+      mode: oneOf(o.mode, 'reduceLrOnPlateau.mode', MODES),
+    } satisfies ReduceLrConfig;
+  }
+  if (c.lrSchedule !== undefined) {
+    if (typeof c.lrSchedule !== 'string') bad(`lrSchedule must be a string, got ${show(c.lrSchedule)}`);
+    try {
+      parseLrSchedule(c.lrSchedule, epochs);
+    } catch (err) {
+      bad((err as Error).message);
+    }
+    if (out.reduceLrOnPlateau) bad('use either lrSchedule or reduceLrOnPlateau, not both (the schedule would undo every reduction)');
+    out.lrSchedule = c.lrSchedule;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import type { Tf } from './tf';
 import { WorkerError } from './errors';
 import { MAX_TRAINABLE_PARAMS } from './buildModel';
 import { JsonTooDeepError, parseJsonBounded } from '../shared/jsonDepth';
+import { loadKerasModel } from './kerasModel';
 
 /** A run folder's name: YYYYMMDD-HHMMSS, -2, -3... for runs in the same second. */
 const RUN_NAME = /^\d{8}-\d{6}(-\d+)?$/;
@@ -115,8 +116,15 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan');
 
-/** metrics.csv exactly like Keras's CSVLogger: alphabetical columns, 0-based epoch. */
+/**
+ * metrics.csv exactly like Keras's CSVLogger: alphabetical columns, 0-based epoch, and
+ * learning_rate when a callback put it in the logs.
+ */
 export function metricsCsv(history: EpochMetrics[]): string {
+  if (history.some((h) => h.learning_rate !== undefined)) {
+    const rows = history.map((h) => [h.epoch - 1, h.acc, h.learning_rate ?? NaN, h.loss, h.val_acc, h.val_loss].map(fmt).join(','));
+    return ['epoch,accuracy,learning_rate,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n';
+  }
   const rows = history.map((h) => [h.epoch - 1, h.acc, h.loss, h.val_acc, h.val_loss].map(fmt).join(','));
   return ['epoch,accuracy,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n';
 }
@@ -221,8 +229,9 @@ function readModelFile(dir: string, rel: string, what: string, maxBytes: number)
   return readFileSync(real);
 }
 
-/** Loads a model saved by saveModel (or any TF.js layers model.json with local weight files). */
+/** Loads a model saved by saveModel (or any TF.js layers model.json with local weight files), or a Keras .h5 file. */
 export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
+  if (/\.(h5|hdf5|keras\.h5)$/i.test(dir)) return loadKerasModel(tf, dir);
   const path = join(dir, MODEL_FILE);
   if (!existsSync(path)) {
     throw new WorkerError('NO_MODEL', `no ${MODEL_FILE} in ${dir} (train a model first, or pass the folder of a saved run)`);

@@ -7,11 +7,12 @@ import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { permutation, rng } from '../shared/random';
 import type { Tf } from './tf';
-import { buildModel } from './buildModel';
 import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import type { Batch, TrainStepFactory } from './trainStep';
+import { FitCallbacks } from './fitCallbacks';
+import { buildInitialModel } from './kerasModel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -99,7 +100,7 @@ export async function runTraining(
   const per = inputShape.reduce((a, b) => a * b, 1);
   const numClasses = data.classes.length;
 
-  const model = await buildModel(tf, spec, { seed: config.seed });
+  const model = await buildInitialModel(tf, spec, config);
   ctx.onModel?.(model);
   const optimizer = makeOptimizer(tf, config);
   const step = await ctx.createStep({
@@ -124,6 +125,12 @@ export async function runTraining(
     throw err;
   }
 
+  const callbacks = new FitCallbacks({
+    tf, model, optimizer, config, runDir,
+    emitCallback: (note) => emit({ type: 'callback', ...note }),
+    warn: (message) => emit({ type: 'log', level: 'warn', message }),
+  });
+  let stoppedEarly = false;
   const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
   const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
@@ -132,12 +139,13 @@ export async function runTraining(
   let stoppedAt: { epoch: number; batch: number } | null = null;
 
   try {
-    for (let epoch = 1; epoch <= config.epochs && !stoppedAt; epoch++) {
+    for (let epoch = 1; epoch <= config.epochs && !stoppedAt && !stoppedEarly; epoch++) {
       if (ctx.stopRequested()) {
         // Asked during the previous epoch's validation: stop after its last batch, no empty epoch.
         stoppedAt = epoch === 1 ? { epoch: 1, batch: 0 } : { epoch: epoch - 1, batch: batches };
         break;
       }
+      callbacks.epochBegin(epoch);
       emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
       const t0 = performance.now();
       const order = permutation(train.count, random);
@@ -183,6 +191,7 @@ export async function runTraining(
         epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc,
         seconds: (performance.now() - t0) / 1000,
       };
+      stoppedEarly = callbacks.epochEnd(m);
       history.push(m);
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
@@ -196,6 +205,11 @@ export async function runTraining(
         samplesPerSecond: seen / trainSeconds,
         numTensors: tf.memory().numTensors,
       });
+      callbacks.flush();
+    }
+    if (!stoppedAt) {
+      const restored = callbacks.trainEnd(history.length);
+      if (restored) await saveModel(tf, model, runDir);
     }
     if (stoppedAt) {
       await step.sync();
@@ -208,6 +222,7 @@ export async function runTraining(
       model: spec.name ?? 'sequential', totalParams: summary.totalParams, backend: ctx.backend, trainStep: step.name,
       dataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
       epochsCompleted: history.length, epochs: config.epochs, stopped: !!stoppedAt, stoppedAt,
+      stoppedEarly: stoppedEarly ? history.length : null, callbacks: callbacks.notes,
       best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
       final: history[history.length - 1] ?? null,
       startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),

@@ -12,7 +12,7 @@ import { BACKENDS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED, OPTIMIZERS, readTrainSe
 const root = join(__dirname, '..', '..');
 
 interface Command { command: string; title: string; category?: string; enablement?: string }
-interface Setting { type: string; default: unknown; enum?: unknown[]; minimum?: number; maximum?: number; markdownDescription?: string; description?: string; enumDescriptions?: string[] }
+interface Setting { type: string | string[]; default: unknown; enum?: unknown[]; minimum?: number; maximum?: number; markdownDescription?: string; description?: string; enumDescriptions?: string[] }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
   contributes: {
@@ -52,10 +52,27 @@ const executed = new Set(matches(/executeCommand\(\s*'(lenet\.[^']+)'/g).map((m)
 for (const m of matches(/'(lenet\.[a-zA-Z]+)'/g)) if (/^lenet\.(start|stop|evaluate)/.test(m[1])) executed.add(m[1]);
 const contextKeys = new Set(matches(/executeCommand\(\s*'setContext',\s*(?:'([^']+)'|([A-Z_]+))/g).map((m) => idOf(m[1], m[2])));
 
-/** Settings keys read: by readTrainSettings (recorded at run time) and by direct reads in the host. */
+/**
+ * Settings keys read: by readTrainSettings (recorded at run time, with nothing set, with the
+ * contributed defaults, and with every optional feature switched on, since some settings are read
+ * only when another one turns their feature on) and by direct reads in the host.
+ */
 function settingsRead(): Set<string> {
   const keys = new Set<string>();
-  readTrainSettings((k) => void keys.add(k), { workspaceFolder: '/ws', globalStorage: '/gs' });
+  const props = pkg.contributes.configuration.properties;
+  const on = (p: Setting): unknown =>
+    p.default === null ? Math.max(p.minimum ?? 1, 1) : p.type === 'boolean' ? true : p.default;
+  const getters: ((k: string) => unknown)[] = [
+    () => undefined,
+    (k) => props[`lenet.${k}`]?.default,
+    (k) => (props[`lenet.${k}`] ? on(props[`lenet.${k}`]) : undefined),
+  ];
+  for (const value of getters) {
+    readTrainSettings((k) => {
+      keys.add(k);
+      return value(k);
+    }, { workspaceFolder: '/ws', globalStorage: '/gs' });
+  }
   for (const m of matches(/getConfiguration\('lenet'\)\.get(?:<[^>]+>)?\('([a-zA-Z]+)'/g)) keys.add(m[1]);
   for (const m of matches(/this\.setting(?:<[^>]+>)?\('([a-zA-Z]+)'/g)) keys.add(m[1]);
   for (const m of matches(/affectsConfiguration\('lenet\.([a-zA-Z]+)'\)/g)) keys.add(m[1]);
@@ -69,6 +86,7 @@ test('the main commands are contributed with their palette titles', () => {
     'lenet.stopTraining': 'LeNet: Stop Training',
     'lenet.evaluate': 'LeNet: Evaluate Model',
     'lenet.evaluateRun': 'LeNet: Evaluate Model from a Past Run...',
+    'lenet.evaluateKerasModel': 'LeNet: Evaluate Keras Model (.h5)...',
     'lenet.showPanel': 'LeNet: Show Training Panel',
     'lenet.trainThisModel': 'LeNet: Train This Model',
   });

@@ -256,6 +256,25 @@ test('runs list: Open, Export CSV, and Back to live run', async () => {
   assert.equal((await posted('showLive')).length, 1);
 });
 
+test('callbacks: Keras\'s lines under the validation list and dashed markers on both charts; Export for Keras posts its message', async () => {
+  const page = p.page;
+  await p.send({ type: 'event', event: { v: 1, type: 'callback', epoch: 2, callback: 'ReduceLROnPlateau', message: 'Epoch 2: ReduceLROnPlateau reducing learning rate to 0.001.', learningRate: 0.001 } });
+  await p.send({ type: 'event', event: { v: 1, type: 'callback', epoch: 2, callback: 'EarlyStopping', message: 'Epoch 2: early stopping (val_loss did not improve for 1 epoch; best 0.3 at epoch 1)' } });
+  await page.waitForSelector('[data-testid=callback-notes]:not(.hidden) li:nth-child(2)');
+  const notes = await page.$$eval('[data-testid=callback-notes] li', (els) => els.map((e) => [e.getAttribute('data-callback'), e.textContent]));
+  assert.deepEqual(notes, [
+    ['ReduceLROnPlateau', 'Epoch 2: ReduceLROnPlateau reducing learning rate to 0.001.'],
+    ['EarlyStopping', 'Epoch 2: early stopping (val_loss did not improve for 1 epoch; best 0.3 at epoch 1)'],
+  ]);
+  for (const id of ['chart-loss', 'chart-acc']) assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'data-markers'), '2 2');
+  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+    final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
+  await p.send({ type: 'runs', runs: [run] });
+  await page.waitForSelector(`[data-testid=runs] tr[data-run="${run.runDir}"] [data-testid=run-export-keras]`);
+  await page.click('[data-testid=runs] [data-testid=run-export-keras]');
+  assert.deepEqual((await posted('exportKeras')).map((m) => m.runDir), [run.runDir]);
+});
+
 test('the last state is persisted with setState and restored after a reload', async () => {
   // The last message (previous test) showed a past run; persisting is throttled to 1 s.
   await p.page.waitForFunction(() => (window as any).__getSaved()?.state?.viewingRun !== undefined, null, { timeout: 5000 });
@@ -320,7 +339,7 @@ test('bad data from the host is reported in the panel, and the rest keeps workin
 test('every message the webview posted passes the host\'s validator', async () => {
   const all = await p.posted();
   const types = new Set(all.map((m) => m.type));
-  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
+  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'exportKeras', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
   const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00']);
   for (const m of all) {
     const r = checkWebviewMessage(m, known);
