@@ -70,6 +70,10 @@ export class WorkerClient extends EventEmitter {
       }
     });
     this.child.on('error', (err) => {
+      // A message sent to a worker that has just died fails with EPIPE (or a closed channel)
+      // before its 'exit' arrives; that exit is the one thing to report (WORKER_EXITED).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_IPC_CHANNEL_CLOSED') return;
       if (!this.exited) this.log(`lenet-lab: worker process error: ${err.message}\n`);
     });
     this.child.on('exit', (code, signal) => {
