@@ -64,6 +64,34 @@ export interface Misclassified {
   pixels: number[];
 }
 
+/**
+ * One tensor of an activations answer: a layer's output for one input (as Keras returns it from a
+ * model cut at that layer, batch axis dropped) or a layer's kernel. Statistics cover the whole
+ * tensor; `values` (row-major, e.g. height x width x channels) may cover only a leading box of it,
+ * then `shown` is that box's shape (the first channels, filters or units).
+ */
+export interface TensorValues {
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+  values: number[];
+  shown?: number[];
+}
+export interface LayerActivation extends TensorValues { name: string; type: string }
+/** name: the weight's name, e.g. "C1/kernel" (Conv2D: [kh, kw, in, filters]; Dense: [in, units]). */
+export interface LayerKernel extends TensorValues { layer: string; name: string }
+/** The image the activations are for: values 0..1 in the model's input shape. */
+export interface ActivationInput {
+  kind: 'pixels' | 'test';
+  /** kind 'test': the test image's index, label and dataset. */
+  index?: number;
+  label?: number;
+  dataset?: string;
+  shape: number[];
+  values: number[];
+}
+
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
   | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'INTERNAL';
@@ -90,8 +118,10 @@ export type WorkerEvent = V & (
       misclassified: Misclassified[];
     }
   | { type: 'prediction'; id: number; probabilities: number[] }
+  // notes: what was left out to keep the answer bounded (empty when everything is there).
+  | { type: 'activations'; id: number; model: string; input: ActivationInput; layers: LayerActivation[]; kernels: LayerKernel[]; notes: string[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  // id: the predict request this error answers (absent for every other error).
+  // id: the predict or activations request this error answers (absent for every other error).
   | { type: 'error'; code: ErrorCode; message: string; id?: number }
 );
 
@@ -103,6 +133,9 @@ export type WorkerCommand = V & (
   /** pixels: 784 values 0..1, row-major 28x28 like the training data. Without modelDir: the model
    *  trained last in this worker, else the latest run in outDir (or the last outDir used). */
   | { type: 'predict'; id: number; pixels: number[]; modelDir?: string; outDir?: string }
+  /** Every layer's output and kernels for one input: pixels (0..1, the model's input shape,
+   *  row-major) or testIndex (an image of the run's test split). layer: only that layer. */
+  | { type: 'activations'; id: number; modelDir?: string; outDir?: string; cacheDir?: string; pixels?: number[]; testIndex?: number; layer?: string }
   | { type: 'shutdown' }
 );
 
