@@ -14,6 +14,7 @@ import { WorkerClient, type CommandBody } from '../host/workerClient';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
+import { inspect, inspectOptions, INSPECT_USAGE } from './inspect';
 import { KerasProgress } from './progress';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 
@@ -58,6 +59,7 @@ Usage:
   lenet-lab train [options]             train (defaults: the seed's 50 epochs, batch 64, SGD 0.01)
   lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
+  lenet-lab inspect RUN_DIR [options]   every layer's output and kernels for one input
   lenet-lab COMMAND --help              options of a command
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C, 141 output pipe closed.
@@ -68,6 +70,7 @@ const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; p
   train: { opts: TRAIN_OPTS, usage: 'lenet-lab train [options]' },
   evaluate: { opts: EVAL_OPTS, usage: 'lenet-lab evaluate [options]' },
   demo: { opts: DEMO_OPTS, usage: 'lenet-lab demo [options]' },
+  inspect: { opts: inspectOptions({ backend, help }), usage: INSPECT_USAGE, positionals: 1 },
 };
 
 /** Runtime failure: one line on stderr, exit 1 (or the given code). */
@@ -281,6 +284,8 @@ async function run(argv: string[]): Promise<number> {
         ...(opts.model ? { modelDir: resolve(opts.model as string) } : {}),
         ...(opts.dataset ? { dataset: opts.dataset as string } : {}),
       });
+    case 'inspect':
+      return inspect(opts, positionals, { workerPath: workerPath(), backend: backendChoice, onClient: (c) => (activeClient = c) });
   }
   return 2;
 }
