@@ -24,6 +24,7 @@ import { createEpochList } from './epochs';
 import { createEvaluationView } from './evaluation';
 import { epochAnnouncement, fixed } from './format';
 import { createHeader } from './header';
+import { createInsideView } from './inside';
 import { persistableState } from './persist';
 import { createRunsView } from './runs';
 import { createSummaryTable } from './summary';
@@ -52,8 +53,9 @@ function start(): void {
   const charts = createCharts(persisted.smoothing ?? 0.6, () => { invalidate(); schedulePersist(); });
   const epochs = createEpochList();
   const summary = createSummaryTable();
-  const evaluation = createEvaluationView();
-  const tryit = createTryItPad(post);
+  const inside = createInsideView(post);
+  const evaluation = createEvaluationView((index) => inside.showTestImage(index));
+  const tryit = createTryItPad(post, (pixels) => inside.setDrawing(pixels));
   const runs = createRunsView(post);
   const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status', 'data-testid': 'live-region' });
   const renderError = h('p', { class: 'render-error hidden', role: 'alert', 'data-testid': 'render-error' });
@@ -68,6 +70,7 @@ function start(): void {
       section('model', 'Model summary', summary.el),
       section('evaluation', 'Evaluation', evaluation.el),
       section('tryit', 'Try it', tryit.el),
+      section('inside', 'Inside the network', inside.el),
       section('runs', 'Runs', runs.el)),
     live);
 
@@ -179,6 +182,13 @@ function start(): void {
       case 'predictionError':
         tryit.onPredictionError(msg.id, msg.message);
         return;
+      case 'activations':
+        if (typeof msg.result !== 'object' || msg.result === null || !Array.isArray(msg.result.layers)) return;
+        inside.onActivations(msg.id, msg.result);
+        return;
+      case 'activationsError':
+        inside.onActivationsError(msg.id, msg.message);
+        return;
       default:
         return; // unknown message from a newer host: ignore
     }
@@ -192,7 +202,7 @@ function start(): void {
   const onTheme = () => {
     if (themeFrame) return;
     themeFrame = true;
-    requestAnimationFrame(() => { themeFrame = false; charts.refreshTheme(); });
+    requestAnimationFrame(() => { themeFrame = false; charts.refreshTheme(); inside.refreshTheme(); });
   };
   const mo = new MutationObserver(onTheme);
   mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });

@@ -52,6 +52,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
   private pendingPredicts = new Set<number>();
+  /** Inspect requests in the worker: worker id (negative, apart from predict ids) -> webview id. */
+  private pendingInspects = new Map<number, number>();
+  private nextInspectId = -1;
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
   private persistTimer: NodeJS.Timeout | undefined;
@@ -231,6 +234,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'predict':
         this.predict(m.id, m.pixels);
         return;
+      case 'inspect':
+        this.inspect(m);
+        return;
       case 'openRun':
         this.viewing = m.runDir;
         this.post({ type: 'state', state: runPanelState(m.runDir, this.runInfos()) });
@@ -273,6 +279,10 @@ export class LenetController implements PanelHost, vscode.Disposable {
       this.apiPredicts.delete(e.id);
       if (api) api.resolve(e.probabilities);
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
+      return;
+    }
+    if (e.type === 'activations' || (e.type === 'error' && e.id !== undefined && this.pendingInspects.has(e.id))) {
+      this.answerInspect(e);
       return;
     }
     // A failed prediction carries its request's id: it answers that request only and never
@@ -329,6 +339,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
     this.failPredictions(e.message);
     if (e.code === 'WORKER_EXITED') {
       this.worker = undefined;
+      for (const webviewId of this.pendingInspects.values()) this.post({ type: 'activationsError', id: webviewId, message: e.message });
+      this.pendingInspects.clear();
       const kept = wasRunning ? ' The run folder keeps the epochs saved so far.' : '';
       void vscode.window.showErrorMessage(`LeNet: ${e.message}.${kept}`, 'Show Output').then((c) => {
         if (c) this.outputChannel().show(true);
@@ -383,6 +395,41 @@ export class LenetController implements PanelHost, vscode.Disposable {
     if (!w.send({ type: 'predict', id, pixels, modelDir })) {
       this.failPredictions('the worker is not running');
     }
+  }
+
+  /** Asks the worker for every layer's output of the shown run's model; answered by answerInspect. */
+  private inspect(m: Extract<WebviewMessage, { type: 'inspect' }>): void {
+    const runDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    const modelDir = runDir && (m.best ? join(runDir, 'best') : runDir);
+    if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
+      const message = !runDir ? 'No trained model yet: train one first (LeNet: Start Training).'
+        : `${basename(runDir)} has no ${m.best ? 'best/ model (no epoch has finished)' : 'saved model'} yet.`;
+      this.post({ type: 'activationsError', id: m.id, message });
+      return;
+    }
+    const w = this.ensureWorker(this.setting<BackendChoice>('backend', 'auto'));
+    const id = this.nextInspectId--;
+    this.pendingInspects.set(id, m.id);
+    const input = 'pixels' in m ? { pixels: m.pixels } : { testIndex: m.testIndex };
+    if (!w.send({ type: 'activations', id, modelDir, cacheDir: datasetCacheDir(this.ctx.globalStorageUri.fsPath), ...input })) {
+      this.pendingInspects.delete(id);
+      this.post({ type: 'activationsError', id: m.id, message: 'The worker is not running.' });
+    }
+  }
+
+  private answerInspect(e: Extract<WorkerEvent, { type: 'activations' | 'error' }>): void {
+    const id = e.id!;
+    const webviewId = this.pendingInspects.get(id);
+    this.pendingInspects.delete(id);
+    if (webviewId === undefined) return; // answered already, or not ours
+    if (e.type === 'error') {
+      this.log(`[inspect] ${e.code}: ${e.message}`);
+      this.post({ type: 'activationsError', id: webviewId, message: e.message });
+      return;
+    }
+    const { v, ...result } = e;
+    void v;
+    this.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId } });
   }
 
   private failPrediction(id: number, message: string): void {

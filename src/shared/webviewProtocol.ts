@@ -63,13 +63,20 @@ export type HostMessage =
   | { type: 'event'; event: WorkerEvent }
   | { type: 'runs'; runs: RunInfo[] }
   | { type: 'prediction'; id: number; probabilities: number[] }
-  | { type: 'predictionError'; id: number; message: string };
+  | { type: 'predictionError'; id: number; message: string }
+  // The answer to an inspect request: the worker's activations event (its id is the webview's).
+  | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'> }
+  | { type: 'activationsError'; id: number; message: string };
 
 // webview -> host (untrusted)
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'command'; command: 'start' | 'stop' | 'evaluate' }
   | { type: 'predict'; id: number; pixels: number[] }
+  /** Every layer's output and kernels of the shown run's model (best: its best/) for a drawing
+   *  (784 values 0..1) or a test image of its dataset. */
+  | { type: 'inspect'; id: number; best: boolean; pixels: number[] }
+  | { type: 'inspect'; id: number; best: boolean; testIndex: number }
   | { type: 'openRun'; runDir: string }
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }

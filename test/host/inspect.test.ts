@@ -1,0 +1,102 @@
+// The panel's "Inside the network" requests through the extension's controller and the real worker
+// (dist/worker.js) on a saved run folder: answered with the webview's id, errors routed to their
+// request only, hostile inspect messages dropped.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { LENET5 } from '../../src/model/lenet';
+import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
+import { buildModel } from '../../src/worker/buildModel';
+import { saveModel } from '../../src/worker/runDir';
+import { ensureBuilt } from '../worker/helpers';
+import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
+import type { LenetController as Controller } from '../../src/host/controller';
+
+tf.env().set('PROD', true);
+const root = join(__dirname, '..', '..');
+const tmp = mkdtempSync(join(tmpdir(), 'lenet-inspect-host-'));
+const ws = join(tmp, 'ws');
+const fake = createFakeVscode(root, join(tmp, 'global'));
+installVscodeStub(fake.vscode);
+fake.state.workspaceFolder = ws;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { activate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
+let c: Controller;
+
+after(async () => {
+  await c?.shutdown();
+  c?.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
+const posted = (type: HostMessage['type']) => panel().posted.filter((m) => (m as HostMessage).type === type) as HostMessage[];
+
+async function until<T>(what: string, ms: number, probe: () => T | undefined | false): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${fake.output.join('').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('inspect from the panel: every layer of the latest run, by test image or drawing; errors for that request only', { timeout: 120_000 }, async () => {
+  ensureBuilt();
+  await tf.setBackend('cpu');
+  const run = join(ws, '.lenet', 'runs', '20261201-101010');
+  mkdirSync(run, { recursive: true });
+  const model = buildModel(tf, LENET5, { seed: 8 });
+  await saveModel(tf, model, run);
+  model.dispose();
+  writeFileSync(join(run, 'config.json'), JSON.stringify({ epochs: 1, dataset: 'mnist-sample', resolvedDataset: { name: 'mnist-sample' } }));
+  writeFileSync(join(run, 'metrics.csv'), 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.1,2.3,0.1,2.3\n');
+
+  fake.state.settings = { 'lenet.backend': 'wasm' };
+  c = activate(fake.context as never).controller();
+  await fake.vscode.commands.executeCommand('lenet.showPanel');
+  panel().send({ type: 'ready' });
+
+  panel().send({ type: 'inspect', id: 5, best: false, testIndex: 12 });
+  const a = await until('activations', 60_000, () => posted('activations').find((m) => (m as { id: number }).id === 5)) as Extract<HostMessage, { type: 'activations' }>;
+  assert.equal(a.result.id, 5, 'the answer carries the webview\'s id');
+  assert.equal(a.result.model, run, 'the latest run with a model');
+  assert.equal(a.result.input.index, 12);
+  assert.deepEqual(a.result.layers.map((l) => l.name), ['C1', 'S2', 'C3', 'S4', 'C5', 'flatten', 'FC6', 'OUTPUT']);
+  assert.deepEqual(a.result.kernels.map((k) => k.name), ['C1/kernel', 'C3/kernel', 'C5/kernel', 'FC6/kernel', 'OUTPUT/kernel']);
+
+  panel().send({ type: 'inspect', id: 6, best: false, pixels: new Array(784).fill(0).map((_, i) => (i % 28 === 14 ? 1 : 0)) });
+  const d = await until('activations 6', 60_000, () => posted('activations').find((m) => (m as { id: number }).id === 6)) as Extract<HostMessage, { type: 'activations' }>;
+  assert.equal(d.result.input.kind, 'pixels');
+
+  // No best/ yet: said at once, without asking the worker.
+  panel().send({ type: 'inspect', id: 7, best: true, testIndex: 0 });
+  assert.deepEqual(posted('activationsError').find((m) => (m as { id: number }).id === 7),
+    { type: 'activationsError', id: 7, message: '20261201-101010 has no best/ model (no epoch has finished) yet.' });
+
+  // A worker error answers its request and leaves the run's state alone.
+  const status = c.snapshot.status;
+  panel().send({ type: 'inspect', id: 8, best: false, testIndex: 5000 });
+  const e = await until('activationsError 8', 60_000, () => posted('activationsError').find((m) => (m as { id: number }).id === 8)) as Extract<HostMessage, { type: 'activationsError' }>;
+  assert.match(e.message, /test image 5000 does not exist \(mnist-sample has 2000 test images/);
+  assert.equal(c.snapshot.status, status);
+  assert.equal((c.snapshot as PanelState).message, undefined);
+
+  // Hostile messages are dropped and logged; nothing is answered for them.
+  const before = panel().posted.length;
+  for (const m of [
+    { type: 'inspect', id: 9, best: false, testIndex: -1 },
+    { type: 'inspect', id: 9, best: 'yes', testIndex: 1 },
+    { type: 'inspect', id: 9, best: false, testIndex: 1, modelDir: '/etc' },
+    { type: 'inspect', id: 9, best: false, pixels: new Array(784).fill(2) },
+    { type: 'inspect', id: 9, best: false },
+  ]) panel().send(m);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(panel().posted.length, before, 'no answer to a dropped message');
+  const drops = fake.output.join('').match(/\[panel\] dropped a message from the webview: inspect: /g) ?? [];
+  assert.equal(drops.length, 5, fake.output.join('').slice(-1500));
+});
