@@ -12,7 +12,7 @@ import type { Tf } from './backend';
 import { WorkerError } from './errors';
 import { loadModel, MODEL_FILE, WEIGHTS_FILE } from './runDir';
 
-/** Values sent for one tensor: C5's 5x5x6x120 kernel (48,000) fits, a 256x256x3 map's channels do not. */
+/** Values sent for one tensor: C5's 5x5x16x120 kernel (48,000) fits, a 256x256x3 map's channels do not. */
 export const MAX_TENSOR_VALUES = 65_536;
 /** Values sent in one answer (about 4 MB as float32, 1.5 MB of JSON for LeNet-5's 70,000). */
 export const MAX_ANSWER_VALUES = 1_048_576;
@@ -69,20 +69,28 @@ function stats(data: ArrayLike<number>): { min: number; max: number; mean: numbe
   return n ? { min, max, mean: sum / n } : { min: NaN, max: NaN, mean: NaN };
 }
 
+/** Values sent per tensor and per answer. */
+export interface Limits { tensor: number; answer: number }
+
 /** Builds the bounded TensorValues of one tensor's data, noting any cut. */
 class Budget {
-  private left = MAX_ANSWER_VALUES;
+  private left: number;
   readonly notes: string[] = [];
 
+  constructor(private readonly limits: Limits) {
+    this.left = limits.answer;
+  }
+
   take(what: string, data: ArrayLike<number>, shape: number[]): TensorValues {
-    const shown = boundedShape(shape, Math.min(MAX_TENSOR_VALUES, this.left));
+    const { tensor, answer } = this.limits;
+    const shown = boundedShape(shape, Math.min(tensor, this.left));
     const values = leadingBox(data, shape, shown);
     this.left -= values.length;
     const cut = values.length < data.length;
     if (cut) {
       this.notes.push(values.length === 0
-        ? `${what}: values left out (this answer already holds ${MAX_ANSWER_VALUES.toLocaleString('en-US')} values); ask for this layer alone`
-        : `${what}: showing the first [${shown.join(', ')}] of [${shape.join(', ')}] (at most ${MAX_TENSOR_VALUES.toLocaleString('en-US')} values per tensor)`);
+        ? `${what}: values left out (this answer already holds ${answer.toLocaleString('en-US')} values); ask for this layer alone`
+        : `${what}: showing the first [${shown.join(', ')}] of [${shape.join(', ')}] (at most ${tensor.toLocaleString('en-US')} values per tensor)`);
     }
     return { shape, ...stats(data), values, ...(cut ? { shown } : {}) };
   }
@@ -117,11 +125,20 @@ function featureModel(tf: Tf, model: TF.LayersModel, layers: TF.layers.Layer[]):
   return m;
 }
 
+export interface ActivationOptions {
+  /** Only this layer's output and kernels. */
+  layer?: string;
+  /** Leave out the layers' outputs (false) or their kernels (false); both by default. */
+  outputs?: boolean;
+  kernels?: boolean;
+  limits?: Limits;
+}
+
 /**
  * Every layer's output for `input` (values in the model's input shape, row-major) and every
  * layer's kernels; with `layer`, only that layer's. Leaves no tensors behind.
  */
-export function computeActivations(tf: Tf, model: TF.LayersModel, input: ArrayLike<number>, opts: { layer?: string } = {}): Activations {
+export function computeActivations(tf: Tf, model: TF.LayersModel, input: ArrayLike<number>, opts: ActivationOptions = {}): Activations {
   const inputShape = inputShapeOf(model);
   if (input.length !== product(inputShape)) {
     throw new WorkerError('BAD_MESSAGE', `the input has ${input.length} values but the model expects [${inputShape.join(', ')}] = ${product(inputShape)}`);
@@ -132,8 +149,8 @@ export function computeActivations(tf: Tf, model: TF.LayersModel, input: ArrayLi
     if (!one) throw new WorkerError('BAD_CONFIG', `the model has no layer '${opts.layer}' (its layers: ${layers.map((l) => l.name).join(', ')})`);
     layers = [one];
   }
-  const budget = new Budget();
-  const outputs = tf.tidy(() => {
+  const budget = new Budget(opts.limits ?? { tensor: MAX_TENSOR_VALUES, answer: MAX_ANSWER_VALUES });
+  const outputs = opts.outputs === false ? [] : tf.tidy(() => {
     const x = tf.tensor(Array.from(input), [1, ...inputShape], 'float32');
     const y = featureModel(tf, model, layers).predict(x);
     return Array.isArray(y) ? y : [y as TF.Tensor];
@@ -148,7 +165,7 @@ export function computeActivations(tf: Tf, model: TF.LayersModel, input: ArrayLi
     tf.dispose(outputs);
   }
   const kernels: LayerKernel[] = [];
-  for (const l of layers) {
+  for (const l of opts.kernels === false ? [] : layers) {
     for (const w of l.weights) {
       // kernel, depthwise_kernel, pointwise_kernel: the learned filters and matrices (not biases or statistics).
       if (!/kernel$/.test(w.originalName)) continue;

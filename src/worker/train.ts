@@ -11,6 +11,7 @@ import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { ProbeRecorder } from './probes';
 import { createTrainStep, type Batch } from './trainStep';
 import { join } from 'node:path';
 
@@ -85,6 +86,17 @@ export async function runTraining(
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
   });
 
+  // What happens inside the network over training; a failure to record never stops the run.
+  const recorder = new ProbeRecorder(tf, model, data.test, { dataset: data.name, seed: config.seed, epochs: config.epochs, runDir });
+  const record = (epoch: number) => {
+    try {
+      recorder.record(epoch);
+    } catch (err) {
+      emit({ type: 'log', level: 'warn', message: `could not record the probe images' activations after epoch ${epoch}: ${(err as Error).message}` });
+    }
+  };
+  record(0);
+
   const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
   const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
@@ -144,6 +156,7 @@ export async function runTraining(
       history.push(m);
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
+      record(epoch);
       if (!best || m.val_acc > best.val_acc) {
         best = m;
         await copyModelDirAtomic(runDir, join(runDir, 'best'));

@@ -2,16 +2,19 @@
 // a test image of the run's dataset or drawn pixels, every failure answered once with the id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/datasets';
 import type { EventOf } from '../../src/host/workerClient';
 import { LENET5 } from '../../src/model/lenet';
+import { checkRecording, RECORDING_FILE, snapshotTensors, type InsideRecording } from '../../src/shared/insideRecording';
 import { computeActivations } from '../../src/worker/activations';
 import { buildModel } from '../../src/worker/buildModel';
-import { saveModel } from '../../src/worker/runDir';
-import { startWorker, tempDir } from './helpers';
+import { probeIndices } from '../../src/worker/probes';
+import { loadModel, saveModel } from '../../src/worker/runDir';
+import { config, startWorker, tempDir } from './helpers';
 
 tf.env().set('PROD', true);
 
@@ -88,4 +91,30 @@ test('activations through the worker: test image and drawn pixels, run folder an
   const ids = w.events.filter((e) => e.type === 'activations' || e.type === 'error').map((e) => (e as { id?: number }).id);
   assert.deepEqual(ids, [1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 99], 'every request answered exactly once, in order');
   model.dispose();
+});
+
+test('training records the probe images over the epochs in the run folder; the last snapshot is the saved model', async (t) => {
+  await tf.setBackend('cpu');
+  const out = tempDir(t, 'lenet-probes-');
+  const w = startWorker(t);
+  w.client.send({ type: 'train', config: config(out, { epochs: 2, limit: 256, seed: 5 }) });
+  const done = await w.client.waitFor('done', 120_000);
+  const r = checkRecording(JSON.parse(gunzipSync(readFileSync(join(done.runDir, RECORDING_FILE))).toString('utf8')));
+  assert.notEqual(typeof r, 'string', String(r));
+  const rec = r as InsideRecording;
+  assert.deepEqual(rec.snapshots.map((s) => s.epoch), [0, 1, 2], 'the initial weights and every epoch of a short run');
+  assert.deepEqual(rec.probes.map((p) => p.index), probeIndices(2000, 5), 'the probes the seed picks');
+  assert.equal(w.events.filter((e) => e.type === 'log' && /could not record/.test(e.message)).length, 0);
+  const saved = await loadModel(tf, done.runDir);
+  const data = await loadDataset('mnist-sample', { cacheDir: join(out, 'cache') });
+  const i = rec.probes[2].index;
+  const want = computeActivations(tf, saved, Array.from(data.test.images.subarray(i * 784, (i + 1) * 784)), { kernels: false });
+  const got = snapshotTensors(rec, 2, 2);
+  got.layers.forEach((l, k) => {
+    const tol = (want.layers[k].max - want.layers[k].min) / 510 + 1e-4; // 8-bit codes; wasm vs cpu
+    assert.ok(l.values.every((v, j) => Math.abs(v - want.layers[k].values[j]) <= tol), `${l.name} at epoch 2`);
+  });
+  const first = snapshotTensors(rec, 0, 0).kernels[0].values, last = snapshotTensors(rec, 2, 0).kernels[0].values;
+  assert.ok(first.some((v, j) => Math.abs(v - last[j]) > 1e-3), 'C1\'s filters changed over training');
+  saved.dispose();
 });
