@@ -4,6 +4,7 @@
 // its name, type, shape, value range and colour scale; hovering a map gives its channel's
 // min/max/mean. The host asks the worker (inspect -> activations); answers to superseded requests
 // are ignored.
+import { fromBase64, snapshotTensors, type InsideRecording } from '../src/shared/insideRecording';
 import type { LayerActivation, LayerKernel } from '../src/shared/protocol';
 import type { HostMessage, WebviewMessage } from '../src/shared/webviewProtocol';
 import { cssVar, parseColour } from './colour';
@@ -25,6 +26,8 @@ export interface InsideView {
   showTestImage(index: number): void;
   onActivations(id: number, result: Answer): void;
   onActivationsError(id: number, message: string): void;
+  onRecording(id: number, runDir: string, recording: InsideRecording): void;
+  onRecordingError(id: number, message: string): void;
   refreshTheme(): void;
 }
 
@@ -73,6 +76,17 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
   const indexInput = h('input', { type: 'number', min: 0, step: 1, value: 0, class: 'index', 'data-testid': 'inside-index', 'aria-label': 'Test image index' });
   const bestBox = h('input', { type: 'checkbox', id: 'inside-best', 'data-testid': 'inside-best' });
   const show = button('Show', { appearance: 'primary', testid: 'inside-show', onClick: () => request(currentSource()) });
+  const overTraining = button('Over training', {
+    testid: 'inside-training', title: 'The probe images\u2019 layers and the kernels as they formed, epoch by epoch',
+    onClick: () => requestRecording(),
+  });
+  // The epoch scrubber: one step per recorded epoch; play steps through them.
+  const scrub = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, class: 'epoch', 'data-testid': 'inside-epoch', 'aria-label': 'Recorded epoch' });
+  const epochLabel = h('span', { class: 'mono', 'data-testid': 'inside-epoch-label' });
+  const play = button('Play', { testid: 'inside-play', onClick: () => togglePlay() });
+  const probeButtons = h('span', { class: 'probes', 'data-testid': 'inside-probes', role: 'group', 'aria-label': 'Probe image' });
+  const scrubber = h('div', { class: 'inside-scrubber hidden', 'data-testid': 'inside-scrubber' },
+    h('span', { class: 'meta' }, 'Probe '), probeButtons, h('span', { class: 'meta' }, ' Epoch '), scrub, epochLabel, play);
   const status = h('p', { class: 'inside-status', 'data-testid': 'inside-status', 'aria-live': 'polite' },
     'Draw a digit in Try it or pick a test image, then press Show.');
   const hover = h('p', { class: 'inside-hover mono', 'data-testid': 'inside-hover' }, '\u00a0');
@@ -84,7 +98,8 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       h('span', { class: 'choice' }, drawingRadio, h('label', { for: 'inside-src-drawing' }, 'Try-it drawing')),
       h('span', { class: 'choice' }, testRadio, h('label', { for: 'inside-src-test' }, 'Test image '), indexInput),
       h('span', { class: 'choice' }, bestBox, h('label', { for: 'inside-best' }, 'Best epoch\u2019s model')),
-      show),
+      show, overTraining),
+    scrubber,
     h('div', { class: 'inside-head' }, inputCanvas, h('div', {}, status, hover)),
     layersEl, notes);
 
@@ -94,6 +109,8 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
   let nextId = 1;
   let latest = 0;
   let shown: Answer | null = null;
+  let recorded: { runDir: string; recording: InsideRecording; probe: number } | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
 
   function currentSource(): Source {
     if (testRadio.checked) {
@@ -109,6 +126,7 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       return;
     }
     following = src.kind === 'drawing';
+    leaveRecording();
     const id = nextId++;
     latest = id;
     setText(status, 'Computing every layer\u2019s output\u2026');
@@ -116,7 +134,70 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
     post(src.kind === 'drawing' ? { type: 'inspect', id, best, pixels: drawing! } : { type: 'inspect', id, best, testIndex: src.index });
   }
 
-  function render(a: Answer): void {
+  function requestRecording(): void {
+    const id = nextId++;
+    latest = id;
+    following = false;
+    setText(status, 'Reading the run\u2019s recording\u2026');
+    post({ type: 'inspectTraining', id });
+  }
+
+  function leaveRecording(): void {
+    stopPlaying();
+    recorded = null;
+    scrubber.classList.add('hidden');
+  }
+
+  function stopPlaying(): void {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+    play.textContent = 'Play';
+  }
+
+  function togglePlay(): void {
+    if (!recorded) return;
+    if (timer !== undefined) return stopPlaying();
+    if (Number(scrub.value) >= Number(scrub.max)) scrub.value = '0';
+    play.textContent = 'Pause';
+    showSnapshot();
+    timer = setInterval(() => {
+      if (Number(scrub.value) >= Number(scrub.max)) return stopPlaying();
+      scrub.value = String(Number(scrub.value) + 1);
+      showSnapshot();
+    }, 700);
+  }
+
+  /** The recording at the scrubber's epoch for the chosen probe, drawn like a live answer. */
+  function showSnapshot(): void {
+    if (!recorded) return;
+    const { recording: r, probe } = recorded;
+    const s = Math.max(0, Math.min(r.snapshots.length - 1, Number(scrub.value) || 0));
+    const epoch = r.snapshots[s].epoch;
+    setText(epochLabel, `${epoch === 0 ? 'initial weights' : `epoch ${epoch}`} (${s + 1} of ${r.snapshots.length})`);
+    const p = r.probes[probe];
+    const values = Array.from(fromBase64(p.pixels), (v) => v / 255);
+    const answer: Answer = {
+      type: 'activations', id: 0, model: recorded.runDir,
+      input: { kind: 'test', index: p.index, label: p.label, dataset: r.dataset, shape: [28, 28, 1], values },
+      ...snapshotTensors(r, s, probe), notes: [],
+    };
+    shown = answer;
+    render(answer, `Probe: test image ${p.index} of ${r.dataset} (label ${p.label}) at ${epoch === 0 ? 'the initial weights' : `epoch ${epoch}`}`);
+  }
+
+  function chooseProbe(k: number): void {
+    if (!recorded) return;
+    recorded.probe = k;
+    probeButtons.querySelectorAll('button').forEach((b, i) => b.setAttribute('aria-pressed', String(i === k)));
+    showSnapshot();
+  }
+
+  scrub.addEventListener('input', () => {
+    stopPlaying();
+    showSnapshot();
+  });
+
+  function render(a: Answer, heading?: string): void {
     const p = themePalette();
     const input = a.input;
     if (input.values.length === 784) {
@@ -130,7 +211,7 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
     const last = a.layers[a.layers.length - 1];
     const guess = last && last.values.length > 1 ? last.values.indexOf(Math.max(...last.values)) : -1;
     const what = input.kind === 'test' ? `Test image ${input.index} of ${input.dataset} (label ${input.label})` : 'The try-it drawing';
-    setText(status, `${what} · ${a.layers.length} layers · model ${a.model}${guess >= 0 ? ` · largest output: ${guess}` : ''}`);
+    setText(status, `${heading ?? what} · ${a.layers.length} layers · model ${a.model}${guess >= 0 ? ` · largest output: ${guess}` : ''}`);
     const kernelsOf = new Map<string, LayerKernel[]>();
     for (const k of a.kernels) kernelsOf.set(k.layer, [...(kernelsOf.get(k.layer) ?? []), k]);
     replace(layersEl, ...a.layers.map((l) => layerBlock(l, kernelsOf.get(l.name) ?? [], p)));
@@ -224,8 +305,37 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       if (id !== latest) return;
       setText(status, message || 'Could not compute the activations.');
     },
+    onRecording(id, runDir, recording) {
+      if (id !== latest) return;
+      if (recording.snapshots.length === 0) {
+        setText(status, 'The recording has no epochs yet.');
+        return;
+      }
+      stopPlaying();
+      recorded = { runDir, recording, probe: 0 };
+      scrub.max = String(recording.snapshots.length - 1);
+      scrub.value = String(recording.snapshots.length - 1);
+      replace(probeButtons, ...recording.probes.map((p, k) => {
+        const b = h('button', { class: 'probe', type: 'button', 'data-testid': 'inside-probe', 'data-index': p.index, 'aria-pressed': String(k === 0), title: `test image ${p.index} (label ${p.label})` });
+        const img = new Uint8ClampedArray(784 * 4);
+        fromBase64(p.pixels).forEach((v, i) => img.set([v, v, v, 255], i * 4));
+        const c = h('canvas', { width: 28, height: 28, class: 'digit small', 'aria-hidden': 'true' });
+        c.getContext('2d')?.putImageData(new ImageData(img, 28, 28), 0, 0);
+        b.append(c);
+        b.addEventListener('click', () => chooseProbe(k));
+        return b;
+      }));
+      scrubber.classList.remove('hidden');
+      showSnapshot();
+    },
+    onRecordingError(id, message) {
+      if (id !== latest) return;
+      leaveRecording();
+      setText(status, message || 'No recording for this run.');
+    },
     refreshTheme() {
-      if (shown) render(shown);
+      if (recorded) showSnapshot();
+      else if (shown) render(shown);
     },
   };
 }

@@ -189,6 +189,13 @@ function start(): void {
       case 'activationsError':
         inside.onActivationsError(msg.id, msg.message);
         return;
+      case 'insideRecording':
+        if (typeof msg.recording !== 'object' || msg.recording === null || !Array.isArray(msg.recording.snapshots)) return;
+        inside.onRecording(msg.id, msg.runDir, msg.recording);
+        return;
+      case 'insideRecordingError':
+        inside.onRecordingError(msg.id, msg.message);
+        return;
       default:
         return; // unknown message from a newer host: ignore
     }

@@ -3,13 +3,16 @@
 // the commands and the panel's messages. Everything heavy (tfjs, data, training, evaluation,
 // prediction) happens in the worker process; this side only moves messages and files around.
 import * as vscode from 'vscode';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
 import type { BackendChoice, WorkerEvent } from '../shared/protocol';
 import { datasetSizeText } from '../shared/datasetText';
+import { checkRecording, RECORDING_FILE } from '../shared/insideRecording';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
   countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
@@ -237,6 +240,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'inspect':
         this.inspect(m);
         return;
+      case 'inspectTraining':
+        void this.inspectTraining(m.id);
+        return;
       case 'openRun':
         this.viewing = m.runDir;
         this.post({ type: 'state', state: runPanelState(m.runDir, this.runInfos()) });
@@ -415,6 +421,39 @@ export class LenetController implements PanelHost, vscode.Disposable {
       this.pendingInspects.delete(id);
       this.post({ type: 'activationsError', id: m.id, message: 'The worker is not running.' });
     }
+  }
+
+  /** Sends the shown run's recording of its probe images over training, checked, or why not. */
+  private async inspectTraining(id: number): Promise<void> {
+    const runDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    if (!runDir) {
+      this.post({ type: 'insideRecordingError', id, message: 'No run yet: train one first (LeNet: Start Training).' });
+      return;
+    }
+    const file = join(runDir, RECORDING_FILE);
+    let text: string;
+    try {
+      text = (await promisify(gunzip)(await readFile(file))).toString('utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      this.post({
+        type: 'insideRecordingError', id,
+        message: missing ? `${basename(runDir)} has no ${RECORDING_FILE} (runs trained before LeNet Lab recorded probe images have none).` : `${file} cannot be read: ${(err as Error).message}`,
+      });
+      return;
+    }
+    let recording: ReturnType<typeof checkRecording>;
+    try {
+      recording = checkRecording(JSON.parse(text));
+    } catch (err) {
+      recording = `not JSON (${(err as Error).message})`;
+    }
+    if (typeof recording === 'string') {
+      this.log(`[inspect] ${file}: ${recording}`);
+      this.post({ type: 'insideRecordingError', id, message: `${file}: ${recording}` });
+      return;
+    }
+    this.post({ type: 'insideRecording', id, runDir, recording });
   }
 
   private answerInspect(e: Extract<WorkerEvent, { type: 'activations' | 'error' }>): void {

@@ -96,6 +96,12 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
       }
       return { ok: true, message: { type: 'inspect', id, best: x.best, testIndex } };
     }
+    case 'inspectTraining': {
+      if ((err = shape(['id']))) return no(`inspectTraining: ${err}`);
+      const id = requestId(x.id);
+      if (id === undefined) return no('inspectTraining: "id" must be an integer from 0 to 2^31-1');
+      return { ok: true, message: { type: 'inspectTraining', id } };
+    }
     case 'openRun':
     case 'exportCsv': {
       if ((err = shape(['runDir']))) return no(`${type}: ${err}`);

@@ -1,5 +1,6 @@
 // Messages between the extension host and the training panel's webview. The webview is untrusted:
 // the host validates every WebviewMessage (see src/host/webviewMessages.ts) before acting on it.
+import type { InsideRecording } from './insideRecording';
 import type {
   BackendName, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
 } from './protocol';
@@ -66,7 +67,10 @@ export type HostMessage =
   | { type: 'predictionError'; id: number; message: string }
   // The answer to an inspect request: the worker's activations event (its id is the webview's).
   | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'> }
-  | { type: 'activationsError'; id: number; message: string };
+  | { type: 'activationsError'; id: number; message: string }
+  // The shown run's recording of its probe images over training (inside.json.gz), checked.
+  | { type: 'insideRecording'; id: number; runDir: string; recording: InsideRecording }
+  | { type: 'insideRecordingError'; id: number; message: string };
 
 // webview -> host (untrusted)
 export type WebviewMessage =
@@ -77,6 +81,7 @@ export type WebviewMessage =
    *  (784 values 0..1) or a test image of its dataset. */
   | { type: 'inspect'; id: number; best: boolean; pixels: number[] }
   | { type: 'inspect'; id: number; best: boolean; testIndex: number }
+  | { type: 'inspectTraining'; id: number }
   | { type: 'openRun'; runDir: string }
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }

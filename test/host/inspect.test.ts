@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,8 @@ import { LENET5 } from '../../src/model/lenet';
 import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
 import { buildModel } from '../../src/worker/buildModel';
 import { saveModel } from '../../src/worker/runDir';
+import { ProbeRecorder } from '../../src/worker/probes';
+import { RECORDING_FILE } from '../../src/shared/insideRecording';
 import { ensureBuilt } from '../worker/helpers';
 import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
 import type { LenetController as Controller } from '../../src/host/controller';
@@ -52,7 +55,6 @@ test('inspect from the panel: every layer of the latest run, by test image or dr
   mkdirSync(run, { recursive: true });
   const model = buildModel(tf, LENET5, { seed: 8 });
   await saveModel(tf, model, run);
-  model.dispose();
   writeFileSync(join(run, 'config.json'), JSON.stringify({ epochs: 1, dataset: 'mnist-sample', resolvedDataset: { name: 'mnist-sample' } }));
   writeFileSync(join(run, 'metrics.csv'), 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.1,2.3,0.1,2.3\n');
 
@@ -99,4 +101,25 @@ test('inspect from the panel: every layer of the latest run, by test image or dr
   assert.equal(panel().posted.length, before, 'no answer to a dropped message');
   const drops = fake.output.join('').match(/\[panel\] dropped a message from the webview: inspect: /g) ?? [];
   assert.equal(drops.length, 5, fake.output.join('').slice(-1500));
+
+  // Over training: the run's recording, checked, or why there is none.
+  panel().send({ type: 'inspectTraining', id: 20 });
+  const none = await until('no recording', 10_000, () => posted('insideRecordingError').find((m) => (m as { id: number }).id === 20)) as Extract<HostMessage, { type: 'insideRecordingError' }>;
+  assert.equal(none.message, '20261201-101010 has no inside.json.gz (runs trained before LeNet Lab recorded probe images have none).');
+  writeFileSync(join(run, RECORDING_FILE), gzipSync(JSON.stringify({ format: 'lenet-lab-inside', version: 1, dataset: 'd', probes: [], layers: [], kernels: 'x', snapshots: [] })));
+  panel().send({ type: 'inspectTraining', id: 21 });
+  const bad = await until('bad recording', 10_000, () => posted('insideRecordingError').find((m) => (m as { id: number }).id === 21)) as Extract<HostMessage, { type: 'insideRecordingError' }>;
+  assert.match(bad.message, /inside\.json\.gz: kernels are malformed$/);
+  const test = { images: new Float32Array(5 * 784).fill(0.5), labels: new Uint8Array(5), count: 5 };
+  const rec = new ProbeRecorder(tf, model, test, { dataset: 'mnist-sample', seed: 1, epochs: 1, runDir: run });
+  rec.record(0);
+  rec.record(1);
+  panel().send({ type: 'inspectTraining', id: 22 });
+  const good = await until('recording', 10_000, () => posted('insideRecording').find((m) => (m as { id: number }).id === 22)) as Extract<HostMessage, { type: 'insideRecording' }>;
+  assert.equal(good.runDir, run);
+  assert.deepEqual(good.recording.snapshots.map((x) => x.epoch), [0, 1]);
+  for (const m of [{ type: 'inspectTraining' }, { type: 'inspectTraining', id: 1, runDir: '/etc' }]) panel().send(m);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal((fake.output.join('').match(/dropped a message from the webview: inspectTraining: /g) ?? []).length, 2);
+  model.dispose();
 });

@@ -5,12 +5,17 @@
 // theme changes, and no CSP violation or console error.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { checkWebviewMessage } from '../../src/host/webviewMessages';
 import { LENET5 } from '../../src/model/lenet';
 import type { HostMessage } from '../../src/shared/webviewProtocol';
+import { checkRecording, RECORDING_FILE, snapshotTensors, type InsideRecording } from '../../src/shared/insideRecording';
 import { computeActivations } from '../../src/worker/activations';
+import { ProbeRecorder } from '../../src/worker/probes';
 import { buildModel } from '../../src/worker/buildModel';
 import { rng } from '../../src/shared/random';
 import { channelStats, heatColour, heatScale, short, type Palette, type Rgb } from '../../webview/insideData';
@@ -21,6 +26,7 @@ tf.env().set('PROD', true);
 
 let p: Panel;
 let answer: Extract<HostMessage, { type: 'activations' }>['result'];
+let recording: InsideRecording;
 
 const hex = (c: string): Rgb => [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
 const palette = (theme: 'dark' | 'light'): Palette => ({
@@ -37,6 +43,16 @@ before(async () => {
   // A bright diagonal bar on black, like a drawn stroke.
   const pixels = Array.from({ length: 784 }, (_, i) => (Math.abs((i % 28) - Math.floor(i / 28)) < 2 ? 1 : r() * 0.05));
   answer = { type: 'activations', id: 0, model: '/w/.lenet/runs/20261201-120000', input: { kind: 'pixels', shape: [28, 28, 1], values: pixels }, ...computeActivations(tf, model, pixels) };
+  // A recording over 3 "epochs" (weights scaled each time, so every snapshot differs).
+  const dir = mkdtempSync(join(tmpdir(), 'lenet-inside-rec-'));
+  const test = { images: Float32Array.from({ length: 20 * 784 }, (_, i) => ((i * 7) % 784 < 60 ? 1 : 0)), labels: Uint8Array.from({ length: 20 }, (_, i) => i % 10), count: 20 };
+  const rec = new ProbeRecorder(tf, model, test, { dataset: 'mnist', seed: 3, epochs: 3, runDir: dir });
+  for (let e = 0; e <= 3; e++) {
+    if (e > 0) for (const l of model.layers) l.setWeights(l.getWeights().map((w) => w.mul(1.5)));
+    rec.record(e);
+  }
+  recording = checkRecording(JSON.parse(gunzipSync(readFileSync(join(dir, RECORDING_FILE))).toString('utf8'))) as InsideRecording;
+  rmSync(dir, { recursive: true, force: true });
   model.dispose();
   p = await openPanel({ theme: 'dark' });
 });
@@ -150,11 +166,61 @@ test('a misclassified card\'s "See inside" asks for its test image; stale answer
   await page.waitForFunction((i) => (document.querySelector('[data-testid=inside-status]')?.textContent ?? '').startsWith(`Test image ${i} of mnist (label 4)`), index);
 });
 
+test('over training: the recording\'s epoch scrubber, probe choice and play show each snapshot', async () => {
+  const page = p.page;
+  await page.click('[data-testid=inside-training]');
+  const req = await lastPosted('inspectTraining');
+  assert.deepEqual(req, { type: 'inspectTraining', id: req.id });
+  assert.ok(checkWebviewMessage(req).ok);
+  await p.send({ type: 'insideRecordingError', id: req.id, message: 'r1 has no inside.json.gz' });
+  await page.waitForFunction(() => document.querySelector('[data-testid=inside-status]')?.textContent === 'r1 has no inside.json.gz');
+  assert.ok(await page.locator('[data-testid=inside-scrubber]').isHidden());
+
+  await page.click('[data-testid=inside-training]');
+  const again = await lastPosted('inspectTraining');
+  await p.send({ type: 'insideRecording', id: again.id, runDir: '/w/.lenet/runs/r2', recording });
+  await page.waitForSelector('[data-testid=inside-scrubber]:not(.hidden)');
+  assert.equal(await page.getAttribute('[data-testid=inside-epoch]', 'max'), '3');
+  assert.equal(await page.textContent('[data-testid=inside-epoch-label]'), 'epoch 3 (4 of 4)', 'opens at the last epoch');
+  assert.equal(await page.locator('[data-testid=inside-probe]').count(), 3);
+  const probe = recording.probes[0];
+  assert.match(await page.textContent('[data-testid=inside-status]') ?? '', new RegExp(`^Probe: test image ${probe.index} of mnist \\(label ${probe.label}\\) at epoch 3`));
+
+  // Scrub to the initial weights: C1's filters are the recorded ones of epoch 0.
+  await page.$eval('[data-testid=inside-epoch]', (el) => {
+    (el as HTMLInputElement).value = '0';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  assert.equal(await page.textContent('[data-testid=inside-epoch-label]'), 'initial weights (1 of 4)');
+  const k0 = snapshotTensors(recording, 0, 0).kernels[0];
+  const want = heatColour(k0.values[(2 * 5 + 3) * 6 + 1], heatScale(k0.min, k0.max), palette('dark'));
+  assert.deepEqual(await pixelAt('[data-testid=inside-kernel][data-name="C1/kernel"]', 1 * 6 + 3, 2), [...want, 255]);
+  const c1At0 = await pixelAt('[data-name=C1] [data-testid=inside-map][data-channel="0"]', 14, 14);
+  const c1 = snapshotTensors(recording, 0, 0).layers[0];
+  assert.deepEqual(c1At0, [...heatColour(c1.values[(14 * 28 + 14) * 6], heatScale(c1.min, c1.max), palette('dark')), 255]);
+
+  // Another probe: its own image and maps.
+  await page.click('[data-testid=inside-probe] >> nth=2');
+  assert.match(await page.textContent('[data-testid=inside-status]') ?? '', new RegExp(`^Probe: test image ${recording.probes[2].index} `));
+  assert.equal(await page.getAttribute('[data-testid=inside-probe] >> nth=2', 'aria-pressed'), 'true');
+
+  // Play runs through every epoch to the last and stops.
+  await page.click('[data-testid=inside-play]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=inside-epoch-label]')?.textContent === 'epoch 3 (4 of 4)', null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=inside-play]')?.textContent === 'Play');
+  // Show goes back to a single input and hides the scrubber.
+  await page.click('[data-testid=inside-show]');
+  assert.ok(await page.locator('[data-testid=inside-scrubber]').isHidden());
+});
+
 test('a theme change redraws the maps in the new colours; no CSP violation or console error', async () => {
   const page = p.page;
   const c1 = answer.layers[0];
   const s1 = heatScale(c1.min, c1.max);
   const at = (13 * 28 + 13) * 6 + 4;
+  const req = await lastPosted('inspect'); // the Show that ended the previous test
+  await p.send({ type: 'activations', id: req.id, result: { ...answer, id: req.id } });
+  await page.waitForFunction(() => /^The try-it drawing/.test(document.querySelector('[data-testid=inside-status]')?.textContent ?? ''));
   await p.setTheme('light');
   const want = [...heatColour(c1.values[at], s1, palette('light')), 255];
   await page.waitForFunction(([w]) => {
