@@ -24,9 +24,12 @@ export interface InsideView {
   setDrawing(pixels: number[]): void;
   /** Show test image `index` (a misclassified card's "See inside"). */
   showTestImage(index: number): void;
-  onActivations(id: number, result: Answer): void;
+  /** source: the model file the run was trained from; its layers then link to their code. */
+  onActivations(id: number, result: Answer, source?: string): void;
   onActivationsError(id: number, message: string): void;
-  onRecording(id: number, runDir: string, recording: InsideRecording): void;
+  onRecording(id: number, runDir: string, recording: InsideRecording, source?: string): void;
+  /** Shows this layer (the editor hover's "Show activations"), asking for an answer if none is shown. */
+  showLayer(name: string): void;
   onRecordingError(id: number, message: string): void;
   refreshTheme(): void;
 }
@@ -110,6 +113,10 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
   let latest = 0;
   let shown: Answer | null = null;
   let recorded: { runDir: string; recording: InsideRecording; probe: number } | null = null;
+  /** The model file of the shown answer's run, when it was trained from one. */
+  let source: string | undefined;
+  /** A layer to bring into view once an answer is drawn. */
+  let wanted: string | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
 
   function currentSource(): Source {
@@ -216,6 +223,21 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
     for (const k of a.kernels) kernelsOf.set(k.layer, [...(kernelsOf.get(k.layer) ?? []), k]);
     replace(layersEl, ...a.layers.map((l) => layerBlock(l, kernelsOf.get(l.name) ?? [], p)));
     replace(notes, ...a.notes.map((n) => h('li', {}, n)));
+    if (wanted) revealLayer(wanted);
+  }
+
+  function revealLayer(name: string): void {
+    const block = Array.from(layersEl.querySelectorAll<HTMLElement>('[data-testid=inside-layer]')).find((b) => b.getAttribute('data-name') === name);
+    if (!block) {
+      setText(hover, `No layer ${name} in this model.`);
+      wanted = undefined;
+      return;
+    }
+    wanted = undefined;
+    layersEl.querySelectorAll('.inside-layer.wanted').forEach((b) => b.classList.remove('wanted'));
+    block.classList.add('wanted');
+    block.scrollIntoView({ block: 'center' });
+    block.focus({ preventScroll: true });
   }
 
   function layerBlock(l: LayerActivation, kernels: LayerKernel[], p: Palette): HTMLElement {
@@ -250,9 +272,13 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       maps.append(hoverable(strip, describe(`${layout.length} values`, l)));
     }
     const cut = l.shown ? h('span', { class: 'meta' }, ` (showing ${shapeText(l.shown)})`) : null;
-    return h('div', { class: 'inside-layer', 'data-testid': 'inside-layer', 'data-name': l.name, 'data-type': l.type, 'data-shape': shapeText(l.shape) },
+    const name = source
+      ? h('button', { type: 'button', class: 'link', 'data-testid': 'inside-source', title: `Open ${l.name} in ${source}` }, h('strong', {}, l.name), ' \u2197')
+      : h('strong', {}, l.name);
+    if (source) name.addEventListener('click', () => post({ type: 'openLayerSource', layer: l.name }));
+    return h('div', { class: 'inside-layer', tabindex: -1, 'data-testid': 'inside-layer', 'data-name': l.name, 'data-type': l.type, 'data-shape': shapeText(l.shape) },
       h('div', { class: 'inside-layer-head' },
-        h('strong', {}, l.name), ' ', h('span', { class: 'meta' }, `${l.type} · ${shapeText(l.shape)}`), cut,
+        name, ' ', h('span', { class: 'meta' }, `${l.type} · ${shapeText(l.shape)}`), cut,
         h('span', { class: 'range mono', 'data-testid': 'inside-range' }, `min ${short(l.min)} · max ${short(l.max)} · mean ${short(l.mean)}`),
         legend(s, p)),
       maps,
@@ -296,8 +322,9 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       request({ kind: 'test', index });
       el.scrollIntoView({ block: 'start' });
     },
-    onActivations(id, result) {
+    onActivations(id, result, from) {
       if (id !== latest) return; // superseded by a newer request
+      source = from;
       shown = result;
       render(result);
     },
@@ -305,8 +332,9 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       if (id !== latest) return;
       setText(status, message || 'Could not compute the activations.');
     },
-    onRecording(id, runDir, recording) {
+    onRecording(id, runDir, recording, from) {
       if (id !== latest) return;
+      source = from;
       if (recording.snapshots.length === 0) {
         setText(status, 'The recording has no epochs yet.');
         return;
@@ -332,6 +360,15 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       if (id !== latest) return;
       leaveRecording();
       setText(status, message || 'No recording for this run.');
+    },
+    showLayer(name) {
+      wanted = name;
+      el.scrollIntoView({ block: 'start' });
+      if (shown) return revealLayer(name);
+      if (!drawing) {
+        testRadio.checked = true;
+      }
+      request(currentSource());
     },
     refreshTheme() {
       if (recorded) showSnapshot();

@@ -184,17 +184,20 @@ function start(): void {
         return;
       case 'activations':
         if (typeof msg.result !== 'object' || msg.result === null || !Array.isArray(msg.result.layers)) return;
-        inside.onActivations(msg.id, msg.result);
+        inside.onActivations(msg.id, msg.result, typeof msg.source === 'string' ? msg.source : undefined);
         return;
       case 'activationsError':
         inside.onActivationsError(msg.id, msg.message);
         return;
       case 'insideRecording':
         if (typeof msg.recording !== 'object' || msg.recording === null || !Array.isArray(msg.recording.snapshots)) return;
-        inside.onRecording(msg.id, msg.runDir, msg.recording);
+        inside.onRecording(msg.id, msg.runDir, msg.recording, typeof msg.source === 'string' ? msg.source : undefined);
         return;
       case 'insideRecordingError':
         inside.onRecordingError(msg.id, msg.message);
+        return;
+      case 'showLayer':
+        if (typeof msg.layer === 'string') inside.showLayer(msg.layer);
         return;
       default:
         return; // unknown message from a newer host: ignore

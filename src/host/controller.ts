@@ -26,6 +26,9 @@ import {
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
 import { readTrainRequest } from './shapes/trainRequest';
+import { ShapeDocuments } from './shapes/documents';
+import { revealLayerSource, sourceLabel } from './shapes/layerSource';
+import { runSource } from './runSource';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -55,8 +58,11 @@ export class LenetController implements PanelHost, vscode.Disposable {
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
   private pendingPredicts = new Set<number>();
-  /** Inspect requests in the worker: worker id (negative, apart from predict ids) -> webview id. */
-  private pendingInspects = new Map<number, number>();
+  /** Inspect requests in the worker: worker id (negative, apart from predict ids) -> webview id and run. */
+  private pendingInspects = new Map<number, { webviewId: number; runDir: string }>();
+  /** Source analyses for "go to the layer's code" (the hovers keep their own). */
+  private shapeDocs: ShapeDocuments | undefined;
+  private layerAfterReady: string | undefined;
   private nextInspectId = -1;
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
@@ -101,7 +107,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showErrorMessage(`LeNet: the training worker is missing (${workerPath}). Reinstall the extension or run "npm run build".`);
       return false;
     }
-    const config = picked.model ? { ...settings.config, model: picked.model } : settings.config;
+    const config = picked.model ? { ...settings.config, model: picked.model, ...(picked.source ? { source: picked.source } : {}) } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
     this.batchesPerEpoch = 0;
@@ -228,6 +234,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'ready':
         this.refreshRuns();
         this.post({ type: 'state', state: this.viewing ? runPanelState(this.viewing, this.runInfos()) : this.state });
+        if (this.layerAfterReady) this.post({ type: 'showLayer', layer: this.layerAfterReady });
+        this.layerAfterReady = undefined;
         return;
       case 'command': {
         const id = { start: 'lenet.startTraining', stop: 'lenet.stopTraining', evaluate: 'lenet.evaluate' }[m.command];
@@ -242,6 +250,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
         return;
       case 'inspectTraining':
         void this.inspectTraining(m.id);
+        return;
+      case 'openLayerSource':
+        void this.openLayerSource(m.layer);
         return;
       case 'openRun':
         this.viewing = m.runDir;
@@ -345,7 +356,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     this.failPredictions(e.message);
     if (e.code === 'WORKER_EXITED') {
       this.worker = undefined;
-      for (const webviewId of this.pendingInspects.values()) this.post({ type: 'activationsError', id: webviewId, message: e.message });
+      for (const { webviewId } of this.pendingInspects.values()) this.post({ type: 'activationsError', id: webviewId, message: e.message });
       this.pendingInspects.clear();
       const kept = wasRunning ? ' The run folder keeps the epochs saved so far.' : '';
       void vscode.window.showErrorMessage(`LeNet: ${e.message}.${kept}`, 'Show Output').then((c) => {
@@ -403,9 +414,36 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
   }
 
+  /** The run the panel shows: the one opened from the list, else the live one, else the newest. */
+  private shownRun(): string | undefined {
+    return this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+  }
+
+  /** The editor hover's "Show activations": the panel's Inside the network, at that layer. */
+  showActivations(layer?: unknown): void {
+    const open = !!TrainingPanel.current;
+    this.showPanel();
+    if (typeof layer !== 'string' || !layer) return;
+    // A new panel's script is not listening yet: it gets the layer after its 'ready'.
+    if (open) this.post({ type: 'showLayer', layer });
+    else this.layerAfterReady = layer;
+  }
+
+  private async openLayerSource(layer: string): Promise<void> {
+    const runDir = this.shownRun();
+    const problem = runDir ? await revealLayerSource((this.shapeDocs ??= new ShapeDocuments()), runDir, layer) : 'no run to show the code of yet.';
+    if (problem) void vscode.window.showInformationMessage(`LeNet: ${problem}`);
+  }
+
+  /** The model file's name for the webview, when the run was trained from one. */
+  private sourceOf(runDir: string): { source?: string } {
+    const s = runSource(runDir);
+    return s ? { source: sourceLabel(s.source) } : {};
+  }
+
   /** Asks the worker for every layer's output of the shown run's model; answered by answerInspect. */
   private inspect(m: Extract<WebviewMessage, { type: 'inspect' }>): void {
-    const runDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    const runDir = this.shownRun();
     const modelDir = runDir && (m.best ? join(runDir, 'best') : runDir);
     if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
       const message = !runDir ? 'No trained model yet: train one first (LeNet: Start Training).'
@@ -415,7 +453,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
     const w = this.ensureWorker(this.setting<BackendChoice>('backend', 'auto'));
     const id = this.nextInspectId--;
-    this.pendingInspects.set(id, m.id);
+    this.pendingInspects.set(id, { webviewId: m.id, runDir });
     const input = 'pixels' in m ? { pixels: m.pixels } : { testIndex: m.testIndex };
     if (!w.send({ type: 'activations', id, modelDir, cacheDir: datasetCacheDir(this.ctx.globalStorageUri.fsPath), ...input })) {
       this.pendingInspects.delete(id);
@@ -425,7 +463,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** Sends the shown run's recording of its probe images over training, checked, or why not. */
   private async inspectTraining(id: number): Promise<void> {
-    const runDir = this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    const runDir = this.shownRun();
     if (!runDir) {
       this.post({ type: 'insideRecordingError', id, message: 'No run yet: train one first (LeNet: Start Training).' });
       return;
@@ -453,14 +491,15 @@ export class LenetController implements PanelHost, vscode.Disposable {
       this.post({ type: 'insideRecordingError', id, message: `${file}: ${recording}` });
       return;
     }
-    this.post({ type: 'insideRecording', id, runDir, recording });
+    this.post({ type: 'insideRecording', id, runDir, recording, ...this.sourceOf(runDir) });
   }
 
   private answerInspect(e: Extract<WorkerEvent, { type: 'activations' | 'error' }>): void {
     const id = e.id!;
-    const webviewId = this.pendingInspects.get(id);
+    const pending = this.pendingInspects.get(id);
     this.pendingInspects.delete(id);
-    if (webviewId === undefined) return; // answered already, or not ours
+    if (pending === undefined) return; // answered already, or not ours
+    const { webviewId, runDir } = pending;
     if (e.type === 'error') {
       this.log(`[inspect] ${e.code}: ${e.message}`);
       this.post({ type: 'activationsError', id: webviewId, message: e.message });
@@ -468,7 +507,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
     const { v, ...result } = e;
     void v;
-    this.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId } });
+    this.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId }, ...this.sourceOf(runDir) });
   }
 
   private failPrediction(id: number, message: string): void {

@@ -8,6 +8,7 @@ import type { WebviewMessage } from '../shared/webviewProtocol';
 export const PREDICT_PIXELS = 784;
 const MAX_ID = 2 ** 31 - 1;
 const MAX_PATH_LENGTH = 4096;
+const MAX_LAYER_NAME = 256;
 const COMMANDS = ['start', 'stop', 'evaluate'] as const;
 
 export type WebviewCheck = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
@@ -95,6 +96,14 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
         return no('inspect: "testIndex" must be an integer from 0 to 2^31-1');
       }
       return { ok: true, message: { type: 'inspect', id, best: x.best, testIndex } };
+    }
+    case 'openLayerSource': {
+      if ((err = shape(['layer']))) return no(`openLayerSource: ${err}`);
+      const layer = x.layer;
+      if (typeof layer !== 'string' || layer.length === 0 || layer.length > MAX_LAYER_NAME) {
+        return no(`openLayerSource: "layer" must be a layer name of 1 to ${MAX_LAYER_NAME} characters`);
+      }
+      return { ok: true, message: { type: 'openLayerSource', layer } };
     }
     case 'inspectTraining': {
       if ((err = shape(['id']))) return no(`inspectTraining: ${err}`);

@@ -26,6 +26,8 @@ export interface TrainConfig {
   cacheDir: string;
   /** Model to train; the seed's LeNet-5 when absent. */
   model?: ModelSpec;
+  /** The file the model was read from (URI or path), kept in config.json to link layers to their code. */
+  source?: string;
 }
 
 export interface LayerSummaryRow {

@@ -117,6 +117,7 @@ const trainConfig = object({
   optimizer: str, backend: str, seed: num, limit: num, outDir: str, cacheDir: str,
   // The model spec is checked in depth by the model core's parser in the worker.
   model: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
+  source: optional(str),
 });
 // Command fields are checked for type only; the worker validates values (ranges, names) itself so
 // that it can answer with a precise BAD_CONFIG error instead of a dropped message.

@@ -66,11 +66,14 @@ export type HostMessage =
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'predictionError'; id: number; message: string }
   // The answer to an inspect request: the worker's activations event (its id is the webview's).
-  | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'> }
+  // source: the model file the run was trained from (its layers link to their code), when known.
+  | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'>; source?: string }
   | { type: 'activationsError'; id: number; message: string }
   // The shown run's recording of its probe images over training (inside.json.gz), checked.
-  | { type: 'insideRecording'; id: number; runDir: string; recording: InsideRecording }
-  | { type: 'insideRecordingError'; id: number; message: string };
+  | { type: 'insideRecording'; id: number; runDir: string; recording: InsideRecording; source?: string }
+  | { type: 'insideRecordingError'; id: number; message: string }
+  /** Show this layer in "Inside the network" (the editor hover's "Show activations"). */
+  | { type: 'showLayer'; layer: string };
 
 // webview -> host (untrusted)
 export type WebviewMessage =
@@ -82,6 +85,8 @@ export type WebviewMessage =
   | { type: 'inspect'; id: number; best: boolean; pixels: number[] }
   | { type: 'inspect'; id: number; best: boolean; testIndex: number }
   | { type: 'inspectTraining'; id: number }
+  /** Open the source line of this layer of the shown run's model. */
+  | { type: 'openLayerSource'; layer: string }
   | { type: 'openRun'; runDir: string }
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }

@@ -13,7 +13,7 @@ export const SEED_DEFAULTS = {
 };
 
 const KEYS = [
-  'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
+  'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model', 'source',
 ];
 
 function bad(msg: string): never {
@@ -60,9 +60,11 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
   if (c.model !== undefined && (typeof c.model !== 'object' || c.model === null || Array.isArray(c.model))) {
     bad('model must be a model spec object ({inputShape, layers})');
   }
+  if (c.source !== undefined && (typeof c.source !== 'string' || c.source.length > 4096)) bad(`source must be the model file's URI or path, got ${show(c.source)}`);
   return {
     dataset, epochs, batchSize, learningRate: lr, optimizer: optimizer as OptimizerName,
     backend: backend as TrainConfig['backend'], seed, limit, outDir, cacheDir,
     ...(c.model !== undefined ? { model: c.model as TrainConfig['model'] } : {}),
+    ...(c.source !== undefined ? { source: c.source as string } : {}),
   };
 }

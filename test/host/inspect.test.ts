@@ -118,6 +118,18 @@ test('inspect from the panel: every layer of the latest run, by test image or dr
   const good = await until('recording', 10_000, () => posted('insideRecording').find((m) => (m as { id: number }).id === 22)) as Extract<HostMessage, { type: 'insideRecording' }>;
   assert.equal(good.runDir, run);
   assert.deepEqual(good.recording.snapshots.map((x) => x.epoch), [0, 1]);
+  // The built-in model's run has no source line: the layer link says so.
+  assert.equal(a.source, undefined, 'no model file, no links');
+  panel().send({ type: 'openLayerSource', layer: 'C1' });
+  await until('no source message', 5_000, () => fake.shown.find((x) => /was not trained from a model file/.test(x.message)));
+  // A run trained from a model file: the answer names the file, so the panel links the layers.
+  writeFileSync(join(run, 'config.json'), JSON.stringify({ epochs: 1, dataset: 'mnist-sample', resolvedDataset: { name: 'mnist-sample' }, source: 'file:///ws/lenet_seed.py' }));
+  panel().send({ type: 'inspect', id: 23, best: false, testIndex: 1 });
+  const linked = await until('activations 23', 60_000, () => posted('activations').find((m) => (m as { id: number }).id === 23)) as Extract<HostMessage, { type: 'activations' }>;
+  assert.equal(linked.source, 'lenet_seed.py');
+  // The hover's "Show activations" with the panel open: straight to the webview.
+  await fake.vscode.commands.executeCommand('lenet.showActivations', 'C3');
+  assert.deepEqual(panel().posted.at(-1), { type: 'showLayer', layer: 'C3' });
   for (const m of [{ type: 'inspectTraining' }, { type: 'inspectTraining', id: 1, runDir: '/etc' }]) panel().send(m);
   await new Promise((r) => setTimeout(r, 200));
   assert.equal((fake.output.join('').match(/dropped a message from the webview: inspectTraining: /g) ?? []).length, 2);

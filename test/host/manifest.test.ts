@@ -71,6 +71,7 @@ test('the main commands are contributed with their palette titles', () => {
     'lenet.evaluateRun': 'LeNet: Evaluate Model from a Past Run...',
     'lenet.showPanel': 'LeNet: Show Training Panel',
     'lenet.trainThisModel': 'LeNet: Train This Model',
+    'lenet.showActivations': 'LeNet: Show Activations',
   });
 });
 

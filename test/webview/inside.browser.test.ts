@@ -213,13 +213,33 @@ test('over training: the recording\'s epoch scrubber, probe choice and play show
   assert.ok(await page.locator('[data-testid=inside-scrubber]').isHidden());
 });
 
+test('layers of a run trained from a model file link to their code; "Show activations" brings a layer into view', async () => {
+  const page = p.page;
+  assert.equal(await page.locator('[data-testid=inside-source]').count(), 0, 'no links without a model file');
+  await page.click('[data-testid=inside-show]');
+  const req = await lastPosted('inspect');
+  await p.send({ type: 'activations', id: req.id, result: { ...answer, id: req.id }, source: 'lenet_seed.py' });
+  await page.waitForSelector('[data-testid=inside-source]');
+  assert.equal(await page.locator('[data-testid=inside-source]').count(), 8);
+  await page.click('[data-testid=inside-layer][data-name=C3] [data-testid=inside-source]');
+  const open = await lastPosted('openLayerSource');
+  assert.deepEqual(open, { type: 'openLayerSource', layer: 'C3' });
+  assert.ok(checkWebviewMessage(open).ok);
+  assert.equal(await page.getAttribute('[data-name=C3] [data-testid=inside-source]', 'title'), 'Open C3 in lenet_seed.py');
+
+  await p.send({ type: 'showLayer', layer: 'FC6' });
+  await page.waitForSelector('[data-testid=inside-layer][data-name=FC6].wanted');
+  assert.ok(await page.locator('[data-testid=inside-layer][data-name=FC6]').isVisible());
+  assert.equal(await page.locator('.inside-layer.wanted').count(), 1);
+  await p.send({ type: 'showLayer', layer: 'nope' });
+  await page.waitForFunction(() => document.querySelector('[data-testid=inside-hover]')?.textContent === 'No layer nope in this model.');
+});
+
 test('a theme change redraws the maps in the new colours; no CSP violation or console error', async () => {
   const page = p.page;
   const c1 = answer.layers[0];
   const s1 = heatScale(c1.min, c1.max);
   const at = (13 * 28 + 13) * 6 + 4;
-  const req = await lastPosted('inspect'); // the Show that ended the previous test
-  await p.send({ type: 'activations', id: req.id, result: { ...answer, id: req.id } });
   await page.waitForFunction(() => /^The try-it drawing/.test(document.querySelector('[data-testid=inside-status]')?.textContent ?? ''));
   await p.setTheme('light');
   const want = [...heatColour(c1.values[at], s1, palette('light')), 255];

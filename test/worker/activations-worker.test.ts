@@ -97,8 +97,9 @@ test('training records the probe images over the epochs in the run folder; the l
   await tf.setBackend('cpu');
   const out = tempDir(t, 'lenet-probes-');
   const w = startWorker(t);
-  w.client.send({ type: 'train', config: config(out, { epochs: 2, limit: 256, seed: 5 }) });
+  w.client.send({ type: 'train', config: config(out, { epochs: 2, limit: 256, seed: 5, source: 'file:///ws/lenet_seed.py' }) });
   const done = await w.client.waitFor('done', 120_000);
+  assert.equal(JSON.parse(readFileSync(join(done.runDir, 'config.json'), 'utf8')).source, 'file:///ws/lenet_seed.py', 'the model file is kept with the run');
   const r = checkRecording(JSON.parse(gunzipSync(readFileSync(join(done.runDir, RECORDING_FILE))).toString('utf8')));
   assert.notEqual(typeof r, 'string', String(r));
   const rec = r as InsideRecording;
