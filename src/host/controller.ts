@@ -3,16 +3,13 @@
 // the commands and the panel's messages. Everything heavy (tfjs, data, training, evaluation,
 // prediction) happens in the worker process; this side only moves messages and files around.
 import * as vscode from 'vscode';
-import { copyFile, readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
 import type { BackendChoice, WorkerEvent } from '../shared/protocol';
 import { datasetSizeText } from '../shared/datasetText';
-import { checkRecording, RECORDING_FILE } from '../shared/insideRecording';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
   countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
@@ -26,9 +23,7 @@ import {
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
 import { readTrainRequest } from './shapes/trainRequest';
-import { ShapeDocuments } from './shapes/documents';
-import { revealLayerSource, sourceLabel } from './shapes/layerSource';
-import { runSource } from './runSource';
+import { InsideRequests } from './insideRequests';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -58,12 +53,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
   /** The past run the panel shows instead of the live one (events are then not forwarded). */
   private viewing: string | undefined;
   private pendingPredicts = new Set<number>();
-  /** Inspect requests in the worker: worker id (negative, apart from predict ids) -> webview id and run. */
-  private pendingInspects = new Map<number, { webviewId: number; runDir: string }>();
-  /** Source analyses for "go to the layer's code" (the hovers keep their own). */
-  private shapeDocs: ShapeDocuments | undefined;
-  private layerAfterReady: string | undefined;
-  private nextInspectId = -1;
+  /** The panel's Inside the network: activations requests, recordings, layer source lines. */
+  private readonly inside = new InsideRequests({
+    post: (m) => this.post(m),
+    worker: () => this.ensureWorker(this.setting<BackendChoice>('backend', 'auto')),
+    shownRun: () => this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir,
+    cacheDir: () => datasetCacheDir(this.ctx.globalStorageUri.fsPath),
+    log: (line) => this.log(line),
+  });
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
   private persistTimer: NodeJS.Timeout | undefined;
@@ -234,8 +231,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'ready':
         this.refreshRuns();
         this.post({ type: 'state', state: this.viewing ? runPanelState(this.viewing, this.runInfos()) : this.state });
-        if (this.layerAfterReady) this.post({ type: 'showLayer', layer: this.layerAfterReady });
-        this.layerAfterReady = undefined;
+        this.inside.onReady();
         return;
       case 'command': {
         const id = { start: 'lenet.startTraining', stop: 'lenet.stopTraining', evaluate: 'lenet.evaluate' }[m.command];
@@ -246,13 +242,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
         this.predict(m.id, m.pixels);
         return;
       case 'inspect':
-        this.inspect(m);
-        return;
       case 'inspectTraining':
-        void this.inspectTraining(m.id);
-        return;
       case 'openLayerSource':
-        void this.openLayerSource(m.layer);
+        this.inside.onWebviewMessage(m);
         return;
       case 'openRun':
         this.viewing = m.runDir;
@@ -298,10 +290,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
-    if (e.type === 'activations' || (e.type === 'error' && e.id !== undefined && this.pendingInspects.has(e.id))) {
-      this.answerInspect(e);
-      return;
-    }
+    if (this.inside.onWorkerEvent(e)) return;
     // A failed prediction carries its request's id: it answers that request only and never
     // touches the run's state (a training that goes on must not turn into an error).
     if (e.type === 'error' && errorForPrediction(e)) {
@@ -356,8 +345,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     this.failPredictions(e.message);
     if (e.code === 'WORKER_EXITED') {
       this.worker = undefined;
-      for (const { webviewId } of this.pendingInspects.values()) this.post({ type: 'activationsError', id: webviewId, message: e.message });
-      this.pendingInspects.clear();
+      this.inside.workerExited(e.message);
       const kept = wasRunning ? ' The run folder keeps the epochs saved so far.' : '';
       void vscode.window.showErrorMessage(`LeNet: ${e.message}.${kept}`, 'Show Output').then((c) => {
         if (c) this.outputChannel().show(true);
@@ -414,100 +402,11 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
   }
 
-  /** The run the panel shows: the one opened from the list, else the live one, else the newest. */
-  private shownRun(): string | undefined {
-    return this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
-  }
-
   /** The editor hover's "Show activations": the panel's Inside the network, at that layer. */
   showActivations(layer?: unknown): void {
     const open = !!TrainingPanel.current;
     this.showPanel();
-    if (typeof layer !== 'string' || !layer) return;
-    // A new panel's script is not listening yet: it gets the layer after its 'ready'.
-    if (open) this.post({ type: 'showLayer', layer });
-    else this.layerAfterReady = layer;
-  }
-
-  private async openLayerSource(layer: string): Promise<void> {
-    const runDir = this.shownRun();
-    const problem = runDir ? await revealLayerSource((this.shapeDocs ??= new ShapeDocuments()), runDir, layer) : 'no run to show the code of yet.';
-    if (problem) void vscode.window.showInformationMessage(`LeNet: ${problem}`);
-  }
-
-  /** The model file's name for the webview, when the run was trained from one. */
-  private sourceOf(runDir: string): { source?: string } {
-    const s = runSource(runDir);
-    return s ? { source: sourceLabel(s.source) } : {};
-  }
-
-  /** Asks the worker for every layer's output of the shown run's model; answered by answerInspect. */
-  private inspect(m: Extract<WebviewMessage, { type: 'inspect' }>): void {
-    const runDir = this.shownRun();
-    const modelDir = runDir && (m.best ? join(runDir, 'best') : runDir);
-    if (!modelDir || !existsSync(join(modelDir, 'model.json'))) {
-      const message = !runDir ? 'No trained model yet: train one first (LeNet: Start Training).'
-        : `${basename(runDir)} has no ${m.best ? 'best/ model (no epoch has finished)' : 'saved model'} yet.`;
-      this.post({ type: 'activationsError', id: m.id, message });
-      return;
-    }
-    const w = this.ensureWorker(this.setting<BackendChoice>('backend', 'auto'));
-    const id = this.nextInspectId--;
-    this.pendingInspects.set(id, { webviewId: m.id, runDir });
-    const input = 'pixels' in m ? { pixels: m.pixels } : { testIndex: m.testIndex };
-    if (!w.send({ type: 'activations', id, modelDir, cacheDir: datasetCacheDir(this.ctx.globalStorageUri.fsPath), ...input })) {
-      this.pendingInspects.delete(id);
-      this.post({ type: 'activationsError', id: m.id, message: 'The worker is not running.' });
-    }
-  }
-
-  /** Sends the shown run's recording of its probe images over training, checked, or why not. */
-  private async inspectTraining(id: number): Promise<void> {
-    const runDir = this.shownRun();
-    if (!runDir) {
-      this.post({ type: 'insideRecordingError', id, message: 'No run yet: train one first (LeNet: Start Training).' });
-      return;
-    }
-    const file = join(runDir, RECORDING_FILE);
-    let text: string;
-    try {
-      text = (await promisify(gunzip)(await readFile(file))).toString('utf8');
-    } catch (err) {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      this.post({
-        type: 'insideRecordingError', id,
-        message: missing ? `${basename(runDir)} has no ${RECORDING_FILE} (runs trained before LeNet Lab recorded probe images have none).` : `${file} cannot be read: ${(err as Error).message}`,
-      });
-      return;
-    }
-    let recording: ReturnType<typeof checkRecording>;
-    try {
-      recording = checkRecording(JSON.parse(text));
-    } catch (err) {
-      recording = `not JSON (${(err as Error).message})`;
-    }
-    if (typeof recording === 'string') {
-      this.log(`[inspect] ${file}: ${recording}`);
-      this.post({ type: 'insideRecordingError', id, message: `${file}: ${recording}` });
-      return;
-    }
-    this.post({ type: 'insideRecording', id, runDir, recording, ...this.sourceOf(runDir) });
-  }
-
-  private answerInspect(e: Extract<WorkerEvent, { type: 'activations' | 'error' }>): void {
-    const id = e.id!;
-    const pending = this.pendingInspects.get(id);
-    this.pendingInspects.delete(id);
-    if (pending === undefined) return; // answered already, or not ours
-    const { webviewId, runDir } = pending;
-    if (e.type === 'error') {
-      this.log(`[inspect] ${e.code}: ${e.message}`);
-      this.post({ type: 'activationsError', id: webviewId, message: e.message });
-      return;
-    }
-    const { v, ...result } = e;
-    void v;
-    this.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId }, ...this.sourceOf(runDir) });
+    this.inside.showLayer(layer, open);
   }
 
   private failPrediction(id: number, message: string): void {
