@@ -9,20 +9,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { VSCodeSession, artifactsDir, requireFile, sleep, waitUntil } from './harness';
+import { VSCodeSession, artifactsDir, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
+import { entry, QUICK, vsix } from './suite';
 
-const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
-const vsix = requireFile(process.env.LENET_E2E_VSIX ?? '', 'extension package (LENET_E2E_VSIX; run `npm run test:e2e`)');
-
-const QUICK = {
-  'lenet.epochs': QUICK_SAMPLE_RUN.epochs,
-  'lenet.dataLimit': QUICK_SAMPLE_RUN.limit,
-  'lenet.dataset': QUICK_SAMPLE_RUN.dataset,
-  'lenet.backend': 'wasm',
-  'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
-};
 
 describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
   let vs: VSCodeSession;
