@@ -404,9 +404,10 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** The editor hover's "Show activations": the panel's Inside the network, at that layer. */
   showActivations(layer?: unknown): void {
-    const open = !!TrainingPanel.current;
+    // A hidden panel's webview is gone (no retainContextWhenHidden): showing it loads it again.
+    const live = !!TrainingPanel.current?.visible;
     this.showPanel();
-    this.inside.showLayer(layer, open);
+    this.inside.showLayer(layer, live);
   }
 
   private failPrediction(id: number, message: string): void {

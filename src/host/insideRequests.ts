@@ -68,10 +68,10 @@ export class InsideRequests {
     this.pending.clear();
   }
 
-  /** The hover's "Show activations". `panelWasOpen`: a new panel gets the layer after its 'ready'. */
-  showLayer(layer: unknown, panelWasOpen: boolean): void {
+  /** The hover's "Show activations". `live`: the panel's webview is listening; else it gets the layer after its 'ready'. */
+  showLayer(layer: unknown, live: boolean): void {
     if (typeof layer !== 'string' || !layer) return;
-    if (panelWasOpen) this.host.post({ type: 'showLayer', layer });
+    if (live) this.host.post({ type: 'showLayer', layer });
     else this.layerAfterReady = layer;
   }
 
