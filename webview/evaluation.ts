@@ -5,10 +5,12 @@ import type { EvaluationResult } from '../src/shared/webviewProtocol';
 import { h, replace, setText } from './dom';
 import { classNames, confusionCells, confusionTotal, misclassifiedFor, pixelsToRgba, topK } from './evaluationData';
 import { fixed, percent, thousands } from './format';
+import { button } from './toolkit';
 
 export interface EvaluationView { el: HTMLElement; update(e: EvaluationResult | undefined): void }
 
-export function createEvaluationView(): EvaluationView {
+/** onSeeInside: a misclassified card's "See inside" (its test image index). */
+export function createEvaluationView(onSeeInside?: (index: number) => void): EvaluationView {
   const accEl = h('span', { class: 'big', 'data-testid': 'eval-acc' }, '–');
   const lossEl = h('span', { class: 'big', 'data-testid': 'eval-loss' }, '–');
   const infoEl = h('span', { class: 'meta' });
@@ -58,7 +60,7 @@ export function createEvaluationView(): EvaluationView {
       replace(missList, h('p', { class: 'empty' }, count > 0 ? 'The worker sent no sample images for this cell.' : 'No images in this cell.'));
       return;
     }
-    replace(missList, ...items.map((m) => missCard(m, names)));
+    replace(missList, ...items.map((m) => missCard(m, names, onSeeInside)));
   }
 
   return {
@@ -108,7 +110,7 @@ export function createEvaluationView(): EvaluationView {
   };
 }
 
-function missCard(m: Misclassified, names: string[]): HTMLElement {
+function missCard(m: Misclassified, names: string[], onSeeInside?: (index: number) => void): HTMLElement {
   const canvas = h('canvas', { width: 28, height: 28, class: 'digit', 'aria-label': `test image ${m.index}` });
   const ctx = canvas.getContext('2d');
   if (ctx && m.pixels.length === 784) ctx.putImageData(new ImageData(pixelsToRgba(m.pixels), 28, 28), 0, 0);
@@ -116,5 +118,6 @@ function missCard(m: Misclassified, names: string[]): HTMLElement {
     h('li', { class: t.cls === m.label ? 'truth' : t.cls === m.predicted ? 'predicted' : '' }, `${names[t.cls] ?? t.cls} ${percent(t.p)}`));
   return h('figure', { class: 'miss', 'data-index': m.index },
     canvas,
-    h('figcaption', {}, h('span', { class: 'meta' }, `#${m.index}`), h('ol', { class: 'top-probs' }, ...probs)));
+    h('figcaption', {}, h('span', { class: 'meta' }, `#${m.index}`), h('ol', { class: 'top-probs' }, ...probs),
+      onSeeInside ? button('See inside', { testid: 'see-inside', title: `Every layer's output for test image ${m.index}`, onClick: () => onSeeInside(m.index) }) : null));
 }

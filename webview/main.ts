@@ -25,6 +25,7 @@ import { createCallbackNotes } from './callbackNotes';
 import { createEvaluationView } from './evaluation';
 import { epochAnnouncement, fixed } from './format';
 import { createHeader } from './header';
+import { createInsideView } from './inside';
 import { persistableState } from './persist';
 import { createRunsView } from './runs';
 import { createSummaryTable } from './summary';
@@ -54,8 +55,9 @@ function start(): void {
   const epochs = createEpochList();
   const notes = createCallbackNotes();
   const summary = createSummaryTable();
-  const evaluation = createEvaluationView();
-  const tryit = createTryItPad(post);
+  const inside = createInsideView(post);
+  const evaluation = createEvaluationView((index) => inside.showTestImage(index));
+  const tryit = createTryItPad(post, (pixels) => inside.setDrawing(pixels));
   const runs = createRunsView(post);
   const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status', 'data-testid': 'live-region' });
   const renderError = h('p', { class: 'render-error hidden', role: 'alert', 'data-testid': 'render-error' });
@@ -70,6 +72,7 @@ function start(): void {
       section('model', 'Model summary', summary.el),
       section('evaluation', 'Evaluation', evaluation.el),
       section('tryit', 'Try it', tryit.el),
+      section('inside', 'Inside the network', inside.el),
       section('runs', 'Runs', runs.el)),
     live);
 
@@ -182,6 +185,23 @@ function start(): void {
       case 'predictionError':
         tryit.onPredictionError(msg.id, msg.message);
         return;
+      case 'activations':
+        if (typeof msg.result !== 'object' || msg.result === null || !Array.isArray(msg.result.layers)) return;
+        inside.onActivations(msg.id, msg.result, typeof msg.source === 'string' ? msg.source : undefined);
+        return;
+      case 'activationsError':
+        inside.onActivationsError(msg.id, msg.message);
+        return;
+      case 'insideRecording':
+        if (typeof msg.recording !== 'object' || msg.recording === null || !Array.isArray(msg.recording.snapshots)) return;
+        inside.onRecording(msg.id, msg.runDir, msg.recording, typeof msg.source === 'string' ? msg.source : undefined);
+        return;
+      case 'insideRecordingError':
+        inside.onRecordingError(msg.id, msg.message);
+        return;
+      case 'showLayer':
+        if (typeof msg.layer === 'string') inside.showLayer(msg.layer);
+        return;
       default:
         return; // unknown message from a newer host: ignore
     }
@@ -195,7 +215,7 @@ function start(): void {
   const onTheme = () => {
     if (themeFrame) return;
     themeFrame = true;
-    requestAnimationFrame(() => { themeFrame = false; charts.refreshTheme(); });
+    requestAnimationFrame(() => { themeFrame = false; charts.refreshTheme(); inside.refreshTheme(); });
   };
   const mo = new MutationObserver(onTheme);
   mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });

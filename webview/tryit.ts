@@ -22,7 +22,8 @@ export interface TryItPad {
   onPredictionError(id: number, message: string): void;
 }
 
-export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
+/** onDrawing: each preprocessed drawing as it is sent for prediction (784 values 0..1). */
+export function createTryItPad(post: (m: WebviewMessage) => void, onDrawing?: (pixels: number[]) => void): TryItPad {
   const canvas = h('canvas', {
     width: PAD_SIZE, height: PAD_SIZE, class: 'pad', 'data-testid': 'tryit-canvas', tabindex: 0,
     // 'application': screen readers pass the arrow keys and Space through to the pad.
@@ -103,7 +104,9 @@ export function createTryItPad(post: (m: WebviewMessage) => void): TryItPad {
     latestSent = id;
     setText(note, 'Predicting…');
     // Round to 3 decimals like the mnist sample: a 784-number message stays small.
-    post({ type: 'predict', id, pixels: pixels.map((v) => Math.round(v * 1000) / 1000) });
+    const rounded = pixels.map((v) => Math.round(v * 1000) / 1000);
+    post({ type: 'predict', id, pixels: rounded });
+    onDrawing?.(rounded);
   }
 
   function drawPreview(pixels: number[]): void {

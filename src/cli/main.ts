@@ -15,6 +15,7 @@ import { LIMITS } from '../worker/config';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
+import { inspect, inspectOptions, INSPECT_USAGE } from './inspect';
 import { KerasProgress } from './progress';
 import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';
 import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
@@ -65,6 +66,7 @@ Usage:
   lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
   lenet-lab export RUN_DIR [--out F.h5] a trained run's model as a Keras .h5 file
+  lenet-lab inspect RUN_DIR [options]   every layer's output and kernels for one input
   lenet-lab COMMAND --help              options of a command
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped with Ctrl+C (143 SIGTERM, 129 SIGHUP),
@@ -77,6 +79,7 @@ const COMMANDS: Record<string, { opts: Record<string, OptSpec>; usage: string; p
   evaluate: { opts: EVAL_OPTS, usage: 'lenet-lab evaluate [options]' },
   demo: { opts: DEMO_OPTS, usage: 'lenet-lab demo [options]' },
   export: { opts: EXPORT_OPTS, usage: EXPORT_USAGE, positionals: 1 },
+  inspect: { opts: inspectOptions({ backend, help }), usage: INSPECT_USAGE, positionals: 1 },
 };
 
 /** Runtime failure: one line on stderr, exit 1 (or the given code). */
@@ -347,6 +350,8 @@ async function run(argv: string[]): Promise<number> {
         ...(opts.model ? { modelDir: resolve(opts.model as string) } : {}),
         ...(opts.dataset ? { dataset: opts.dataset as string } : {}),
       });
+    case 'inspect':
+      return inspect(opts, positionals, { workerPath: workerPath(), backend: backendChoice, onClient: (c) => (activeClient = c) });
   }
   return 2;
 }

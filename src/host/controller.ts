@@ -24,6 +24,7 @@ import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
 import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from './shapes/trainRequest';
+import { InsideRequests } from './insideRequests';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -58,6 +59,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
   /** A Keras .h5 model evaluated last: the try-it pad predicts with it until a run is trained, evaluated or opened. */
   private kerasModel: string | undefined;
   private pendingPredicts = new Set<number>();
+  /** The panel's Inside the network: activations requests, recordings, layer source lines. */
+  private readonly inside = new InsideRequests({
+    post: (m) => this.post(m),
+    worker: () => this.ensureWorker(this.setting<BackendChoice>('backend', 'auto')),
+    shownRun: () => this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir,
+    cacheDir: () => datasetCacheDir(this.ctx.globalStorageUri.fsPath),
+    log: (line) => this.log(line),
+  });
   /** predictOnce() callers waiting for their answer (by request id). */
   private apiPredicts = new Map<number, { resolve(p: number[]): void; reject(e: Error): void }>();
   private persistTimer: NodeJS.Timeout | undefined;
@@ -110,7 +119,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showErrorMessage(`LeNet: the training worker is missing (${workerPath}). Reinstall the extension or run "npm run build".`);
       return false;
     }
-    const config = picked.model ? { ...settings.config, model: picked.model } : settings.config;
+    const config = picked.model ? { ...settings.config, model: picked.model, ...(picked.source ? { source: picked.source } : {}) } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
     this.kerasModel = undefined;
@@ -250,6 +259,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'ready':
         this.refreshRuns();
         this.post({ type: 'state', state: this.viewing ? runPanelState(this.viewing, this.runInfos()) : this.state });
+        this.inside.onReady();
         return;
       case 'command': {
         const id = { start: 'lenet.startTraining', stop: 'lenet.stopTraining', evaluate: 'lenet.evaluate' }[m.command];
@@ -258,6 +268,11 @@ export class LenetController implements PanelHost, vscode.Disposable {
       }
       case 'predict':
         this.predict(m.id, m.pixels);
+        return;
+      case 'inspect':
+      case 'inspectTraining':
+      case 'openLayerSource':
+        this.inside.onWebviewMessage(m);
         return;
       case 'openRun':
         this.viewing = m.runDir;
@@ -307,6 +322,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
+    if (this.inside.onWorkerEvent(e)) return;
     // A failed prediction carries its request's id: it answers that request only and never
     // touches the run's state (a training that goes on must not turn into an error).
     if (e.type === 'error' && errorForPrediction(e)) {
@@ -361,6 +377,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     this.failPredictions(e.message);
     if (e.code === 'WORKER_EXITED') {
       this.worker = undefined;
+      this.inside.workerExited(e.message);
       const kept = wasRunning ? ' The run folder keeps the epochs saved so far.' : '';
       void vscode.window.showErrorMessage(`LeNet: ${e.message}.${kept}`, 'Show Output').then((c) => {
         if (c) this.outputChannel().show(true);
@@ -415,6 +432,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
     if (!w.send({ type: 'predict', id, pixels, modelDir })) {
       this.failPredictions('the worker is not running');
     }
+  }
+
+  /** The editor hover's "Show activations": the panel's Inside the network, at that layer. */
+  showActivations(layer?: unknown): void {
+    // A hidden panel's webview is gone (no retainContextWhenHidden): showing it loads it again.
+    const live = !!TrainingPanel.current?.visible;
+    this.showPanel();
+    this.inside.showLayer(layer, live);
   }
 
   private failPrediction(id: number, message: string): void {

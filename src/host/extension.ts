@@ -7,6 +7,7 @@ import { LenetController, STATE_KEY } from './controller';
 import { hasRestoredRun } from '../shared/panelState';
 import { PANEL_VIEW_TYPE } from './panel';
 import { registerShapeFeatures } from './shapes/register';
+import { SHOW_ACTIVATIONS } from './shapes/providers';
 
 let controller: LenetController | undefined;
 
@@ -31,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
     vscode.commands.registerCommand('lenet.evaluateKerasModel', (file?: unknown) =>
       get().evaluateKerasModel(file instanceof vscode.Uri ? file : undefined)),
     vscode.commands.registerCommand('lenet.showPanel', () => get().showPanel()),
+    // The layer-shape hover's "Show activations" passes the layer's name.
+    vscode.commands.registerCommand(SHOW_ACTIVATIONS, (layer?: unknown) => get().showActivations(layer)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         get().revivePanel(panel);

@@ -8,6 +8,7 @@ import type { WebviewMessage } from '../shared/webviewProtocol';
 export const PREDICT_PIXELS = 784;
 const MAX_ID = 2 ** 31 - 1;
 const MAX_PATH_LENGTH = 4096;
+const MAX_LAYER_NAME = 256;
 const COMMANDS = ['start', 'stop', 'evaluate'] as const;
 
 export type WebviewCheck = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
@@ -26,6 +27,24 @@ function keysAre(o: Record<string, unknown>, keys: string[]): string | null {
   const missing = keys.filter((k) => !Object.prototype.hasOwnProperty.call(o, k));
   if (missing.length) return `missing field ${JSON.stringify(missing[0])}`;
   return null;
+}
+
+function requestId(id: unknown): number | undefined {
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= MAX_ID ? id : undefined;
+}
+
+/** A copy of the try-it pad's 784 values (each 0..1), or what is wrong with them. */
+function padPixels(px: unknown): number[] | string {
+  if (!Array.isArray(px)) return '"pixels" must be an array';
+  if (px.length !== PREDICT_PIXELS) return `"pixels" must have ${PREDICT_PIXELS} values, got ${px.length}`;
+  const pixels = new Array<number>(PREDICT_PIXELS);
+  for (let i = 0; i < PREDICT_PIXELS; i++) {
+    // Index access also catches sparse arrays (holes read as undefined).
+    const p = px[i];
+    if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 1) return `pixels[${i}] must be a number from 0 to 1`;
+    pixels[i] = p;
+  }
+  return pixels;
 }
 
 /**
@@ -55,23 +74,42 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
     }
     case 'predict': {
       if ((err = shape(['id', 'pixels']))) return no(`predict: ${err}`);
-      const id = x.id;
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_ID) {
-        return no('predict: "id" must be an integer from 0 to 2^31-1');
-      }
-      const px = x.pixels;
-      if (!Array.isArray(px)) return no('predict: "pixels" must be an array');
-      if (px.length !== PREDICT_PIXELS) return no(`predict: "pixels" must have ${PREDICT_PIXELS} values, got ${px.length}`);
-      const pixels = new Array<number>(PREDICT_PIXELS);
-      for (let i = 0; i < PREDICT_PIXELS; i++) {
-        // Index access also catches sparse arrays (holes read as undefined).
-        const p = px[i];
-        if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 1) {
-          return no(`predict: pixels[${i}] must be a number from 0 to 1`);
-        }
-        pixels[i] = p;
-      }
+      const id = requestId(x.id);
+      if (id === undefined) return no('predict: "id" must be an integer from 0 to 2^31-1');
+      const pixels = padPixels(x.pixels);
+      if (typeof pixels === 'string') return no(`predict: ${pixels}`);
       return { ok: true, message: { type: 'predict', id, pixels } };
+    }
+    case 'inspect': {
+      const drawn = Object.prototype.hasOwnProperty.call(x, 'pixels');
+      if ((err = shape(['id', 'best', drawn ? 'pixels' : 'testIndex']))) return no(`inspect: ${err}`);
+      const id = requestId(x.id);
+      if (id === undefined) return no('inspect: "id" must be an integer from 0 to 2^31-1');
+      if (typeof x.best !== 'boolean') return no('inspect: "best" must be a boolean');
+      if (drawn) {
+        const pixels = padPixels(x.pixels);
+        if (typeof pixels === 'string') return no(`inspect: ${pixels}`);
+        return { ok: true, message: { type: 'inspect', id, best: x.best, pixels } };
+      }
+      const testIndex = x.testIndex;
+      if (typeof testIndex !== 'number' || !Number.isInteger(testIndex) || testIndex < 0 || testIndex > MAX_ID) {
+        return no('inspect: "testIndex" must be an integer from 0 to 2^31-1');
+      }
+      return { ok: true, message: { type: 'inspect', id, best: x.best, testIndex } };
+    }
+    case 'openLayerSource': {
+      if ((err = shape(['layer']))) return no(`openLayerSource: ${err}`);
+      const layer = x.layer;
+      if (typeof layer !== 'string' || layer.length === 0 || layer.length > MAX_LAYER_NAME) {
+        return no(`openLayerSource: "layer" must be a layer name of 1 to ${MAX_LAYER_NAME} characters`);
+      }
+      return { ok: true, message: { type: 'openLayerSource', layer } };
+    }
+    case 'inspectTraining': {
+      if ((err = shape(['id']))) return no(`inspectTraining: ${err}`);
+      const id = requestId(x.id);
+      if (id === undefined) return no('inspectTraining: "id" must be an integer from 0 to 2^31-1');
+      return { ok: true, message: { type: 'inspectTraining', id } };
     }
     case 'openRun':
     case 'exportCsv':

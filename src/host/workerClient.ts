@@ -146,7 +146,7 @@ export class WorkerClient extends EventEmitter {
 
   /**
    * Resolves with the first event of one of these types. An `error` event rejects (unless listed),
-   * except one with a predict request's id while waiting for something other than a prediction.
+   * except one with a request's id (predict, activations) while waiting for something else.
    */
   waitFor<K extends WorkerEvent['type']>(types: K | K[], timeoutMs = 0): Promise<EventOf<K>> {
     const want = new Set<string>(Array.isArray(types) ? types : [types]);
@@ -156,8 +156,8 @@ export class WorkerClient extends EventEmitter {
         if (want.has(e.type)) {
           done();
           resolve(e as EventOf<K>);
-        } else if (e.type === 'error' && (e.id === undefined || want.has('prediction'))) {
-          // An error with an id answers one predict request, not the command being waited for.
+        } else if (e.type === 'error' && (e.id === undefined || want.has('prediction') || want.has('activations'))) {
+          // An error with an id answers one request, not the command being waited for.
           done();
           reject(Object.assign(new Error(e.message), { code: e.code }));
         }

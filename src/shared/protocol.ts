@@ -26,6 +26,8 @@ export interface TrainConfig {
   cacheDir: string;
   /** Model to train; the seed's LeNet-5 when absent. */
   model?: ModelSpec;
+  /** The file the model was read from (URI or path), kept in config.json to link layers to their code. */
+  source?: string;
   /** A Keras .h5 file whose weights the model starts from (instead of Keras's initialisation). */
   initialWeights?: string;
   /** Write TensorBoard event files under RUN/logs (default true). */
@@ -105,6 +107,34 @@ export interface CallbackNote { epoch: number; callback: CallbackName; message: 
 
 // DISK: a run file could not be written (disk full, read-only, no permission); DIVERGED: the loss
 // became NaN or infinite and training stopped; TIMEOUT: the worker went silent past its deadline.
+/**
+ * One tensor of an activations answer: a layer's output for one input (as Keras returns it from a
+ * model cut at that layer, batch axis dropped) or a layer's kernel. Statistics cover the whole
+ * tensor; `values` (row-major, e.g. height x width x channels) may cover only a leading box of it,
+ * then `shown` is that box's shape (the first channels, filters or units).
+ */
+export interface TensorValues {
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+  values: number[];
+  shown?: number[];
+}
+export interface LayerActivation extends TensorValues { name: string; type: string }
+/** name: the weight's name, e.g. "C1/kernel" (Conv2D: [kh, kw, in, filters]; Dense: [in, units]). */
+export interface LayerKernel extends TensorValues { layer: string; name: string }
+/** The image the activations are for: values 0..1 in the model's input shape. */
+export interface ActivationInput {
+  kind: 'pixels' | 'test';
+  /** kind 'test': the test image's index, label and dataset. */
+  index?: number;
+  label?: number;
+  dataset?: string;
+  shape: number[];
+  values: number[];
+}
+
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
   | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL';
@@ -133,8 +163,10 @@ export type WorkerEvent = V & (
       misclassified: Misclassified[];
     }
   | { type: 'prediction'; id: number; probabilities: number[] }
+  // notes: what was left out to keep the answer bounded (empty when everything is there).
+  | { type: 'activations'; id: number; model: string; input: ActivationInput; layers: LayerActivation[]; kernels: LayerKernel[]; notes: string[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  // id: the predict request this error answers (absent for every other error).
+  // id: the predict or activations request this error answers (absent for every other error).
   | { type: 'error'; code: ErrorCode; message: string; id?: number }
 );
 
@@ -146,6 +178,9 @@ export type WorkerCommand = V & (
   /** pixels: 784 values 0..1, row-major 28x28 like the training data. Without modelDir: the model
    *  trained last in this worker, else the latest run in outDir (or the last outDir used). */
   | { type: 'predict'; id: number; pixels: number[]; modelDir?: string; outDir?: string }
+  /** Every layer's output and kernels for one input: pixels (0..1, the model's input shape,
+   *  row-major) or testIndex (an image of the run's test split). layer: only that layer. */
+  | { type: 'activations'; id: number; modelDir?: string; outDir?: string; cacheDir?: string; pixels?: number[]; testIndex?: number; layer?: string }
   | { type: 'shutdown' }
 );
 

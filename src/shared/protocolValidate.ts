@@ -57,6 +57,21 @@ const ERROR_CODES = [
   'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'DISK', 'DIVERGED', 'TIMEOUT', 'INTERNAL',
 ];
 
+/** A long array of numbers (tensor values), checked without building a path string per item. */
+const numbers = (finite: boolean): Check => (x, p) => {
+  if (!Array.isArray(x)) return `${p} must be an array`;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (typeof v !== 'number' || (finite && !Number.isFinite(v))) return `${p}[${i}] must be a ${finite ? 'finite ' : ''}number`;
+  }
+  return null;
+};
+
+// Activations may be NaN or infinite in a diverged model: numbers, not necessarily finite.
+const tensorValues: Fields = {
+  shape: arrayOf(nat), min: metric, max: metric, mean: metric, values: numbers(false), shown: optional(arrayOf(nat)),
+};
+
 const epochMetrics: Fields = {
   epoch: pos, loss: metric, acc: metric, val_loss: metric, val_acc: metric, seconds: num,
   learning_rate: optional(num),
@@ -88,6 +103,16 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
     })),
   },
   prediction: { id: int, probabilities: arrayOf(prob, 10) },
+  activations: {
+    id: int, model: str,
+    input: object({
+      kind: oneOf('pixels', 'test'), index: optional(nat), label: optional(nat), dataset: optional(str),
+      shape: arrayOf(nat), values: numbers(true),
+    }),
+    layers: arrayOf(object({ name: str, type: str, ...tensorValues })),
+    kernels: arrayOf(object({ layer: str, name: str, ...tensorValues })),
+    notes: arrayOf(str),
+  },
   log: { level: oneOf('info', 'warn'), message: str },
   error: { code: oneOf(...ERROR_CODES), message: str, id: optional(int) },
 };
@@ -102,6 +127,7 @@ const trainConfig = object({
   earlyStopping: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   reduceLrOnPlateau: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   lrSchedule: optional(str),
+  source: optional(str),
 });
 // Command fields are checked for type only; the worker validates values (ranges, names) itself so
 // that it can answer with a precise BAD_CONFIG error instead of a dropped message.
@@ -113,6 +139,10 @@ const COMMANDS: Record<WorkerCommand['type'], Fields> = {
     backend: optional(oneOf('auto', ...BACKENDS)),
   },
   predict: { id: int, pixels: arrayOf(num, 784), modelDir: optional(str), outDir: optional(str) },
+  activations: {
+    id: int, modelDir: optional(str), outDir: optional(str), cacheDir: optional(str),
+    pixels: optional(numbers(true)), testIndex: optional(int), layer: optional(str),
+  },
   shutdown: {},
 };
 

@@ -1,5 +1,6 @@
 // Messages between the extension host and the training panel's webview. The webview is untrusted:
 // the host validates every WebviewMessage (see src/host/webviewMessages.ts) before acting on it.
+import type { InsideRecording } from './insideRecording';
 import type {
   BackendName, CallbackNote, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
 } from './protocol';
@@ -67,13 +68,29 @@ export type HostMessage =
   | { type: 'event'; event: WorkerEvent }
   | { type: 'runs'; runs: RunInfo[] }
   | { type: 'prediction'; id: number; probabilities: number[] }
-  | { type: 'predictionError'; id: number; message: string };
+  | { type: 'predictionError'; id: number; message: string }
+  // The answer to an inspect request: the worker's activations event (its id is the webview's).
+  // source: the model file the run was trained from (its layers link to their code), when known.
+  | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'>; source?: string }
+  | { type: 'activationsError'; id: number; message: string }
+  // The shown run's recording of its probe images over training (inside.json.gz), checked.
+  | { type: 'insideRecording'; id: number; runDir: string; recording: InsideRecording; source?: string }
+  | { type: 'insideRecordingError'; id: number; message: string }
+  /** Show this layer in "Inside the network" (the editor hover's "Show activations"). */
+  | { type: 'showLayer'; layer: string };
 
 // webview -> host (untrusted)
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'command'; command: 'start' | 'stop' | 'evaluate' }
   | { type: 'predict'; id: number; pixels: number[] }
+  /** Every layer's output and kernels of the shown run's model (best: its best/) for a drawing
+   *  (784 values 0..1) or a test image of its dataset. */
+  | { type: 'inspect'; id: number; best: boolean; pixels: number[] }
+  | { type: 'inspect'; id: number; best: boolean; testIndex: number }
+  | { type: 'inspectTraining'; id: number }
+  /** Open the source line of this layer of the shown run's model. */
+  | { type: 'openLayerSource'; layer: string }
   | { type: 'openRun'; runDir: string }
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }

@@ -28,7 +28,7 @@ export const LIMITS = {
 
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
-  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights',
+  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights', 'source',
 ];
 
 function bad(msg: string): never {
@@ -75,11 +75,13 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
   if (c.model !== undefined && (typeof c.model !== 'object' || c.model === null || Array.isArray(c.model))) {
     bad('model must be a model spec object ({inputShape, layers})');
   }
+  if (c.source !== undefined && (typeof c.source !== 'string' || c.source.length > 4096)) bad(`source must be the model file's URI or path, got ${show(c.source)}`);
   return {
     dataset, epochs, batchSize, learningRate: lr, optimizer: optimizer as OptimizerName,
     backend: backend as TrainConfig['backend'], seed, limit, outDir, cacheDir,
     ...(c.model !== undefined ? { model: c.model as TrainConfig['model'] } : {}),
     ...validateCallbackFields(c, epochs),
+    ...(c.source !== undefined ? { source: c.source as string } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { assertTrainable } from './buildModel';
 import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
 import { evaluateModel, predictOne } from './evaluate';
+import { computeActivations, inputShapeOf, modelToInspect } from './activations';
 import { latestRunDir, loadModel } from './runDir';
 import { assertActivationMemory, INFER_BATCH } from './memoryBudget';
 import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
@@ -32,17 +33,17 @@ function send(e: EventBody): Promise<void> {
   });
 }
 
-/** `id`: the predict request that failed, so the parent knows exactly whose error it is. */
+/** `id`: the predict or activations request that failed, so the parent knows exactly whose error it is. */
 function sendError(err: unknown, id?: number): void {
   const info = toErrorInfo(err);
   if (info.internal) process.stderr.write(`lenet-lab worker: ${(err as Error)?.stack ?? String(err)}\n`);
   void send({ type: 'error', code: info.code, message: info.message, ...(id !== undefined ? { id } : {}) });
 }
 
-/** The id of a predict command that failed validation, when it has a usable one. */
+/** The id of a request (predict, activations) that failed validation, when it has a usable one. */
 function predictIdOf(raw: unknown): number | undefined {
   const o = raw as { type?: unknown; id?: unknown } | null;
-  return typeof o === 'object' && o !== null && o.type === 'predict' && Number.isInteger(o.id) ? (o.id as number) : undefined;
+  return typeof o === 'object' && o !== null && (o.type === 'predict' || o.type === 'activations') && Number.isInteger(o.id) ? (o.id as number) : undefined;
 }
 
 function argBackend(): BackendChoice {
@@ -223,6 +224,44 @@ async function predict(cmd: Extract<WorkerCommand, { type: 'predict' }>): Promis
   await send({ type: 'prediction', id: cmd.id, probabilities: predictOne(info.tf, current!.model, cmd.pixels) });
 }
 
+/** The image an activations request is about: its pixels, or a test image of the run's dataset. */
+async function activationInput(cmd: Extract<WorkerCommand, { type: 'activations' }>, dir: string, shape: number[]) {
+  if ((cmd.pixels === undefined) === (cmd.testIndex === undefined)) {
+    throw new WorkerError('BAD_MESSAGE', 'activations: give either pixels or testIndex (exactly one)');
+  }
+  if (cmd.pixels) {
+    if (cmd.pixels.some((p) => p < 0 || p > 1)) {
+      throw new WorkerError('BAD_MESSAGE', 'activations: pixels must be values from 0 to 1 (divide 0..255 values by 255)');
+    }
+    return { kind: 'pixels' as const, shape, values: cmd.pixels };
+  }
+  const name = datasetOfRun(dir);
+  // Training keeps its dataset loaded; another one would replace it under the running loop.
+  if (busy && cachedData?.key !== `${name}\0${cmd.cacheDir ?? ''}`) {
+    throw new WorkerError('BUSY', `activations: the test images of ${name} cannot be loaded while ${busy === 'train' ? 'training' : 'evaluating'}; draw an input, or wait until it ends`);
+  }
+  const data = await getDataset(name, cmd.cacheDir ?? '');
+  const index = cmd.testIndex!;
+  if (index < 0 || index >= data.test.count) {
+    throw new WorkerError('BAD_CONFIG', `activations: test image ${index} does not exist (${data.name} has ${data.test.count} test images: 0..${data.test.count - 1})`);
+  }
+  const per = data.test.images.length / data.test.count;
+  const values = Array.from(data.test.images.subarray(index * per, (index + 1) * per));
+  return { kind: 'test' as const, index, label: data.test.labels[index], dataset: data.name, shape, values };
+}
+
+async function activations(cmd: Extract<WorkerCommand, { type: 'activations' }>): Promise<void> {
+  const info = await useBackend('auto');
+  if (cmd.outDir) lastOutDir = resolve(cmd.outDir);
+  const dir = runDirFor(cmd.modelDir, cmd.outDir);
+  const model = await modelToInspect(info.tf, dir);
+  const input = await activationInput(cmd, dir, inputShapeOf(model));
+  // Loaded again when the files changed meanwhile (a run still training): compute on the current one.
+  const now = await modelToInspect(info.tf, dir);
+  const result = computeActivations(info.tf, now, input.values, { layer: cmd.layer });
+  await send({ type: 'activations', id: cmd.id, model: dir, input, ...result });
+}
+
 async function shutdown(): Promise<never> {
   stopRequested = true;
   abort?.abort();
@@ -260,6 +299,7 @@ function onMessage(raw: unknown): void {
     case 'train': return exclusive('train', () => train(cmd.config));
     case 'evaluate': return exclusive('evaluate', () => evaluate(cmd));
     case 'predict': void predict(cmd).catch((err) => sendError(err, cmd.id)); return;
+    case 'activations': void activations(cmd).catch((err) => sendError(err, cmd.id)); return;
     case 'stop':
       // Harmless when idle or repeated: only a running train/download looks at it.
       if (busy === 'train') {

@@ -12,6 +12,7 @@ import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import type { Batch, TrainStepFactory } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
+import { ProbeRecorder } from './probes';
 import { buildInitialModel } from './kerasModel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,6 +132,17 @@ export async function runTraining(
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });
   let stoppedEarly = false;
+  // What happens inside the network over training; a failure to record never stops the run.
+  const recorder = new ProbeRecorder(tf, model, data.test, { dataset: data.name, seed: config.seed, epochs: config.epochs, runDir });
+  const record = (epoch: number) => {
+    try {
+      recorder.record(epoch);
+    } catch (err) {
+      emit({ type: 'log', level: 'warn', message: `could not record the probe images' activations after epoch ${epoch}: ${(err as Error).message}` });
+    }
+  };
+  record(0);
+
   const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
   const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
@@ -195,6 +207,7 @@ export async function runTraining(
       history.push(m);
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
+      record(epoch);
       if (!best || m.val_acc > best.val_acc) {
         best = m;
         await copyModelDirAtomic(runDir, join(runDir, 'best'));

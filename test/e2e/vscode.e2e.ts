@@ -5,21 +5,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { VSCodeSession, artifactsDir, requireFile, since, sleep, waitUntil } from './harness';
+import { VSCodeSession, artifactsDir, since, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
-import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
+import { QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
+import { entry, QUICK, vsix } from './suite';
 
-const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
-const vsix = requireFile(process.env.LENET_E2E_VSIX ?? '', 'extension package (LENET_E2E_VSIX; run `npm run test:e2e`)');
-
-/** A quick run: the bundled sample (2,000 test images), 2,000 training images, 2 epochs, wasm. */
-const QUICK = {
-  'lenet.epochs': QUICK_SAMPLE_RUN.epochs,
-  'lenet.dataLimit': QUICK_SAMPLE_RUN.limit,
-  'lenet.dataset': QUICK_SAMPLE_RUN.dataset,
-  'lenet.backend': 'wasm',
-  'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
-};
 const SAMPLE_TEST_COUNT = 2000;
 
 /**

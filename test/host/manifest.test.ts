@@ -89,6 +89,7 @@ test('the main commands are contributed with their palette titles', () => {
     'lenet.evaluateKerasModel': 'LeNet: Evaluate Keras Model (.h5)...',
     'lenet.showPanel': 'LeNet: Show Training Panel',
     'lenet.trainThisModel': 'LeNet: Train This Model',
+    'lenet.showActivations': 'LeNet: Show Activations',
   });
 });
 

@@ -25,6 +25,9 @@ const goodEvents: unknown[] = [
   { v, type: 'evaluation', modelDir: '/m', dataset: 'd', classes: [], loss: 0.3, acc: 1, confusion: eye, perClass: pc,
     misclassified: [{ index: 3, label: 1, predicted: 2, probabilities: probs, pixels: new Array(784).fill(255) }] },
   { v, type: 'prediction', id: 7, probabilities: probs },
+  { v, type: 'activations', id: 3, model: '/runs/r', input: { kind: 'test', index: 4, label: 9, dataset: 'mnist', shape: [2], values: [0, 1] },
+    layers: [{ name: 'C1', type: 'Conv2D', shape: [1, 1, 2], min: NaN, max: Infinity, mean: NaN, values: [NaN, Infinity] }], // diverged
+    kernels: [{ layer: 'C1', name: 'C1/kernel', shape: [1, 1, 1, 2], min: -1, max: 1, mean: 0, values: [-1], shown: [1, 1, 1, 1] }], notes: ['C1/kernel: cut'] },
   { v, type: 'log', level: 'warn', message: 'cpu is slow' },
   { v, type: 'error', code: 'BAD_CONFIG', message: 'epochs must be an integer >= 1' },
   { v, type: 'error', code: 'MODEL', message: 'model.json is not JSON', id: 7 },
@@ -57,6 +60,12 @@ const badEvents: [unknown, RegExp][] = [
   [{ v, type: 'error', code: 'OOPS', message: 'x' }, /error\.code must be one of/],
   [{ v, type: 'error', code: 'MODEL', message: 'x', id: '7' }, /error\.id must be an integer/],
   [{ v, type: 'log', level: 'debug', message: 'x' }, /log\.level/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'drawn', shape: [], values: [] }, layers: [], kernels: [], notes: [] }, /activations\.input\.kind must be one of pixels, test/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [NaN] }, layers: [], kernels: [], notes: [] }, /activations\.input\.values\[0\] must be a finite number/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, kernels: [], notes: [],
+    layers: [{ name: 'C1', type: 'Conv2D', shape: [1], min: 0, max: 0, mean: 0, values: [0, '1'] }] }, /activations\.layers\[0\]\.values\[1\] must be a number/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, layers: [], notes: [],
+    kernels: [{ layer: 'C1', name: 'k', shape: [1], min: 0, max: 0, mean: 0, values: [], shown: [-1] }] }, /activations\.kernels\[0\]\.shown\[0\] must be an integer >= 0/],
   [{ v, type: 'dataset', name: 'd', source: 's', train: 2000, available: '8000', test: 1, classes: [] }, /dataset\.available must be an integer >= 0/],
 ];
 
@@ -81,6 +90,8 @@ test('commands: valid ones pass, invalid ones say why', () => {
     { v, type: 'evaluate' },
     { v, type: 'evaluate', modelDir: '/m', dataset: 'mnist', backend: 'wasm' },
     { v, type: 'predict', id: 1, pixels: new Array(784).fill(0.5) },
+    { v, type: 'activations', id: 2, modelDir: '/m/best', pixels: new Array(784).fill(0.5), layer: 'C1' },
+    { v, type: 'activations', id: 3, outDir: '/runs', testIndex: 12, cacheDir: '/c' },
     { v, type: 'shutdown' },
   ];
   for (const c of good) assert.equal(parseWorkerCommand(c), c);
@@ -91,6 +102,10 @@ test('commands: valid ones pass, invalid ones say why', () => {
     [{ v, type: 'evaluate', backend: 'gpu' }, /evaluate\.backend/],
     [{ v, type: 'predict', id: 1, pixels: new Array(783).fill(0) }, /must have 784 items, got 783/],
     [{ v, type: 'predict', id: 1, pixels: [...new Array(783).fill(0), NaN] }, /pixels\[783\] must be a finite number/],
+    [{ v, type: 'activations', id: 1.5, testIndex: 0 }, /activations\.id must be an integer/],
+    [{ v, type: 'activations', id: 1, pixels: [0, Infinity] }, /activations\.pixels\[1\] must be a finite number/],
+    [{ v, type: 'activations', id: 1, testIndex: '3' }, /activations\.testIndex must be an integer/],
+    [{ v, type: 'activations', id: 1, testIndex: 3, layer: 5 }, /activations\.layer must be a string/],
     [{ v: 0, type: 'stop' }, /protocol version 0/],
     [{ v, type: 'fly' }, /unknown type/],
   ];

@@ -7,6 +7,7 @@ import type { Severity } from '../../lang/analyze';
 import { spanRange, type ShapeDocuments } from './documents';
 
 export const TRAIN_THIS_MODEL = 'lenet.trainThisModel';
+export const SHOW_ACTIVATIONS = 'lenet.showActivations';
 
 export function logError(where: string, e: unknown): void {
   console.error(`[LeNet Lab shapes] ${where}:`, e instanceof Error ? e.stack ?? e.message : e);
@@ -21,6 +22,11 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
       const hit = findAt(view.analysis, view.fromDoc(doc.offsetAt(pos)));
       if (!hit) return undefined;
       const md = new vscode.MarkdownString(hit.layer ? hoverMarkdown(hit.model, hit.layer) : modelHoverMarkdown(hit.model));
+      if (hit.layer) {
+        // This layer's outputs and kernels for the panel's run (trusted for this one command only).
+        md.appendMarkdown(`\n\n[Show activations](command:${SHOW_ACTIVATIONS}?${encodeURIComponent(JSON.stringify([hit.layer.name]))} "Show this layer in LeNet Lab's Inside the network")`);
+        md.isTrusted = { enabledCommands: [SHOW_ACTIVATIONS] };
+      }
       const span = hit.layer ? hit.layer.source.callSpan : undefined;
       const range = span ? spanRange(doc, view, span) : doc.getWordRangeAtPosition(pos);
       return new vscode.Hover(md, range);

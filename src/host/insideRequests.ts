@@ -1,0 +1,146 @@
+// The host side of the panel's "Inside the network": forwards inspect requests to the worker
+// (under ids of its own, negative, apart from the predict ids) and routes each answer or error to
+// the webview request it belongs to; reads and checks a run's inside.json.gz; opens a layer's
+// source line; and brings a layer into view for the hover's "Show activations".
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { checkRecording, RECORDING_FILE } from '../shared/insideRecording';
+import type { WorkerEvent } from '../shared/protocol';
+import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
+import { runSource } from './runSource';
+import { ShapeDocuments } from './shapes/documents';
+import { revealLayerSource, sourceLabel } from './shapes/layerSource';
+import type { WorkerClient } from './workerClient';
+
+export interface InsideHost {
+  post(m: HostMessage): void;
+  /** The running worker, started when needed. */
+  worker(): WorkerClient;
+  /** The run the panel shows, if any. */
+  shownRun(): string | undefined;
+  cacheDir(): string;
+  log(line: string): void;
+}
+
+export class InsideRequests {
+  /** Worker request id -> the webview's id and the run asked about. */
+  private pending = new Map<number, { webviewId: number; runDir: string }>();
+  private nextId = -1;
+  /** Source analyses for "go to the layer's code" (the hovers keep their own). */
+  private docs: ShapeDocuments | undefined;
+  private layerAfterReady: string | undefined;
+
+  constructor(private readonly host: InsideHost) {}
+
+  onWebviewMessage(m: Extract<WebviewMessage, { type: 'inspect' | 'inspectTraining' | 'openLayerSource' }>): void {
+    switch (m.type) {
+      case 'inspect': return this.inspect(m);
+      case 'inspectTraining': void this.inspectTraining(m.id); return;
+      case 'openLayerSource': void this.openLayerSource(m.layer); return;
+    }
+  }
+
+  /** Handles the worker's answer to an inspect request; false for every other event. */
+  onWorkerEvent(e: WorkerEvent): boolean {
+    if (e.type !== 'activations' && !(e.type === 'error' && e.id !== undefined && this.pending.has(e.id))) return false;
+    const pending = this.pending.get(e.id!);
+    this.pending.delete(e.id!);
+    if (pending === undefined) return true; // answered already, or not ours
+    const { webviewId, runDir } = pending;
+    if (e.type === 'error') {
+      this.host.log(`[inspect] ${e.code}: ${e.message}`);
+      this.host.post({ type: 'activationsError', id: webviewId, message: e.message });
+    } else if (e.type === 'activations') {
+      const { v, ...result } = e;
+      void v;
+      this.host.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId }, ...this.sourceOf(runDir) });
+    }
+    return true;
+  }
+
+  /** The worker is gone: every open request fails with its message. */
+  workerExited(message: string): void {
+    for (const { webviewId } of this.pending.values()) this.host.post({ type: 'activationsError', id: webviewId, message });
+    this.pending.clear();
+  }
+
+  /** The hover's "Show activations". `live`: the panel's webview is listening; else it gets the layer after its 'ready'. */
+  showLayer(layer: unknown, live: boolean): void {
+    if (typeof layer !== 'string' || !layer) return;
+    if (live) this.host.post({ type: 'showLayer', layer });
+    else this.layerAfterReady = layer;
+  }
+
+  /** The panel said 'ready' (after its state was sent). */
+  onReady(): void {
+    if (this.layerAfterReady) this.host.post({ type: 'showLayer', layer: this.layerAfterReady });
+    this.layerAfterReady = undefined;
+  }
+
+  /** The model file's name for the webview, when the run was trained from one. */
+  private sourceOf(runDir: string): { source?: string } {
+    const s = runSource(runDir);
+    return s ? { source: sourceLabel(s.source) } : {};
+  }
+
+  private inspect(m: Extract<WebviewMessage, { type: 'inspect' }>): void {
+    const runDir = this.host.shownRun();
+    const modelDir = runDir && (m.best ? join(runDir, 'best') : runDir);
+    if (!runDir || !modelDir || !existsSync(join(modelDir, 'model.json'))) {
+      const message = !runDir ? 'No trained model yet: train one first (LeNet: Start Training).'
+        : `${basename(runDir)} has no ${m.best ? 'best/ model (no epoch has finished)' : 'saved model'} yet.`;
+      this.host.post({ type: 'activationsError', id: m.id, message });
+      return;
+    }
+    const id = this.nextId--;
+    this.pending.set(id, { webviewId: m.id, runDir });
+    const input = 'pixels' in m ? { pixels: m.pixels } : { testIndex: m.testIndex };
+    if (!this.host.worker().send({ type: 'activations', id, modelDir, cacheDir: this.host.cacheDir(), ...input })) {
+      this.pending.delete(id);
+      this.host.post({ type: 'activationsError', id: m.id, message: 'The worker is not running.' });
+    }
+  }
+
+  /** Sends the shown run's recording of its probe images over training, checked, or why not. */
+  private async inspectTraining(id: number): Promise<void> {
+    const runDir = this.host.shownRun();
+    if (!runDir) {
+      this.host.post({ type: 'insideRecordingError', id, message: 'No run yet: train one first (LeNet: Start Training).' });
+      return;
+    }
+    const file = join(runDir, RECORDING_FILE);
+    let text: string;
+    try {
+      text = (await promisify(gunzip)(await readFile(file))).toString('utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      this.host.post({
+        type: 'insideRecordingError', id,
+        message: missing ? `${basename(runDir)} has no ${RECORDING_FILE} (runs trained before LeNet Lab recorded probe images have none).` : `${file} cannot be read: ${(err as Error).message}`,
+      });
+      return;
+    }
+    let recording: ReturnType<typeof checkRecording>;
+    try {
+      recording = checkRecording(JSON.parse(text));
+    } catch (err) {
+      recording = `not JSON (${(err as Error).message})`;
+    }
+    if (typeof recording === 'string') {
+      this.host.log(`[inspect] ${file}: ${recording}`);
+      this.host.post({ type: 'insideRecordingError', id, message: `${file}: ${recording}` });
+      return;
+    }
+    this.host.post({ type: 'insideRecording', id, runDir, recording, ...this.sourceOf(runDir) });
+  }
+
+  private async openLayerSource(layer: string): Promise<void> {
+    const runDir = this.host.shownRun();
+    const problem = runDir ? await revealLayerSource((this.docs ??= new ShapeDocuments()), runDir, layer) : 'no run to show the code of yet.';
+    if (problem) void vscode.window.showInformationMessage(`LeNet: ${problem}`);
+  }
+}

@@ -1,0 +1,16 @@
+// What every real-VS-Code suite starts from: the code-server entry and the .vsix that
+// test/e2e/run.mjs passes in, and the workspace settings of a quick training run.
+import { requireFile } from './harness';
+import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
+
+export const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
+export const vsix = requireFile(process.env.LENET_E2E_VSIX ?? '', 'extension package (LENET_E2E_VSIX; run `npm run test:e2e`)');
+
+/** A quick run: the bundled sample (2,000 test images), 2,000 training images, 2 epochs, wasm. */
+export const QUICK = {
+  'lenet.epochs': QUICK_SAMPLE_RUN.epochs,
+  'lenet.dataLimit': QUICK_SAMPLE_RUN.limit,
+  'lenet.dataset': QUICK_SAMPLE_RUN.dataset,
+  'lenet.backend': 'wasm',
+  'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
+};
