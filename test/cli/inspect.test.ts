@@ -116,7 +116,7 @@ test('inspect: --json answers one object like a model cut at each layer; text ta
   const failures: [string[], number, RegExp][] = [
     [['inspect'], 2, /usage: inspect needs a run folder/],
     [['inspect', run, '--image', '1', '--input', join(dir, 'digit.png')], 2, /--image and --input cannot be used together/],
-    [['inspect', run, '--image', '-1'], 2, /--image must be an integer >= 0/],
+    [['inspect', run, '--image', '-1'], 2, /--image must be a whole decimal number >= 0/],
     [['inspect', run, '--layer', 'C9'], 2, /error: the model has no layer 'C9' \(its layers: C1, S2, C3/],
     [['inspect', run, '--image', '2000'], 2, /test image 2000 does not exist \(mnist-sample has 2000 test images: 0\.\.1999\)/],
     [['inspect', join(dir, 'nowhere')], 1, /error: no model\.json in .*nowhere/],
