@@ -16,7 +16,7 @@ type Listener<T> = (e: T) => unknown;
 interface Disposable { dispose(): void }
 
 /** Members every JS object answers (toString, valueOf...) and probes that runtimes and libraries make. */
-const HARMLESS = new Set<PropertyKey>(['then', 'toJSON', '__esModule', 'asymmetricMatch', 'nodeType', '$$typeof', 'inspect']);
+const HARMLESS = new Set<PropertyKey>(['then', 'toJSON', '__esModule', 'asymmetricMatch', 'nodeType', '$$typeof', 'inspect', 'href']);
 
 /** Where unmodelled-member errors are recorded (one list per createFakeVscode). */
 let record: (message: string) => void = () => undefined;
