@@ -252,6 +252,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     // VS Code restores the open panel through the serializer (with the webview's saved state).
     const restored = await fake.restorePanel('lenetLab.training', { scroll: 0 });
     const opts = restored.webview.options as { localResourceRoots: { fsPath: string }[]; enableScripts: boolean; enableCommandUris: boolean };
+    assert.ok(restored.webview.html && opts.localResourceRoots, 'the serializer adopted the panel: its html and options are set');
     assert.deepEqual(opts.localResourceRoots.map((u) => u.fsPath), [join(root, 'dist'), join(root, 'media')], 'the options are set again');
     assert.equal(opts.enableScripts, true);
     assert.equal(opts.enableCommandUris, false);

@@ -75,7 +75,12 @@ export function startHost(prefix: string) {
     worker: (): WorkerClient | undefined => (c as unknown as { worker?: WorkerClient }).worker,
     /** Training until at least one batch went through. */
     training: () => until('training', 60_000, () => c?.snapshot.status === 'training' && (c.snapshot.batch ?? 0) > 0),
-    settled: (status: PanelState['status'], ms = 120_000) => until(`status ${status}`, ms, () => (c?.snapshot.status === status ? c.snapshot : undefined)),
+    /** The run's (or evaluation's) outcome, which must be `status` (fails at once on another outcome). */
+    async settled(status: PanelState['status'], ms = 120_000): Promise<PanelState> {
+      const end = await until(`status ${status}`, ms, () => (c && ['done', 'stopped', 'error'].includes(c.snapshot.status) ? c.snapshot : undefined));
+      assert.equal(end.status, status, `the run ended ${end.status}, not ${status}: ${end.message}`);
+      return end;
+    },
     async close(): Promise<void> {
       await c?.shutdown();
       c?.dispose();

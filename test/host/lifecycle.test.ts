@@ -89,14 +89,18 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
     const stuck = h.worker()!;
     const pid = stuck.pid!;
     process.kill(pid, 'SIGSTOP'); // it can no longer read the stop request
-    fake.state.settings = { ...QUICK_SETTINGS };
-    fake.answers.warning.push('Stop and Start New');
-    const t0 = Date.now();
-    assert.equal(await h.run('lenet.startTraining'), true);
-    const ms = Date.now() - t0;
-    assert.ok(ms >= 15_000 && ms < 20_000, `waited ${ms} ms for the stop (15 s, then the kill)`);
-    assert.match(fake.output.join(''), /The worker did not stop within 15 s; killing it\./);
-    await h.until('the stuck worker gone', 5_000, () => !stuck.alive && !alive(pid));
+    try {
+      fake.state.settings = { ...QUICK_SETTINGS };
+      fake.answers.warning.push('Stop and Start New');
+      const t0 = Date.now();
+      assert.equal(await h.run('lenet.startTraining'), true);
+      const ms = Date.now() - t0;
+      assert.ok(ms >= 15_000 && ms < 20_000, `waited ${ms} ms for the stop (15 s, then the kill)`);
+      assert.match(fake.output.join(''), /The worker did not stop within 15 s; killing it\./);
+      await h.until('the stuck worker gone', 5_000, () => !stuck.alive && !alive(pid));
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL'); // never leave a stopped process behind
+    }
     assert.notEqual(h.worker()!.pid, pid, 'a new worker runs the new training');
     assert.deepEqual(fake.shown.filter((s) => s.kind === 'error'), [], 'killing it on purpose is not reported as a crash');
     const done = await h.settled('done');
