@@ -6,8 +6,8 @@
 // Node with the fake VS Code against the real worker (hostHarness.ts); needs `npm run build`.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { LONG_SETTINGS, QUICK_SETTINGS, root, startHost, workerBuilt } from './hostHarness';
 import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 import { listRuns } from '../../src/host/runs';
@@ -22,6 +22,20 @@ const runNames = () => (existsSync(runsDir) ? readdirSync(runsDir).sort() : []);
 const summaryOf = (name: string) => JSON.parse(readFileSync(join(runsDir, name, 'summary.json'), 'utf8')) as {
   stopped: boolean; epochsCompleted: number; best: { epoch: number; val_accuracy: number } | null;
 };
+/** An IDX dataset (the four files, uncompressed) of random 28x28 images, labels 0..9 in turn. */
+function writeIdxDataset(dir: string, train: number, test: number): void {
+  mkdirSync(dir, { recursive: true });
+  const file = (name: string, magic: number, dims: number[], data: Uint8Array) => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt32BE(magic, 0);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    writeFileSync(join(dir, name), Buffer.concat([header, data]));
+  };
+  for (const [prefix, n] of [['train', train], ['t10k', test]] as const) {
+    file(`${prefix}-images-idx3-ubyte`, 0x803, [n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * 2654435761) % 256));
+    file(`${prefix}-labels-idx1-ubyte`, 0x801, [n], Uint8Array.from({ length: n }, (_, i) => i % 10));
+  }
+}
 const infos = (re: RegExp) => fake.shown.filter((s) => re.test(s.message));
 const alive = (pid: number) => {
   try {
@@ -203,7 +217,7 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
 
     assert.equal(await h.run('lenet.evaluate'), true);
     assert.equal(c.snapshot.status, 'evaluating');
-    assert.equal(await h.run('lenet.startTraining'), false);
+    assert.equal(await h.run('lenet.startTraining'), false, 'Start Training is refused while evaluating');
     assert.equal(fake.shown.at(-1)!.message, 'LeNet: an evaluation is running; start training when it has finished.');
     assert.equal(await h.run('lenet.evaluate'), false);
     assert.equal(fake.shown.at(-1)!.message, 'LeNet: an evaluation is already running.');
@@ -257,14 +271,24 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
     const ev = await h.until('the past run\'s evaluation', 60_000, () => (c.snapshot.evaluation?.modelDir === past.runDir && c.snapshot.status !== 'evaluating' ? c.snapshot.evaluation : undefined));
     assert.ok(Math.abs(ev.acc - past.final!.val_acc) < 1e-6, `test accuracy ${ev.acc} = its last val_accuracy ${past.final!.val_acc}`);
 
-    // best/ is evaluated through the worker as the CLI does (the extension lists run folders).
-    const best = summaryOf(past.name).best!;
+    // best/ is evaluated through the worker as the CLI does (the extension lists run folders), on
+    // the dataset of the run it belongs to: a small IDX dataset here, so that evaluating on the
+    // default dataset instead (2,000 sample images) shows.
+    const idxDir = join(h.tmp, 'tiny-idx');
+    writeIdxDataset(idxDir, 200, 100);
+    fake.state.settings = { ...QUICK_SETTINGS, 'lenet.dataset': `idx:${idxDir}`, 'lenet.dataLimit': 0, 'lenet.epochs': 1 };
+    assert.equal(await h.run('lenet.startTraining'), true);
+    const tiny = await h.settled('done', 60_000);
+    const resolved = JSON.parse(readFileSync(join(tiny.runDir!, 'config.json'), 'utf8')).resolvedDataset as { name: string; test: number };
+    assert.equal(resolved.test, 100);
+    const best = summaryOf(basename(tiny.runDir!)).best!;
     const w = new WorkerClient({ workerPath: join(root, 'dist', 'worker.js'), backend: 'wasm', log: () => undefined });
     try {
-      w.send({ type: 'evaluate', modelDir: join(past.runDir, 'best'), cacheDir: datasetCacheDir(join(h.tmp, 'global')), backend: 'wasm' });
+      w.send({ type: 'evaluate', modelDir: join(tiny.runDir!, 'best'), cacheDir: datasetCacheDir(join(h.tmp, 'global')), backend: 'wasm' });
       const e = await w.waitFor('evaluation', 60_000);
-      assert.equal(e.modelDir, join(past.runDir, 'best'));
-      assert.equal(e.dataset, 'mnist-sample', 'the dataset of the run that best/ belongs to');
+      assert.equal(e.modelDir, join(tiny.runDir!, 'best'));
+      assert.equal(e.dataset, resolved.name, 'the dataset of the run that best/ belongs to');
+      assert.equal(e.confusion.flat().reduce((a, b) => a + b, 0), 100, 'its 100 test images');
       assert.ok(Math.abs(e.acc - best.val_accuracy) < 1e-6, `best/ test accuracy ${e.acc} = the best epoch's (${best.epoch}) val_accuracy ${best.val_accuracy}`);
     } finally {
       await w.dispose(3_000);

@@ -53,6 +53,7 @@ test('shape features in the editor', async (t) => {
 
   await t.test('notebook cells: hover, inlay hints and diagnostics are placed in the cell, not in the joined notebook', async () => {
     const hover = provider('hover').provideHover(cellC1, new fake.vscode.Position(1, 30)) as { contents: { value: string }; range: FakeRange };
+    assert.ok(hover, 'a hover over Conv2D(6 in the C1 cell');
     assert.match(hover.contents.value, /\(None, 28, 28, 6\)/, 'the model built over three cells');
     assert.deepEqual(lc(hover.range.start), pos(cellC1.getText(), 'keras.layers.Conv2D'));
     assert.deepEqual(lc(hover.range.end), pos(cellC1.getText(), "))\n", 1), 'the end of the Conv2D call in this cell');
@@ -61,12 +62,13 @@ test('shape features in the editor', async (t) => {
     assert.deepEqual(hints.map((x) => [x.label, x.position.line, x.position.character]), [['-> (None, 28, 28, 6)', 1, pos(cellC1.getText(), "))\n", 1).character]]);
     assert.deepEqual((provider('inlayHints').provideInlayHints(cellC3, all) as FakeInlayHint[]).map((x) => x.position.line), [0], 'the C3 cell\'s hint in its own first line');
     await settle();
-    const c3 = sets(cellC3.uri.toString()).at(-1)!;
+    const c3 = sets(cellC3.uri.toString()).at(-1);
+    assert.ok(c3, 'diagnostics were set for the C3 cell');
     assert.equal(c3.diagnostics.length, 1, 'the 40x40 kernel error');
     assert.match(c3.diagnostics[0].message, /40x40 kernel is larger than its 28x28 input/);
     assert.deepEqual([lc(c3.diagnostics[0].range.start), lc(c3.diagnostics[0].range.end)], [pos(cellC3.getText(), 'keras.layers'), pos(cellC3.getText(), '))\n', 1)]);
     assert.equal(c3.diagnostics[0].source, 'LeNet Lab');
-    assert.deepEqual(sets(cellC1.uri.toString()).at(-1)!.diagnostics, []);
+    assert.deepEqual(sets(cellC1.uri.toString()).at(-1)?.diagnostics, [], 'the C1 cell was checked, and is fine');
     assert.equal(fake.diagnostics.filter((d) => d.uri.startsWith('vscode-notebook-cell')).length, 3, 'one debounced pass for the notebook: each code cell once');
   });
 
@@ -109,7 +111,7 @@ test('shape features in the editor', async (t) => {
     sub.dispose();
     const after = fake.diagnostics.slice(before);
     assert.deepEqual(after.map((d) => d.uri).sort(), [cell0, cellC1, cellC3].map((d) => d.uri.toString()).sort());
-    assert.equal(after.find((d) => d.uri === cellC3.uri.toString())!.diagnostics.length, 1, 'the error is back with the 28x28 input');
+    assert.equal(after.find((d) => d.uri === cellC3.uri.toString())?.diagnostics.length, 1, 'the error is back with the 28x28 input');
     assert.equal(inlayRefreshes, 1, 'the other cells\' inlay hints are asked for again');
     // Closing a document clears its diagnostics.
     fake.events.closeText.fire(py);
