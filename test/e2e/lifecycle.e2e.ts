@@ -1,10 +1,11 @@
 // The run lifecycle in a real VS Code (code-server 4.96.4 + Debian chromium), driven like a user:
 // Stop and Start New when the run ended while the question was open, Cancel on the progress
 // notification, closing and reopening the panel mid-run (with the evaluate-while-training refusal),
-// Evaluate Model from a Past Run..., and tfjs never loaded in the extension host process.
+// Stop and Start New with a worker that does not stop (killed after 15 s), Evaluate Model from a
+// Past Run..., the worker killed during an evaluation, and tfjs never loaded in the extension host.
 // Run through `npm run test:e2e` (test/e2e/run.mjs), which packages the .vsix and installs
-// code-server first. The paths behind these (and the kill after 15 s, crashes during evaluation
-// and prediction) are also covered against the real worker by test/host/lifecycle.test.ts.
+// code-server first. The paths behind these (and a crash during prediction) are also covered
+// against the real worker by test/host/lifecycle.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,6 +96,14 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     const col = rows[0].split(',').indexOf('val_accuracy');
     return Number(rows.at(-1)!.split(',')[col]);
   };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const setSettings = async (s: Record<string, unknown>) => {
     vs.writeWorkspaceSettings(s);
     await sleep(1_500); // let the file watcher deliver the new configuration
@@ -167,6 +176,37 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     await waitUntil('status "stopped"', async () => /stopped/i.test(await status()), 10_000);
   });
 
+  /** The pid of the live training worker (from the probe's reports). */
+  const workerPid = () => {
+    const pids = readdirSync(probeDir).filter((f) => f.startsWith('worker-')).map((f) => Number(/(\d+)/.exec(f)![1])).filter(alive);
+    assert.equal(pids.length, 1, `one live worker: ${pids}`);
+    return pids[0];
+  };
+
+  flow('Stop and Start New with a worker that does not stop: it is killed after 15 s and the new run starts', { timeout: 150_000 }, async () => {
+    await setSettings(LONG);
+    await vs.runCommand('LeNet: Start Training');
+    await waitUntil('a 50-epoch run training', async () => /train/i.test(await status()) && /\/\s*50/.test(await text('epoch').catch(() => '')), 60_000);
+    const stuck = workerPid();
+    const before = runNames().length;
+    process.kill(stuck, 'SIGSTOP'); // it can no longer read the stop request
+    try {
+      await setSettings(QUICK);
+      await vs.runCommand('LeNet: Start Training');
+      const t0 = performance.now();
+      await vs.clickNotificationButton('A training run is active.', 'Stop and Start New');
+      await waitUntil('the stuck worker killed', async () => !alive(stuck), 30_000, 100);
+      timings.answerToKillMs = since(t0);
+      assert.ok(timings.answerToKillMs >= 14_000, `killed ${timings.answerToKillMs} ms after the answer: it had 15 s to stop`);
+      await waitUntil('the new run\'s folder', async () => runNames().length === before + 1, 30_000);
+      await waitUntil('the new run done', async () => /done/i.test(await status()) && existsSync(join(runsDir(), runNames().at(-1)!, 'summary.json')), 90_000);
+      assert.equal(summary(runNames().at(-1)!).epochsCompleted, QUICK_SAMPLE_RUN.epochs);
+      assert.equal(await vs.notification(/training worker/).count(), 0, 'killing it on purpose is not reported as a crash');
+    } finally {
+      if (alive(stuck)) process.kill(stuck, 'SIGKILL');
+    }
+  });
+
   flow('"Evaluate Model from a Past Run...": the picked older run is evaluated, with the accuracy its metrics recorded', { timeout: 120_000 }, async () => {
     await setSettings(QUICK);
     const oldest = runNames()[0];
@@ -176,7 +216,7 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     const labels = await vs.pickQuickInput(oldest);
     await vs.screenshot('past-run-pick');
     // (Each row's detail line, the run folder's path, is a label-name element too.)
-    assert.deepEqual(labels.filter((l) => /^\d{8}-\d{6}(-\d+)?$/.test(l)), [...runNames()].reverse(), 'the runs with a model, newest first');
+    assert.deepEqual(labels.filter((l) => /^\d{8}-\d{6}(-\d+)?$/.test(l)), runNames().filter((n) => existsSync(join(runsDir(), n, 'model.json'))).reverse(), 'the runs with a model, newest first');
     const expected = `${(100 * lastValAcc(oldest)).toFixed(1)}%`;
     await vs.notification(/^Test accuracy/).first().waitFor({ timeout: 60_000 });
     timings.pickToEvaluationMs = since(t0);
@@ -185,6 +225,19 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     const counts = await panel().locator('[data-testid=confusion-cell]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
     assert.equal(counts.reduce((a, b) => a + b, 0), 2000);
     await vs.screenshot('past-run-evaluated');
+  });
+
+  flow('the worker is killed during an evaluation: a clear error, nothing hangs, the next evaluation works', { timeout: 120_000 }, async () => {
+    await vs.runCommand('LeNet: Evaluate Model');
+    await waitUntil('status "evaluating"', async () => /evaluat/i.test(await status()), 20_000, 50);
+    process.kill(workerPid(), 'SIGKILL');
+    await vs.notification('LeNet: the training worker was killed by SIGKILL.').first().waitFor({ timeout: 15_000 });
+    await waitUntil('status "error"', async () => /error/i.test(await status()), 10_000);
+    await vs.screenshot('evaluation-crashed');
+    await vs.runCommand('LeNet: Evaluate Model');
+    await waitUntil('the evaluation done (status back to the run outcome)', async () => /done|stopped/i.test(await status()), 60_000);
+    const counts = await panel().locator('[data-testid=confusion-cell]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    assert.equal(counts.reduce((a, b) => a + b, 0), 2000);
   });
 
   flow('tfjs is never loaded in the extension host process (the worker, which trained, has it)', { timeout: 30_000 }, async () => {
