@@ -108,7 +108,8 @@ export class LenetController implements PanelHost, vscode.Disposable {
         'LeNet: A training run is active.', 'Stop and Start New', 'Keep Current',
       );
       if (choice !== 'Stop and Start New') return false;
-      await this.stopAndWait();
+      // The run may have ended while the question was open: then there is nothing to stop.
+      if (this.isRunActive()) await this.stopAndWait();
     }
     if (this.state.status === 'evaluating' && this.worker?.alive) {
       void vscode.window.showWarningMessage('LeNet: an evaluation is running; start training when it has finished.');
@@ -156,14 +157,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** Evaluates a run's model (the newest with a model when none is given) on its test set. */
   async evaluate(modelDir?: string): Promise<boolean> {
-    if (this.isRunActive()) {
-      void vscode.window.showWarningMessage('LeNet: stop the training run before evaluating (LeNet: Stop Training).');
-      return false;
-    }
-    if (this.state.status === 'evaluating' && this.worker?.alive) {
-      void vscode.window.showInformationMessage('LeNet: an evaluation is already running.');
-      return false;
-    }
+    if (this.refusesEvaluation()) return false;
     const runs = this.refreshRuns();
     // A Keras .h5 model file is evaluated like a run folder (the worker reads both).
     const run = modelDir && isKerasModelFile(modelDir)
@@ -204,8 +198,23 @@ export class LenetController implements PanelHost, vscode.Disposable {
     return target ? this.evaluate(target.fsPath) : false;
   }
 
+  /** Says why an evaluation cannot start now (a run or another evaluation is busy), if it cannot. */
+  private refusesEvaluation(): boolean {
+    if (this.isRunActive()) {
+      void vscode.window.showWarningMessage('LeNet: stop the training run before evaluating (LeNet: Stop Training).');
+      return true;
+    }
+    if (this.state.status === 'evaluating' && this.worker?.alive) {
+      void vscode.window.showInformationMessage('LeNet: an evaluation is already running.');
+      return true;
+    }
+    return false;
+  }
+
   /** Quick pick of the runs that have a model, newest first, then evaluate the picked one. */
   async evaluatePicked(): Promise<boolean> {
+    // Refused before the pick: asking which run, then refusing, wastes the user's choice.
+    if (this.refusesEvaluation()) return false;
     const runs = this.refreshRuns().filter((r) => r.hasModel);
     if (runs.length === 0) {
       void vscode.window.showErrorMessage(`LeNet: no trained model in ${this.outputDirectory()}. Run "LeNet: Start Training" first.`);

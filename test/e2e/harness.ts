@@ -66,6 +66,8 @@ export interface SessionOptions {
   /** Screenshots and logs go here (outside the repo). */
   artifacts: string;
   viewport?: { width: number; height: number };
+  /** Extra environment for code-server (and so its extension host and our worker). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -116,7 +118,7 @@ export class VSCodeSession {
 
   private env(): NodeJS.ProcessEnv {
     // code-server writes ~/.config and ~/.local/share even for --version: keep it in the temp dir.
-    return { ...process.env, XDG_CONFIG_HOME: this.dir('xdg-config'), XDG_DATA_HOME: this.dir('xdg-data') };
+    return { ...process.env, ...this.opts.env, XDG_CONFIG_HOME: this.dir('xdg-config'), XDG_DATA_HOME: this.dir('xdg-data') };
   }
 
   private baseArgs(): string[] {
@@ -458,6 +460,37 @@ export class VSCodeSession {
       },
       { text, scope },
     );
+  }
+
+  /** The notification toast whose message matches `message` (VS Code's bottom-right toasts). */
+  notification(message: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', {
+      has: this.page.locator('.notification-list-item-message', { hasText: message }),
+    });
+  }
+
+  /** Clicks `button` (e.g. "Stop and Start New", "Cancel") on the toast whose message matches. */
+  async clickNotificationButton(message: string | RegExp, button: string, timeoutMs = 15_000): Promise<void> {
+    const toast = this.notification(message).first();
+    await toast.waitFor({ timeout: timeoutMs });
+    await toast.hover(); // progress toasts show their buttons on hover too
+    await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRe(button)}$`) }).first().click();
+  }
+
+  /** Closes the editor tab titled `title` with its close button, as a user does. */
+  async closeTab(title: string): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab', { hasText: title }).first();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /** Picks the quick pick row labelled exactly `label` (a list opened by a command). */
+  async pickQuickInput(label: string, timeoutMs = 15_000): Promise<string[]> {
+    await this.paletteRow(label).first().waitFor({ timeout: timeoutMs });
+    const labels = (await this.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+    await this.acceptRow(label);
+    return labels;
   }
 
   /** Saves <artifacts>/NN-step.png and returns its path. */

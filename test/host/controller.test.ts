@@ -1,54 +1,37 @@
 // The extension's controller driven in plain Node against the real training worker
 // (dist/worker.js: real tfjs, real bundled MNIST sample, real run folders). VS Code's UI API is a
-// recording stand-in (fakeVscode.ts). Needs `npm run build` first (npm test does it).
+// recording stand-in (fakeVscode.ts) that throws on anything it does not model. Needs
+// `npm run build` first (npm test does it).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
+import { QUICK_SETTINGS, root, startHost, workerBuilt, type Message } from './hostHarness';
+import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
+import { listRuns } from '../../src/host/runs';
 import type { LenetController as Controller } from '../../src/host/controller';
 import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
 
-const root = join(__dirname, '..', '..');
-const workerBuilt = existsSync(join(root, 'dist', 'worker.js'));
-const tmp = mkdtempSync(join(tmpdir(), 'lenet-controller-'));
-const ws = join(tmp, 'ws');
-const fake = createFakeVscode(root, join(tmp, 'global'));
-installVscodeStub(fake.vscode);
-fake.state.workspaceFolder = ws;
+const h = startHost('lenet-controller-');
+const { fake, tmp, ws } = h;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { LenetController } = require('../../src/host/controller') as typeof import('../../src/host/controller');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { activate, deactivate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
 
-const quick = { 'lenet.dataset': 'mnist-sample', 'lenet.epochs': 1, 'lenet.dataLimit': 256, 'lenet.batchSize': 64, 'lenet.backend': 'wasm' };
+const quick = QUICK_SETTINGS;
 let c: Controller;
-
-async function until<T>(what: string, ms: number, probe: () => T | undefined | false): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; status ${c?.snapshot.status}: ${c?.snapshot.message}\n${fake.output.join('').slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
+const until = h.until;
+const panel = h.panel;
 const posted = (type: HostMessage['type']) => panel().posted.filter((m) => (m as HostMessage).type === type) as HostMessage[];
 
 after(async () => {
-  await c?.shutdown();
-  c?.dispose();
-  rmSync(tmp, { recursive: true, force: true });
+  await h.close();
 });
 
 test('controller with the real worker', { skip: workerBuilt ? false : 'dist/worker.js missing: run npm run build', timeout: 240_000 }, async (t) => {
-  const api = activate(fake.context as never);
+  c = h.activate();
   for (const id of ['lenet.startTraining', 'lenet.stopTraining', 'lenet.evaluate', 'lenet.evaluateRun', 'lenet.showPanel']) {
     assert.ok(fake.commands.has(id), `registers ${id}`);
   }
-  c = api.controller();
   assert.ok(c instanceof LenetController);
   assert.equal(fake.output.length, 0, 'activation creates no output, worker or status item');
 
@@ -62,7 +45,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     assert.equal(fake.panels.length, 0);
   });
 
-  await t.test('a quick run: panel gets state then events, Keras lines, status bar, context key, run folder', async () => {
+  await t.test('a quick run: panel gets state then events, Keras lines, status bar, context key, run folder, it learns', async () => {
     fake.state.settings = { ...quick };
     const contextsSeen: unknown[] = [];
     const origExec = fake.vscode.commands.executeCommand;
@@ -78,20 +61,24 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     assert.match(panel().webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{24}'/);
     panel().send({ type: 'ready' });
     const done = await until('done', 120_000, () => (c.snapshot.status === 'done' ? c.snapshot : undefined));
-    assert.equal(done.history.length, 1);
+    assert.equal(done.history.length, QUICK_SAMPLE_RUN.epochs);
+    const valAcc = done.history.at(-1)!.val_acc;
+    assert.ok(valAcc >= QUICK_SAMPLE_VAL_ACC_FLOOR, `val_accuracy ${valAcc} after the quick sample run is under the floor ${QUICK_SAMPLE_VAL_ACC_FLOOR} (chance is 0.10)`);
     assert.equal(done.summary?.totalParams, 61706);
     assert.ok(done.runDir && existsSync(join(done.runDir, 'model.json')));
-    assert.equal(readFileSync(join(done.runDir, 'metrics.csv'), 'utf8').trim().split('\n').length, 2);
+    assert.equal(readFileSync(join(done.runDir, 'metrics.csv'), 'utf8').trim().split('\n').length, 1 + QUICK_SAMPLE_RUN.epochs);
     // The webview got a full state on ready, then the stream of worker events.
     const types = panel().posted.map((m) => (m as HostMessage).type);
-    assert.ok(types.indexOf('state') < types.lastIndexOf('event'));
+    const firstState = types.indexOf('state');
+    assert.ok(firstState >= 0, `a state was posted: ${JSON.stringify(types.slice(0, 10))}`);
+    assert.ok(firstState < types.indexOf('event'), `the state came before the first event: ${JSON.stringify(types.slice(0, 10))}`);
     const evs = posted('event').map((m) => (m as Extract<HostMessage, { type: 'event' }>).event.type);
     for (const e of ['dataset', 'summary', 'epochBegin', 'batchEnd', 'epochEnd', 'done']) assert.ok(evs.includes(e as never), `forwarded ${e}`);
     const log = fake.output.join('');
-    assert.match(log, /Epoch 1\/1\n4\/4 \[=+\] - \d+s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/);
+    assert.match(log, /Epoch 2\/2\n32\/32 \[=+\] - \d+s \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/);
     assert.match(log, /Total params: 61,706/);
     assert.match(log, /Backend: wasm/);
-    await until('status bar', 2000, () => /^\$\(check\) LeNet 1\/1 · val \d\.\d{3}$/.test(fake.statusItem.text));
+    await until('status bar', 2000, () => /^\$\(check\) LeNet 2\/2 · val \d\.\d{3}$/.test(fake.statusItem.text));
     assert.equal(fake.statusItem.command, 'lenet.showPanel');
     assert.deepEqual(contextsSeen, [true, false], 'lenet.trainingActive on, then off');
     assert.ok(fake.progress[0].cancellable && fake.progress[0].done, 'cancellable progress, finished');
@@ -118,7 +105,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     panel().send({ type: 'openRun', runDir: runs[0].runDir });
     const view = (posted('state').at(-1) as Extract<HostMessage, { type: 'state' }>).state;
     assert.equal(view.viewingRun, runs[0].runDir);
-    assert.equal(view.history.length, 1);
+    assert.equal(view.history.length, QUICK_SAMPLE_RUN.epochs);
     fake.state.saveDialog = join(tmp, 'export.csv');
     panel().send({ type: 'exportCsv', runDir: runs[0].runDir });
     await until('the exported file', 5000, () => existsSync(join(tmp, 'export.csv')));
@@ -220,18 +207,72 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     await until('done again', 120_000, () => c.snapshot.status === 'done');
   });
 
-  await t.test('window reload: the status item comes back from the saved state, without a panel', async () => {
-    await until('status item of the finished run', 5000, () => /^\$\(check\) LeNet 1\/1 · val 0\.\d{3}$/.test(fake.statusItem.text));
+  await t.test('"Evaluate Model from a Past Run...": a quick pick of the runs with a model, newest first; the picked one is evaluated', async () => {
+    const withModel = listRuns(join(ws, '.lenet', 'runs')).filter((r) => r.hasModel);
+    assert.ok(withModel.length >= 3, `three runs with a model by now (quick, stopped, quick): ${withModel.map((r) => r.name)}`);
+    const oldest = withModel.at(-1)!;
+    let offered: { label: string; description?: string; detail?: string }[] = [];
+    fake.quickPicks.push((items, options) => {
+      offered = items;
+      assert.equal(options.title, 'LeNet: evaluate which run?');
+      return items.find((i) => i.label === oldest.name);
+    });
+    assert.equal(await h.run('lenet.evaluateRun'), true);
+    assert.deepEqual(offered.map((i) => i.label), withModel.map((r) => r.name), 'every run with a model, newest first');
+    assert.match(offered[0].description!, /^latest · mnist-sample · \d+\/\d+ epochs · val \d\.\d{3}$/);
+    assert.deepEqual(offered.map((i) => i.detail), withModel.map((r) => r.runDir));
+    const ev = await until('the evaluation of the picked run', 60_000, () => (c.snapshot.evaluation?.modelDir === oldest.runDir ? c.snapshot.evaluation : undefined));
+    // Evaluation runs on the validation split of the run, with the same weights: same accuracy.
+    assert.ok(Math.abs(ev.acc - oldest.final!.val_acc) < 1e-6, `test accuracy ${ev.acc} = the picked run's last val_accuracy ${oldest.final!.val_acc}`);
+
+    // Escape in the pick: nothing is evaluated.
+    const evaluations = fake.shown.filter((s) => s.message.startsWith('Test accuracy')).length;
+    fake.quickPicks.push(() => undefined);
+    assert.equal(await h.run('lenet.evaluateRun'), false);
+    assert.equal(c.snapshot.status, 'done');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(fake.shown.filter((s) => s.message.startsWith('Test accuracy')).length, evaluations);
+  });
+
+  await t.test('window reload: the status item comes back from the saved state; the serializer restores the panel with it', async () => {
+    await until('status item of the finished run', 5000, () => /^\$\(check\) LeNet 2\/2 · val 0\.\d{3}$/.test(fake.statusItem.text));
     const before = fake.statusItem.text;
-    await deactivate(); // awaits the snapshot write
-    c.dispose();
+    const saved = c.snapshot;
+    await h.deactivate(); // awaits the snapshot write, disposes what activate registered
+    assert.equal(fake.serializers.size, 0, 'the serializer was disposed with the subscriptions');
     fake.statusItem.hide();
     fake.statusItem.text = '';
     const n = fake.panels.length;
-    c = activate(fake.context as never).controller();
+    c = h.activate();
     assert.equal(fake.statusItem.visible, true, 'shown at activation');
     assert.equal(fake.statusItem.text, before);
     assert.equal(fake.statusItem.command, 'lenet.showPanel');
     assert.equal(fake.panels.length, n, 'no panel opened for it');
+
+    // VS Code restores the open panel through the serializer (with the webview's saved state).
+    const restored = await fake.restorePanel('lenetLab.training', { scroll: 0 });
+    const opts = restored.webview.options as { localResourceRoots: { fsPath: string }[]; enableScripts: boolean; enableCommandUris: boolean };
+    assert.ok(restored.webview.html && opts.localResourceRoots, 'the serializer adopted the panel: its html and options are set');
+    assert.deepEqual(opts.localResourceRoots.map((u) => u.fsPath), [join(root, 'dist'), join(root, 'media')], 'the options are set again');
+    assert.equal(opts.enableScripts, true);
+    assert.equal(opts.enableCommandUris, false);
+    assert.match(restored.webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{24}'/);
+    restored.send({ type: 'ready' });
+    const state = (h.posted('state', restored).at(-1) as Message<'state'>).state;
+    assert.equal(state.status, 'done');
+    assert.equal(state.runDir, saved.runDir);
+    assert.deepEqual(state.history, saved.history);
+    assert.equal(state.summary?.totalParams, 61706);
+    assert.ok(state.runs.length >= 3, 'the runs list comes with it');
+    // The restored panel is the panel: showing it reveals it instead of opening another.
+    await h.run('lenet.showPanel');
+    assert.equal(fake.panels.length, n + 1);
+    assert.equal(panel(), restored);
+  });
+
+  await t.test('the fake VS Code was only asked for what it models; tfjs never loaded in this (host) process', () => {
+    assert.deepEqual(fake.violations, []);
+    assert.equal((globalThis as { _tfengine?: unknown })._tfengine, undefined, 'tfjs registers globalThis._tfengine when it loads');
+    assert.deepEqual(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')), []);
   });
 });
