@@ -4,6 +4,7 @@
 // keep tfjs's own step untouched.
 import { availableParallelism } from 'node:os';
 import type { TrainStep, TrainStepContext } from '../trainStep';
+import { FusedTrainStep, fusedUnsupported } from '../fused/step';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
 import { ParallelTrainStep } from './parallel_step';
@@ -19,11 +20,14 @@ export interface WasmStepOptions {
   onFallback?: (reason: string) => void;
   /** Benchmarks: the two-thread step sums where its time goes (ParallelTrainStep.profile). */
   profile?: boolean;
+  /** The fused wasm SIMD step (src/worker/fused) for the models and optimizers it serves. */
+  fused?: boolean;
 }
 
 export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
   if (ctx.backend !== 'wasm') return null;
   const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
+  if (opts.fused && fusedUnsupported(ctx) === null) return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
   // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
   // would drift apart between threads: those models train on one thread.

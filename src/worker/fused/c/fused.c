@@ -105,45 +105,60 @@ EXPORT void transpose(int R, int C, const f32 *src, f32 *dst) {
 }
 
 /* Rows of the convolution as a matrix: cols[(n,oh,ow)][(kh,kw,c)], zeros where the window hangs
- * over the padding. Row order matches a tfjs kernel [KH,KW,Cin,Cout] read as [K x Cout]. */
+ * over the padding. Row order matches a tfjs kernel [KH,KW,Cin,Cout] read as [K x Cout]. For one
+ * kh the window is KW*C contiguous floats of the input, copied in one run when inside the image. */
 EXPORT void im2col(int N, int H, int W, int C, int KH, int KW, int sh, int sw, int padT, int padL,
                    int OH, int OW, const f32 *x, f32 *cols) {
+  int run = KW * C;
   for (int n = 0; n < N; n++)
     for (int oh = 0; oh < OH; oh++)
-      for (int ow = 0; ow < OW; ow++)
-        for (int kh = 0; kh < KH; kh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        int iw0 = ow * sw - padL;
+        int inside = iw0 >= 0 && iw0 + KW <= W;
+        for (int kh = 0; kh < KH; kh++, cols += run) {
           int ih = oh * sh - padT + kh;
+          if (ih < 0 || ih >= H) {
+            for (int t = 0; t < run; t++) cols[t] = 0;
+            continue;
+          }
+          const f32 *src = x + ((n * H + ih) * W + iw0) * C;
+          if (inside) {
+            for (int t = 0; t < run; t++) cols[t] = src[t];
+            continue;
+          }
           for (int kw = 0; kw < KW; kw++) {
-            int iw = ow * sw - padL + kw;
-            if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-              for (int c = 0; c < C; c++) cols[c] = 0;
-            } else {
-              const f32 *src = x + ((n * H + ih) * W + iw) * C;
-              for (int c = 0; c < C; c++) cols[c] = src[c];
-            }
-            cols += C;
+            int iw = iw0 + kw, inRange = iw >= 0 && iw < W;
+            for (int c = 0; c < C; c++) cols[kw * C + c] = inRange ? src[kw * C + c] : 0;
           }
         }
+      }
 }
 
 /* The adjoint of im2col: dx = sum of each window's column gradients (dx is overwritten). */
 EXPORT void col2im(int N, int H, int W, int C, int KH, int KW, int sh, int sw, int padT, int padL,
                    int OH, int OW, const f32 *cols, f32 *dx) {
+  int run = KW * C;
   for (int i = 0, n = N * H * W * C; i < n; i++) dx[i] = 0;
   for (int n = 0; n < N; n++)
     for (int oh = 0; oh < OH; oh++)
-      for (int ow = 0; ow < OW; ow++)
-        for (int kh = 0; kh < KH; kh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        int iw0 = ow * sw - padL;
+        int inside = iw0 >= 0 && iw0 + KW <= W;
+        for (int kh = 0; kh < KH; kh++, cols += run) {
           int ih = oh * sh - padT + kh;
+          if (ih < 0 || ih >= H) continue;
+          f32 *dst = dx + ((n * H + ih) * W + iw0) * C;
+          if (inside) {
+            for (int t = 0; t < run; t++) dst[t] += cols[t];
+            continue;
+          }
           for (int kw = 0; kw < KW; kw++) {
-            int iw = ow * sw - padL + kw;
-            if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
-              f32 *dst = dx + ((n * H + ih) * W + iw) * C;
-              for (int c = 0; c < C; c++) dst[c] += cols[c];
-            }
-            cols += C;
+            int iw = iw0 + kw;
+            if (iw >= 0 && iw < W)
+              for (int c = 0; c < C; c++) dst[kw * C + c] += cols[kw * C + c];
           }
         }
+      }
 }
 
 /* e^x for f32x4: Cody-Waite range reduction, degree-6 polynomial, 2^n built in the exponent. */
@@ -173,21 +188,20 @@ static inline v128_t vact(v128_t v, int act) {
   }
 }
 
-static f32 sact(f32 v, int act) {
-  v128_t r = vact(SPLAT(v), act);
-  return wasm_f32x4_extract_lane(r, 0);
-}
-
-/* y[M x N] = act(y + bias) in place (bias may be null). */
+/* y[M x N] = act(y + bias) in place (bias may be null): the bias by rows, the activation over
+ * the whole array (rows of 6 or 10 would leave most of it to a scalar tail). */
 EXPORT void bias_act(int M, int N, f32 *y, const f32 *bias, int act) {
-  for (int i = 0; i < M; i++, y += N) {
-    int j = 0;
-    for (; j + 4 <= N; j += 4) {
-      v128_t v = wasm_v128_load(y + j);
-      if (bias) v = ADD(v, wasm_v128_load(bias + j));
-      wasm_v128_store(y + j, vact(v, act));
-    }
-    for (; j < N; j++) y[j] = sact(bias ? y[j] + bias[j] : y[j], act);
+  if (bias)
+    for (int i = 0; i < M; i++)
+      for (int j = 0; j < N; j++) y[i * N + j] += bias[j];
+  if (act == ACT_LINEAR) return;
+  int n = M * N, i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, vact(wasm_v128_load(y + i), act));
+  if (i < n) {
+    f32 t[4] = {0, 0, 0, 0};
+    for (int j = i; j < n; j++) t[j - i] = y[j];
+    wasm_v128_store(t, vact(wasm_v128_load(t), act));
+    for (int j = i; j < n; j++) y[j] = t[j - i];
   }
 }
 
