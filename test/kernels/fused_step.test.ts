@@ -11,6 +11,7 @@ import { LENET5 } from '../../src/model/lenet';
 import type { ActivationName, LayerSpec, ModelSpec } from '../../src/model/spec';
 import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src/worker/trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
+import { predictAll } from '../../src/worker/metrics';
 
 function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
   const r = rng(seed);
@@ -139,6 +140,21 @@ test('fused SGD steps give the default step\'s losses, accuracies and weights, a
   const before = tf.memory().numTensors;
   await trainAndCompare(() => tf.train.sgd(0.05), 2e-5);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('fused validation probabilities equal tfjs\'s predict after sync', async () => {
+  await wasmTf();
+  const model = buildModel(tf, LENET5, { seed: 7 });
+  const opt = tf.train.sgd(0.05);
+  const step = new FusedTrainStep(tf, model, opt, [28, 28, 1], 10, 64);
+  for (let i = 0; i < 3; i++) step.run(randomBatch(20 + i, 64, 784, 10));
+  step.sync();
+  const b = randomBatch(30, 150, 784, 10); // more than one chunk, and a short last one
+  const probs = await step.predictAll({ images: b.images, labels: b.labels, count: b.size });
+  const ref = await predictAll(tf, model, { images: b.images, labels: b.labels, count: b.size }, [28, 28, 1], 10);
+  assert.ok(maxAbsDiff(probs, ref) < 1e-5, `probabilities differ by ${maxAbsDiff(probs, ref)}`);
+  model.dispose();
+  opt.dispose();
 });
 
 test('fused momentum steps match tfjs\'s momentum optimizer', async () => {

@@ -114,35 +114,44 @@ export class FusedNet {
     });
   }
 
+  /** Softmax of the logits of the last forward() in place; returns the probabilities. */
+  probabilities(n: number): Float32Array {
+    const C = this.numClasses;
+    const z = this.mem.floats(this.acts[this.ops.length], n * C);
+    for (let o = 0; o < n * C; o += C) {
+      let max = -Infinity;
+      for (let j = 0; j < C; j++) max = Math.max(max, z[o + j]);
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += z[o + j] = Math.exp(z[o + j] - max);
+      for (let j = 0; j < C; j++) z[o + j] /= sum;
+    }
+    return z;
+  }
+
   /**
-   * Softmax of the logits in place, the cross-entropy and its gradient with respect to the logits
+   * Softmax, Keras's categorical cross-entropy and its gradient with respect to the logits
    * ((p - onehot) / batchSize, zero where Keras's clipping cuts the gradient).
    */
   softmaxLoss(labels: Uint8Array, n: number, batchSize: number): LossResult {
     const C = this.numClasses;
-    const z = this.mem.floats(this.acts[this.ops.length], n * C);
+    const p = this.probabilities(n);
     const dz = this.mem.floats(this.dacts[this.ops.length], n * C);
     let loss = 0;
     let correct = 0;
     for (let r = 0; r < n; r++) {
       const o = r * C;
-      let max = -Infinity;
-      for (let j = 0; j < C; j++) max = Math.max(max, z[o + j]);
-      let sum = 0;
-      for (let j = 0; j < C; j++) sum += z[o + j] = Math.exp(z[o + j] - max);
       let best = 0;
+      let s = 0;
       for (let j = 0; j < C; j++) {
-        z[o + j] /= sum;
-        if (z[o + j] > z[o + best]) best = j;
+        if (p[o + j] > p[o + best]) best = j;
+        s += p[o + j];
       }
       const y = labels[r];
       if (best === y) correct++;
-      let s = 0;
-      for (let j = 0; j < C; j++) s += z[o + j];
-      const py = z[o + y] / s;
+      const py = p[o + y] / s;
       const clipped = py < EPSILON || py > 1 - EPSILON;
       loss -= Math.log(Math.min(Math.max(py, EPSILON), 1 - EPSILON));
-      for (let j = 0; j < C; j++) dz[o + j] = clipped ? 0 : (z[o + j] - (j === y ? 1 : 0)) / batchSize;
+      for (let j = 0; j < C; j++) dz[o + j] = clipped ? 0 : (p[o + j] - (j === y ? 1 : 0)) / batchSize;
     }
     return { loss: loss / batchSize, correct };
   }

@@ -2,6 +2,7 @@
 // in wasm SIMD kernels, with the weights kept in wasm memory. The tfjs model is only written at
 // sync() (before validation and saving), so evaluation, saving and export stay tfjs's.
 import type { LayersModel, Optimizer, Variable } from '@tensorflow/tfjs';
+import type { Split } from '../../data/types';
 import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep, TrainStepContext } from '../trainStep';
 import { FusedNet } from './net';
@@ -62,6 +63,21 @@ export class FusedTrainStep implements TrainStep {
     });
     this.dirty = true;
     return { loss: r.loss, acc: r.correct / batch.size };
+  }
+
+  /** Validation through the same fused forward, in chunks of the training batch size. */
+  async predictAll(split: Split): Promise<Float32Array> {
+    const { net } = this;
+    const C = net.numClasses;
+    const out = new Float32Array(split.count * C);
+    for (let start = 0; start < split.count; start += net.maxBatch) {
+      const n = Math.min(net.maxBatch, split.count - start);
+      net.forward(split.images.subarray(start * net.inputSize, (start + n) * net.inputSize), n);
+      out.set(net.probabilities(n), start * C);
+      // Lets the worker answer messages (e.g. stop) during a long validation.
+      if ((start / net.maxBatch) % 32 === 31) await new Promise((r) => setImmediate(r));
+    }
+    return out;
   }
 
   sync(): void {
