@@ -19,6 +19,8 @@ const targets = [
   { in: 'src/worker/main.ts', out: 'worker.js', platform: 'node' },
   // Second training thread of the wasm backend (worker_threads), started from dist/worker.js.
   { in: 'src/worker/parallel/thread.ts', out: 'train-thread.js', platform: 'node' },
+  // The fused step's second thread.
+  { in: 'src/worker/fused/thread.ts', out: 'fused-thread.js', platform: 'node' },
   { in: 'src/cli/main.ts', out: 'cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { in: 'webview/main.ts', out: 'webview.js', platform: 'browser' },
 ];

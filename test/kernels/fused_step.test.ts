@@ -12,6 +12,9 @@ import type { ActivationName, LayerSpec, ModelSpec } from '../../src/model/spec'
 import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src/worker/trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
+import { createWasmTrainStep } from '../../src/worker/parallel';
+import { wasmDir } from '../../src/worker/backend';
+import type { TrainConfig } from '../../src/shared/protocol';
 
 function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
   const r = rng(seed);
@@ -172,4 +175,33 @@ test('the fused step names what it cannot serve', async () => {
   const noSoftmax: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 7), { type: 'Dense', units: 10, activation: 'sigmoid' }] };
   assert.match(fusedUnsupported(ctx(noSoftmax, tf.train.sgd(0.1)))!, /last layer is not a Dense softmax/);
   assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.rmsprop(0.1), [28, 28, 1], 10, 64), /optimizer RMSProp is not fused/);
+});
+
+test('two fused threads give the one-thread fused step\'s losses and weights', async () => {
+  await wasmTf();
+  const data = [64, 64, 37, 64, 1, 64].map((size, i) => randomBatch(40 + i, size, 784, 10));
+  const run = async (threads: 1 | 2) => {
+    const model = buildModel(tf, LENET5, { seed: 3 });
+    const opt = tf.train.sgd(0.05);
+    const ctx = { tf, model, optimizer: opt, inputShape: [28, 28, 1], numClasses: 10, backend: 'wasm' as const, config: { batchSize: 64 } as TrainConfig };
+    const step = await createWasmTrainStep(ctx, { fused: true, threads, adaptive: false, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) });
+    assert.ok(step);
+    const results = [];
+    for (const b of data) results.push(await step.run(b));
+    await step.sync();
+    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    step.dispose();
+    model.dispose();
+    opt.dispose();
+    return { name: step.name, results, weights };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.equal(one.name, 'wasm-fused');
+  assert.equal(two.name, 'wasm-fused-2-threads');
+  two.results.forEach((r, i) => {
+    assert.ok(Math.abs(r.loss - one.results[i].loss) < 1e-5, `step ${i}: loss ${r.loss} vs ${one.results[i].loss}`);
+    assert.ok(Math.abs(r.acc - one.results[i].acc) < 1e-6, `step ${i}: accuracy ${r.acc} vs ${one.results[i].acc}`);
+  });
+  two.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, one.weights[i]) < 2e-6, `weight ${i}: ${maxAbsDiff(w, one.weights[i])}`));
 });

@@ -53,8 +53,14 @@ export class FusedTrainStep implements TrainStep {
   }
 
   run(batch: Batch): StepResult {
+    const r = this.net.compute(batch.images, batch.labels, batch.size, batch.size);
+    this.update();
+    return { loss: r.loss, acc: r.correct / batch.size };
+  }
+
+  /** One optimizer update from the gradients in net.grads (the learning rate as tfjs's optimizer has it now). */
+  update(): void {
     const { net } = this;
-    const r = net.compute(batch.images, batch.labels, batch.size, batch.size);
     const { k } = net.mem;
     const lr = this.opt.learningRate;
     net.weights.forEach((w, i) => {
@@ -62,7 +68,6 @@ export class FusedTrainStep implements TrainStep {
       else k.sgd(net.sizes[i], w, net.grads[i], lr);
     });
     this.dirty = true;
-    return { loss: r.loss, acc: r.correct / batch.size };
   }
 
   /** Validation through the same fused forward, in chunks of the training batch size. */

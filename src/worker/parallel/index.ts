@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { TrainStep, TrainStepContext } from '../trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../fused/step';
+import { FusedTwoThreadStep } from '../fused/two_threads';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
 import { ParallelTrainStep } from './parallel_step';
@@ -27,8 +28,17 @@ export interface WasmStepOptions {
 export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
   if (ctx.backend !== 'wasm') return null;
   const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
-  if (opts.fused && fusedUnsupported(ctx) === null) return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
+  if (opts.fused && fusedUnsupported(ctx) === null) {
+    if (threads === 2) {
+      try {
+        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive });
+      } catch (err) {
+        opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
+      }
+    }
+    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
+  }
   // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
   // would drift apart between threads: those models train on one thread.
   const splittable = model.nonTrainableWeights.length === 0 && isPlainChain(model);
