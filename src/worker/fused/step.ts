@@ -16,13 +16,16 @@ interface OptimizerView {
   useNesterov?: boolean;
 }
 
+function optimizerReason(optimizer: Optimizer): string | null {
+  const opt = optimizer as unknown as OptimizerView;
+  const cls = opt.getClassName();
+  return cls === 'SGD' || (cls === 'Momentum' && !opt.useNesterov) ? null : `optimizer ${cls} is not fused`;
+}
+
 /** Why the fused step cannot train this model with this optimizer, or null when it can. */
 export function fusedUnsupported(ctx: Pick<TrainStepContext, 'model' | 'optimizer' | 'inputShape' | 'numClasses'>): string | null {
-  const opt = ctx.optimizer as unknown as OptimizerView;
-  const cls = opt.getClassName();
-  if (cls !== 'SGD' && !(cls === 'Momentum' && !opt.useNesterov)) return `optimizer ${cls} is not fused`;
   const plan = planModel(ctx.model, ctx.inputShape, ctx.numClasses);
-  return 'reason' in plan ? plan.reason : null;
+  return optimizerReason(ctx.optimizer) ?? ('reason' in plan ? plan.reason : null);
 }
 
 export class FusedTrainStep implements TrainStep {
@@ -35,7 +38,7 @@ export class FusedTrainStep implements TrainStep {
 
   /** Throws with the reason when the model or optimizer is not served (see fusedUnsupported). */
   constructor(private readonly tf: Tf, model: LayersModel, optimizer: Optimizer, inputShape: number[], numClasses: number, maxBatch: number) {
-    const why = fusedUnsupported({ model, optimizer, inputShape, numClasses });
+    const why = optimizerReason(optimizer);
     if (why) throw new Error(why);
     const plan = planModel(model, inputShape, numClasses);
     if ('reason' in plan) throw new Error(plan.reason);
