@@ -44,8 +44,8 @@ test('one epoch on 8,000 sample images: the fused step ends within 0.01 val_acc 
   };
   const current = await run(false);
   const fused = await run(true);
-  assert.equal(fused.step, 'wasm-fused');
-  assert.notEqual(current.step, 'wasm-fused');
+  assert.match(fused.step, /^wasm-fused/);
+  assert.doesNotMatch(current.step, /fused/);
   const [a, b] = [current.r.history[0], fused.r.history[0]];
   t.diagnostic(`val_acc ${current.step} ${a.val_acc.toFixed(4)}, wasm-fused ${b.val_acc.toFixed(4)}; loss ${a.loss.toFixed(4)} vs ${b.loss.toFixed(4)}`);
   assert.ok(a.val_acc > 0.5, `the current step learned (val_acc ${a.val_acc})`);

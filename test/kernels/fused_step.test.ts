@@ -12,9 +12,9 @@ import type { ActivationName, LayerSpec, ModelSpec } from '../../src/model/spec'
 import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src/worker/trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
+import { LENET_CONFIG, trainLeNet } from './train_lenet';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
-import type { TrainConfig } from '../../src/shared/protocol';
 
 function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
   const r = rng(seed);
@@ -115,22 +115,9 @@ test('fused gradients equal tfjs\'s (cpu backend) on random plain chains', async
 
 async function trainAndCompare(optimizer: () => tf.Optimizer, tolerance: number) {
   const data = [64, 64, 37, 64, 1].map((size, i) => randomBatch(10 + i, size, 784, 10));
-  const run = async (fused: boolean) => {
-    const model = buildModel(tf, LENET5, { seed: 3 });
-    const opt = optimizer();
-    const step = fused ? new FusedTrainStep(tf, model, opt, [28, 28, 1], 10, 64)
-      : defaultTrainStep({ tf, model, optimizer: opt, inputShape: [28, 28, 1], numClasses: 10, backend: 'wasm', config: undefined as never });
-    const results = [];
-    for (const b of data) results.push(await step.run(b));
-    await step.sync();
-    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    step.dispose();
-    model.dispose();
-    opt.dispose();
-    return { results, weights };
-  };
-  const ref = await run(false);
-  const fused = await run(true);
+  const ref = await trainLeNet(defaultTrainStep, data, 'sgd', optimizer);
+  const fused = await trainLeNet((ctx) => new FusedTrainStep(tf, ctx.model, ctx.optimizer, [28, 28, 1], 10, 64), data, 'sgd', optimizer);
+  assert.equal(fused.name, 'wasm-fused');
   fused.results.forEach((r, i) => {
     assert.ok(Math.abs(r.loss - ref.results[i].loss) < 1e-4, `step ${i}: loss ${r.loss} vs ${ref.results[i].loss}`);
     assert.ok(Math.abs(r.acc - ref.results[i].acc) < 1e-6, `step ${i}: accuracy ${r.acc} vs ${ref.results[i].acc}`);
@@ -180,21 +167,8 @@ test('the fused step names what it cannot serve', async () => {
 test('two fused threads give the one-thread fused step\'s losses and weights', async () => {
   await wasmTf();
   const data = [64, 64, 37, 64, 1, 64].map((size, i) => randomBatch(40 + i, size, 784, 10));
-  const run = async (threads: 1 | 2) => {
-    const model = buildModel(tf, LENET5, { seed: 3 });
-    const opt = tf.train.sgd(0.05);
-    const ctx = { tf, model, optimizer: opt, inputShape: [28, 28, 1], numClasses: 10, backend: 'wasm' as const, config: { batchSize: 64 } as TrainConfig };
-    const step = await createWasmTrainStep(ctx, { fused: true, threads, adaptive: false, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) });
-    assert.ok(step);
-    const results = [];
-    for (const b of data) results.push(await step.run(b));
-    await step.sync();
-    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    step.dispose();
-    model.dispose();
-    opt.dispose();
-    return { name: step.name, results, weights };
-  };
+  const run = (threads: 1 | 2) => trainLeNet((ctx) => createWasmTrainStep(ctx, { fused: true, threads, adaptive: false, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) }),
+    data, 'sgd', () => tf.train.sgd(0.05));
   const one = await run(1);
   const two = await run(2);
   assert.equal(one.name, 'wasm-fused');
@@ -204,4 +178,25 @@ test('two fused threads give the one-thread fused step\'s losses and weights', a
     assert.ok(Math.abs(r.acc - one.results[i].acc) < 1e-6, `step ${i}: accuracy ${r.acc} vs ${one.results[i].acc}`);
   });
   two.weights.forEach((w, i) => assert.ok(maxAbsDiff(w, one.weights[i]) < 2e-6, `weight ${i}: ${maxAbsDiff(w, one.weights[i])}`));
+});
+
+test('validation on two fused threads gives the one-thread probabilities', async () => {
+  await wasmTf();
+  const model = buildModel(tf, LENET5, { seed: 8 });
+  const opt = tf.train.sgd(0.05);
+  const ctx = { tf, model, optimizer: opt, inputShape: [28, 28, 1], numClasses: 10, backend: 'wasm' as const, config: LENET_CONFIG };
+  const two = await createWasmTrainStep(ctx, { fused: true, threads: 2, adaptive: false, wasmDir: wasmDir(), onFallback: (r) => assert.fail(r) });
+  assert.equal(two?.name, 'wasm-fused-2-threads');
+  await two!.run(randomBatch(50, 64, 784, 10));
+  const b = randomBatch(51, 301, 784, 10);
+  const split = { images: b.images, labels: b.labels, count: b.size };
+  const probs = await two!.predictAll!(split);
+  const again = await two!.predictAll!(split); // the split is already in the thread's memory
+  two!.sync();
+  const ref = await predictAll(tf, model, split, [28, 28, 1], 10);
+  assert.ok(maxAbsDiff(probs, ref) < 1e-5, `probabilities differ by ${maxAbsDiff(probs, ref)}`);
+  assert.ok(maxAbsDiff(again, probs) === 0);
+  two!.dispose();
+  model.dispose();
+  opt.dispose();
 });

@@ -202,6 +202,16 @@ export class FusedNet {
     return r;
   }
 
+  /** Probabilities of images [from, to) into probs (both indexed by image), in chunks of maxBatch. */
+  predict(images: Float32Array, probs: Float32Array, from: number, to: number): void {
+    const size = this.inputSize;
+    for (let start = from; start < to; start += this.maxBatch) {
+      const n = Math.min(this.maxBatch, to - start);
+      this.forward(images.subarray(start * size, (start + n) * size), n);
+      probs.set(this.probabilities(n), start * this.numClasses);
+    }
+  }
+
   /** Copies of the gradients (model.trainableWeights order). */
   gradients(): Float32Array[] {
     return this.grads.map((p, i) => this.mem.floats(p, this.sizes[i]).slice());

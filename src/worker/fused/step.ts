@@ -76,16 +76,14 @@ export class FusedTrainStep implements TrainStep {
   /** Validation through the same fused forward, in chunks of the training batch size. */
   async predictAll(split: Split): Promise<Float32Array> {
     const { net } = this;
-    const C = net.numClasses;
-    const out = new Float32Array(split.count * C);
-    for (let start = 0; start < split.count; start += net.maxBatch) {
-      const n = Math.min(net.maxBatch, split.count - start);
-      net.forward(split.images.subarray(start * net.inputSize, (start + n) * net.inputSize), n);
-      out.set(net.probabilities(n), start * C);
-      // Lets the worker answer messages (e.g. stop) during a long validation.
-      if ((start / net.maxBatch) % 32 === 31) await new Promise((r) => setImmediate(r));
+    const probs = new Float32Array(split.count * net.numClasses);
+    // Chunks of 32 batches, letting the worker answer messages (e.g. stop) in between.
+    const chunk = 32 * net.maxBatch;
+    for (let start = 0; start < split.count; start += chunk) {
+      net.predict(split.images, probs, start, Math.min(split.count, start + chunk));
+      await new Promise((r) => setImmediate(r));
     }
-    return out;
+    return probs;
   }
 
   sync(): void {

@@ -10,7 +10,10 @@ import type { Split } from '../../data/types';
 import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { SplitChooser, SYNC_WAIT_MS, ThreadHandle, waitDone, waitDoneSync, type ThreadEntry } from '../parallel/parallel_step';
-import { BATCH, CMD, DONE, KIND, KIND_STEP, KIND_STOP, PART, STATUS, layout, sharedBytes, type SharedLayout, type SharedSizes } from '../parallel/shared';
+import {
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, sharedBytes,
+  type SharedLayout, type SharedSizes, type SplitMessage,
+} from '../parallel/shared';
 import { FusedTrainStep } from './step';
 import type { FusedThreadInit } from './thread';
 
@@ -33,6 +36,8 @@ export class FusedTwoThreadStep implements TrainStep {
   private disposed = false;
   private readonly adaptive: boolean;
   private readonly timeoutMs: number;
+  /** The split being validated, copied once into shared memory for the thread. */
+  private shared: { split: Split; probs: Float32Array } | null = null;
 
   private constructor(
     private readonly one: FusedTrainStep,
@@ -77,11 +82,7 @@ export class FusedTwoThreadStep implements TrainStep {
     const nThread = split ? Math.min(Math.round(n * this.share), this.sizes.maxPart, n - 1) : 0;
     const nMain = n - nThread;
     if (nThread > 0) {
-      let off = 0;
-      net.weights.forEach((p, i) => {
-        sh.weights.set(net.mem.floats(p, net.sizes[i]), off);
-        off += net.sizes[i];
-      });
+      this.writeWeights();
       const size = net.inputSize;
       sh.images.set(batch.images.subarray(nMain * size, n * size));
       sh.labels.set(batch.labels.subarray(nMain, n));
@@ -116,8 +117,34 @@ export class FusedTwoThreadStep implements TrainStep {
     return { loss, acc: correct / n };
   }
 
-  predictAll(split: Split): Promise<Float32Array> {
-    return this.one.predictAll(split);
+  /** Validation on both threads: this one predicts the first half, the other the second. */
+  async predictAll(split: Split): Promise<Float32Array> {
+    const { sh, thread, one } = this;
+    const { inputSize, numClasses } = one.net;
+    if (thread.failure || !this.chooser.splitting || split.count < 2) return one.predictAll(split);
+    const count = split.count;
+    const half = Math.ceil(count / 2);
+    const fresh = this.shared?.split !== split;
+    if (fresh) {
+      const images = new SharedArrayBuffer(count * inputSize * 4);
+      new Float32Array(images).set(split.images.subarray(0, count * inputSize));
+      const probs = new SharedArrayBuffer(count * numClasses * 4);
+      thread.worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
+      this.shared = { split, probs: new Float32Array(probs) };
+    }
+    this.writeWeights();
+    sh.ctrl[PART] = half;
+    sh.ctrl[BATCH] = count;
+    sh.ctrl[KIND] = KIND_PREDICT;
+    sh.ctrl[NEW_SPLIT] = fresh ? 1 : 0;
+    this.command();
+    const mine = await one.predictAll({ images: split.images.subarray(0, half * inputSize), labels: split.labels.subarray(0, half), count: half });
+    await waitDone(sh, this.seq, thread.died, this.timeoutMs);
+    if (Atomics.load(sh.ctrl, STATUS) !== 0) throw await thread.failed();
+    const out = new Float32Array(count * numClasses);
+    out.set(mine);
+    out.set(this.shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
+    return out;
   }
 
   sync(): void {
@@ -131,6 +158,16 @@ export class FusedTwoThreadStep implements TrainStep {
     this.command();
     this.thread.terminate();
     this.one.dispose();
+  }
+
+  /** This thread's current weights into shared memory, for the other thread's next command. */
+  private writeWeights(): void {
+    const { net } = this.one;
+    let off = 0;
+    net.weights.forEach((p, i) => {
+      this.sh.weights.set(net.mem.floats(p, net.sizes[i]), off);
+      off += net.sizes[i];
+    });
   }
 
   private command(): void {

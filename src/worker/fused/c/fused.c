@@ -16,11 +16,21 @@ enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_TANH = 2, ACT_SIGMOID = 3 };
 #define MUL wasm_f32x4_mul
 #define SPLAT wasm_f32x4_splat
 
+/* The first n (0..3) lanes of v to c, with lane stores (no round trip through the stack). */
+static inline void store_part(f32 *c, v128_t v, int n) {
+  if (n & 2) {
+    wasm_v128_store64_lane(c, v, 0);
+    if (n & 1) wasm_v128_store32_lane(c + 2, v, 2);
+  } else if (n & 1) {
+    wasm_v128_store32_lane(c, v, 0);
+  }
+}
+
+/* The first n lanes of (v0, v1) to c: a tile row at the right edge of a matrix keeps n < 8. */
 static inline void store8(f32 *c, v128_t v0, v128_t v1, int n) {
   if (n >= 8) { wasm_v128_store(c, v0); wasm_v128_store(c + 4, v1); return; }
-  f32 t[8];
-  wasm_v128_store(t, v0); wasm_v128_store(t + 4, v1);
-  for (int i = 0; i < n; i++) c[i] = t[i];
+  if (n >= 4) { wasm_v128_store(c, v0); store_part(c + 4, v1, n - 4); return; }
+  store_part(c, v0, n);
 }
 
 /* C[M x N] = A[M x K] * B[K x N]; 4x8 register tiles (V8 has 16 SIMD registers; 6x8 spills). */
