@@ -1,11 +1,11 @@
 // Entry of the fused step's second thread (worker_threads): its own instance of the kernels on the
 // other core. Each step it loads the current weights, computes the gradients of its share of the
 // batch and hands them back; it never updates weights itself, so it cannot drift.
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { FusedNet } from './net';
 import type { Op } from './plan';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, type SharedSizes, type SplitMessage, type ThreadMessage,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, receiveSplit, type SharedSizes, type ThreadMessage,
 } from '../parallel/shared';
 
 export interface FusedThreadInit {
@@ -25,15 +25,6 @@ function main(init: FusedThreadInit): void {
   const sh = layout(init.buffer, init.sizes);
   post({ type: 'ready' });
   let split: { images: Float32Array; probs: Float32Array } | null = null;
-  /** The images to predict: posted just before the command that needs them. */
-  const takeSplit = (): SplitMessage => {
-    for (let tries = 0; tries < 1000; tries++) {
-      const m = parentPort && receiveMessageOnPort(parentPort);
-      if (m) return m.message as SplitMessage;
-      Atomics.wait(sh.ctrl, CMD, -1, 1); // 1 ms
-    }
-    throw new Error('the images to predict never arrived');
-  };
   let seen = 0;
   for (;;) {
     Atomics.wait(sh.ctrl, CMD, seen);
@@ -46,10 +37,7 @@ function main(init: FusedThreadInit): void {
         off += net.sizes[i];
       });
       if (sh.ctrl[KIND] === KIND_PREDICT) {
-        if (sh.ctrl[NEW_SPLIT] === 1 || !split) {
-          const m = takeSplit();
-          split = { images: new Float32Array(m.images), probs: new Float32Array(m.probs) };
-        }
+        if (sh.ctrl[NEW_SPLIT] === 1 || !split) split = receiveSplit(sh.ctrl);
         net.predict(split.images, split.probs, sh.ctrl[PART], sh.ctrl[BATCH]);
         Atomics.store(sh.ctrl, DONE, seen);
         Atomics.notify(sh.ctrl, DONE);

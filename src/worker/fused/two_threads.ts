@@ -11,8 +11,8 @@ import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { SplitChooser, SYNC_WAIT_MS, ThreadHandle, waitDone, waitDoneSync, type ThreadEntry } from '../parallel/parallel_step';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, sharedBytes,
-  type SharedLayout, type SharedSizes, type SplitMessage,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, shareSplit, sharedBytes,
+  type SharedLayout, type SharedSizes,
 } from '../parallel/shared';
 import { FusedTrainStep } from './step';
 import type { FusedThreadInit } from './thread';
@@ -125,13 +125,7 @@ export class FusedTwoThreadStep implements TrainStep {
     const count = split.count;
     const half = Math.ceil(count / 2);
     const fresh = this.shared?.split !== split;
-    if (fresh) {
-      const images = new SharedArrayBuffer(count * inputSize * 4);
-      new Float32Array(images).set(split.images.subarray(0, count * inputSize));
-      const probs = new SharedArrayBuffer(count * numClasses * 4);
-      thread.worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
-      this.shared = { split, probs: new Float32Array(probs) };
-    }
+    if (fresh) this.shared = shareSplit(thread.worker, split, inputSize, numClasses);
     this.writeWeights();
     sh.ctrl[PART] = half;
     sh.ctrl[BATCH] = count;

@@ -13,8 +13,8 @@ import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, sharedBytes, valuesOf,
-  type SharedLayout, type SharedSizes, type SplitMessage, type ThreadInit, type ThreadMessage,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, shareSplit, sharedBytes, valuesOf,
+  type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
 } from './shared';
 
 export interface ParallelOptions {
@@ -242,13 +242,7 @@ export class ParallelTrainStep implements TrainStep {
     const count = split.count;
     const half = Math.ceil(count / 2);
     const fresh = this.shared?.split !== split;
-    if (fresh) {
-      const images = new SharedArrayBuffer(count * imageSize * 4);
-      new Float32Array(images).set(split.images.subarray(0, count * imageSize));
-      const probs = new SharedArrayBuffer(count * numClasses * 4);
-      thread.worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
-      this.shared = { split, probs: new Float32Array(probs) };
-    }
+    if (fresh) this.shared = shareSplit(thread.worker, split, imageSize, numClasses);
     writeWeights(tf, sh, this.vars);
     sh.ctrl[PART] = half;
     sh.ctrl[BATCH] = count;

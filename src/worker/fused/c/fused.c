@@ -33,27 +33,34 @@ static inline void store8(f32 *c, v128_t v0, v128_t v1, int n) {
   store_part(c, v0, n);
 }
 
-/* C[M x N] = A[M x K] * B[K x N]; 4x8 register tiles (V8 has 16 SIMD registers; 6x8 spills). */
+/* A 4x8 tile of C in eight registers (V8 has 16 SIMD registers; a 6x8 tile spills): zeroed,
+ * accumulated row r += x_r * (b0, b1), stored with its first n columns. */
+#define TILE_ZERO v128_t c00 = SPLAT(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00
+#define TILE_FMA(x0, x1, x2, x3, b0, b1) do { \
+    c00 = ADD(c00, MUL(x0, b0)); c01 = ADD(c01, MUL(x0, b1)); \
+    c10 = ADD(c10, MUL(x1, b0)); c11 = ADD(c11, MUL(x1, b1)); \
+    c20 = ADD(c20, MUL(x2, b0)); c21 = ADD(c21, MUL(x2, b1)); \
+    c30 = ADD(c30, MUL(x3, b0)); c31 = ADD(c31, MUL(x3, b1)); } while (0)
+#define TILE_STORE(c, ldc, n) do { \
+    store8(c, c00, c01, n); store8((c) + (ldc), c10, c11, n); \
+    store8((c) + 2 * (ldc), c20, c21, n); store8((c) + 3 * (ldc), c30, c31, n); } while (0)
+
+/* C[M x N] = A[M x K] * B[K x N]; 4x8 register tiles. */
 EXPORT void gemm_nn(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc) {
   int i = 0;
   for (; i + 4 <= M; i += 4) {
     const f32 *a0 = A + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
     for (int j = 0; j < N; j += 8) {
-      v128_t c00 = SPLAT(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      TILE_ZERO;
       const f32 *b = B + j;
       for (int k = 0; k < K; k++) {
         v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         b += ldb;
         v128_t x0 = SPLAT(a0[k]), x1 = SPLAT(a1[k]), x2 = SPLAT(a2[k]), x3 = SPLAT(a3[k]);
-        c00 = ADD(c00, MUL(x0, b0)); c01 = ADD(c01, MUL(x0, b1));
-        c10 = ADD(c10, MUL(x1, b0)); c11 = ADD(c11, MUL(x1, b1));
-        c20 = ADD(c20, MUL(x2, b0)); c21 = ADD(c21, MUL(x2, b1));
-        c30 = ADD(c30, MUL(x3, b0)); c31 = ADD(c31, MUL(x3, b1));
+        TILE_FMA(x0, x1, x2, x3, b0, b1);
       }
       f32 *c = C + i * ldc + j;
-      int n = N - j;
-      store8(c, c00, c01, n); store8(c + ldc, c10, c11, n);
-      store8(c + 2 * ldc, c20, c21, n); store8(c + 3 * ldc, c30, c31, n);
+      TILE_STORE(c, ldc, N - j);
     }
   }
   for (; i < M; i++) {
@@ -76,22 +83,17 @@ EXPORT void gemm_tn(int M, int N, int K, const f32 *A, int lda, const f32 *B, in
   int k = 0;
   for (; k + 4 <= K; k += 4) {
     for (int j = 0; j < N; j += 8) {
-      v128_t c00 = SPLAT(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      TILE_ZERO;
       const f32 *a = A + k, *b = B + j;
       for (int m = 0; m < M; m++) {
         v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         b += ldb;
         v128_t x0 = SPLAT(a[0]), x1 = SPLAT(a[1]), x2 = SPLAT(a[2]), x3 = SPLAT(a[3]);
         a += lda;
-        c00 = ADD(c00, MUL(x0, b0)); c01 = ADD(c01, MUL(x0, b1));
-        c10 = ADD(c10, MUL(x1, b0)); c11 = ADD(c11, MUL(x1, b1));
-        c20 = ADD(c20, MUL(x2, b0)); c21 = ADD(c21, MUL(x2, b1));
-        c30 = ADD(c30, MUL(x3, b0)); c31 = ADD(c31, MUL(x3, b1));
+        TILE_FMA(x0, x1, x2, x3, b0, b1);
       }
       f32 *c = C + k * ldc + j;
-      int n = N - j;
-      store8(c, c00, c01, n); store8(c + ldc, c10, c11, n);
-      store8(c + 2 * ldc, c20, c21, n); store8(c + 3 * ldc, c30, c31, n);
+      TILE_STORE(c, ldc, N - j);
     }
   }
   for (; k < K; k++) {
