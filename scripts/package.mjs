@@ -25,7 +25,7 @@ const run = (cmd, args) => {
 run(process.execPath, ['esbuild.mjs', '--minify']);
 
 // Refuse to build a .vsix that would install but not work.
-const required = ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/cli.js', 'dist/h5wasm.js', 'dist/tfjs-backend-wasm-simd.wasm', 'dist/tfjs-backend-wasm.wasm', 'media/panel.css'];
+const required = ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/cli.js', 'dist/h5wasm.js', 'dist/tfjs-backend-wasm-simd.wasm', 'dist/tfjs-backend-wasm.wasm', 'dist/fused.wasm', 'dist/fused-thread.js', 'media/panel.css'];
 const missing = required.filter((f) => !existsSync(join(root, f)));
 if (!readdirSync(join(root, 'dist')).some((f) => f.startsWith('mnist-sample'))) missing.push('dist/mnist-sample.* (the bundled MNIST sample)');
 if (missing.length) {

@@ -90,12 +90,14 @@ async function tryCpu(): Promise<Tf> {
 }
 
 /**
- * On wasm, our step: no unused input gradient, each batch split over two threads (one wasm
- * instance per core). tfjs-node and cpu keep tfjs's own step.
+ * On wasm, our step: the fused wasm SIMD step for the models and optimizers it serves (unless
+ * LENET_FUSED_STEP=0), else tfjs with no unused input gradient; each batch split over two threads
+ * (one wasm instance per core). tfjs-node and cpu keep tfjs's own step.
  */
 function trainStepFor(backend: BackendName): TrainStepFactory {
   if (backend !== 'wasm') return defaultTrainStep;
-  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn })) ?? defaultTrainStep(ctx);
+  const fused = process.env.LENET_FUSED_STEP !== '0';
+  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused })) ?? defaultTrainStep(ctx);
 }
 
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];

@@ -4,21 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { wasmTf, maxAbsDiff, rng } from './wasm_env';
+import { LENET_CONFIG, trainLeNet } from './train_lenet';
 import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
-import { defaultTrainStep, type Batch, type TrainStep, type TrainStepContext } from '../../src/worker/trainStep';
+import { defaultTrainStep, type Batch, type TrainStepContext } from '../../src/worker/trainStep';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { SplitChooser } from '../../src/worker/parallel/parallel_step';
 import { predictAll } from '../../src/worker/metrics';
 import { PartGrads } from '../../src/worker/parallel/part_grads';
 import type { ModelSpec } from '../../src/model/spec';
 import { wasmDir } from '../../src/worker/backend';
-import type { TrainConfig } from '../../src/shared/protocol';
 
-const config: TrainConfig = {
-  dataset: 'test', epochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', backend: 'wasm',
-  seed: 3, limit: 0, outDir: '', cacheDir: '',
-};
+const config = LENET_CONFIG;
 
 function batches(count: number, sizes: number[]): Batch[] {
   const r = rng(count);
@@ -30,21 +27,7 @@ function batches(count: number, sizes: number[]): Batch[] {
   });
 }
 
-async function trainWith(make: (ctx: TrainStepContext) => Promise<TrainStep | null> | TrainStep, data: Batch[], optimizer = 'sgd' as TrainConfig['optimizer']) {
-  const model = await buildModel(tf, LENET5, { seed: 3 });
-  const opt = optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001);
-  const ctx: TrainStepContext = { tf, model, optimizer: opt, config: { ...config, optimizer }, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
-  const step = await make(ctx);
-  assert.ok(step);
-  const results = [];
-  for (const b of data) results.push(await step.run(b));
-  await step.sync();
-  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  step.dispose();
-  model.dispose();
-  opt.dispose();
-  return { name: step.name, results, weights };
-}
+const trainWith = trainLeNet;
 
 test('one-thread and two-thread wasm steps give the default step\'s losses and weights', async () => {
   await wasmTf();

@@ -4,6 +4,8 @@
 // keep tfjs's own step untouched.
 import { availableParallelism } from 'node:os';
 import type { TrainStep, TrainStepContext } from '../trainStep';
+import { FusedTrainStep, fusedUnsupported } from '../fused/step';
+import { FusedTwoThreadStep } from '../fused/two_threads';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
 import { ParallelTrainStep } from './parallel_step';
@@ -19,12 +21,24 @@ export interface WasmStepOptions {
   onFallback?: (reason: string) => void;
   /** Benchmarks: the two-thread step sums where its time goes (ParallelTrainStep.profile). */
   profile?: boolean;
+  /** The fused wasm SIMD step (src/worker/fused) for the models and optimizers it serves. */
+  fused?: boolean;
 }
 
 export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
   if (ctx.backend !== 'wasm') return null;
   const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
+  if (opts.fused && fusedUnsupported(ctx) === null) {
+    if (threads === 2) {
+      try {
+        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive });
+      } catch (err) {
+        opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
+      }
+    }
+    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
+  }
   // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
   // would drift apart between threads: those models train on one thread.
   const splittable = model.nonTrainableWeights.length === 0 && isPlainChain(model);

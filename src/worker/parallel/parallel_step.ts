@@ -13,8 +13,8 @@ import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, sharedBytes, valuesOf,
-  type SharedLayout, type SharedSizes, type SplitMessage, type ThreadInit, type ThreadMessage,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, shareSplit, sharedBytes, valuesOf,
+  type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
 } from './shared';
 
 export interface ParallelOptions {
@@ -242,13 +242,7 @@ export class ParallelTrainStep implements TrainStep {
     const count = split.count;
     const half = Math.ceil(count / 2);
     const fresh = this.shared?.split !== split;
-    if (fresh) {
-      const images = new SharedArrayBuffer(count * imageSize * 4);
-      new Float32Array(images).set(split.images.subarray(0, count * imageSize));
-      const probs = new SharedArrayBuffer(count * numClasses * 4);
-      thread.worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
-      this.shared = { split, probs: new Float32Array(probs) };
-    }
+    if (fresh) this.shared = shareSplit(thread.worker, split, imageSize, numClasses);
     writeWeights(tf, sh, this.vars);
     sh.ctrl[PART] = half;
     sh.ctrl[BATCH] = count;
@@ -287,8 +281,16 @@ function initialShare(o: ParallelOptions): number {
   return Math.min(Math.max(o.threadShare ?? 0.5, 0), 1);
 }
 
+/** A training thread's script: the esbuild bundle next to dist/worker.js, else its TypeScript source. */
+export interface ThreadEntry {
+  bundled: string;
+  source: string;
+}
+
+const TRAIN_THREAD: ThreadEntry = { bundled: join(__dirname, 'train-thread.js'), source: join(__dirname, 'thread.ts') };
+
 /** The second thread: its worker, and how it failed once it has (a crash, an exit, an abort). */
-class ThreadHandle {
+export class ThreadHandle {
   failure: Error | null = null;
   /** Rejects with the first failure; steps race their waits against it. */
   readonly died: Promise<never>;
@@ -300,8 +302,8 @@ class ThreadHandle {
   }
 
   /** Resolves once the thread has built its model; rejects with its reason if it cannot. */
-  static async start(init: ThreadInit): Promise<ThreadHandle> {
-    const t = new ThreadHandle(startThread(init));
+  static async start(init: ThreadInit | object, entry: ThreadEntry = TRAIN_THREAD): Promise<ThreadHandle> {
+    const t = new ThreadHandle(startThread(init, entry));
     // The thread's stderr (emscripten prints its aborts there) is kept for the error message
     // instead of leaking into the worker's output.
     let stderr = '';
@@ -346,11 +348,9 @@ function median(xs: number[]): number {
   return v.length ? v[v.length >> 1] : Infinity;
 }
 
-function startThread(init: ThreadInit): Worker {
-  const bundled = join(__dirname, 'train-thread.js'); // esbuild output next to dist/worker.js
+function startThread(init: object, { bundled, source }: ThreadEntry): Worker {
   if (existsSync(bundled)) return new Worker(bundled, { workerData: init, stderr: true });
   // Running from the TypeScript sources (tests, benchmarks under tsx): load tsx in the thread.
-  const source = join(__dirname, 'thread.ts');
   const tsx = require.resolve('tsx/cjs', { paths: [__dirname, process.cwd()] });
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: init, stderr: true });
 }
@@ -388,9 +388,9 @@ const waitAsync = (Atomics as unknown as {
  * event loop, measured ~0.5 ms later (7% of a split step). A step's share takes ~7 ms, so 100 ms
  * only runs out when the thread is stalled or dead; then waitDone also watches its exit.
  */
-const SYNC_WAIT_MS = 100;
+export const SYNC_WAIT_MS = 100;
 
-function waitDoneSync(sh: SharedLayout, seq: number, ms: number): boolean {
+export function waitDoneSync(sh: SharedLayout, seq: number, ms: number): boolean {
   const end = performance.now() + ms;
   for (;;) {
     const done = Atomics.load(sh.ctrl, DONE);
@@ -401,7 +401,7 @@ function waitDoneSync(sh: SharedLayout, seq: number, ms: number): boolean {
   }
 }
 
-async function waitDone(sh: SharedLayout, seq: number, died: Promise<never>, timeoutMs: number): Promise<void> {
+export async function waitDone(sh: SharedLayout, seq: number, died: Promise<never>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const done = Atomics.load(sh.ctrl, DONE);

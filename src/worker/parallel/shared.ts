@@ -1,3 +1,6 @@
+import { parentPort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import type { Split } from '../../data/types';
+
 // The memory the training thread and the worker's main thread share: control words for
 // Atomics, the thread's share of each batch, the weights going out and the gradients coming back.
 export const CMD = 0; // sequence number of the last command (main writes, then notifies)
@@ -78,6 +81,29 @@ export interface SplitMessage {
   images: SharedArrayBuffer;
   /** count * numClasses floats, written by the thread for its range */
   probs: SharedArrayBuffer;
+}
+
+/** The split to validate, copied into shared memory and posted to the other thread (once per split). */
+export function shareSplit(worker: Worker, split: Split, imageSize: number, numClasses: number): { split: Split; probs: Float32Array } {
+  const count = split.count;
+  const images = new SharedArrayBuffer(count * imageSize * 4);
+  new Float32Array(images).set(split.images.subarray(0, count * imageSize));
+  const probs = new SharedArrayBuffer(count * numClasses * 4);
+  worker.postMessage({ type: 'split', images, probs } satisfies SplitMessage);
+  return { split, probs: new Float32Array(probs) };
+}
+
+/** In the other thread: the split posted by shareSplit just before the command that needs it. */
+export function receiveSplit(ctrl: Int32Array): { images: Float32Array; probs: Float32Array } {
+  for (let tries = 0; tries < 1000; tries++) {
+    const m = parentPort && receiveMessageOnPort(parentPort);
+    if (m) {
+      const sp = m.message as SplitMessage;
+      return { images: new Float32Array(sp.images), probs: new Float32Array(sp.probs) };
+    }
+    Atomics.wait(ctrl, CMD, -1, 1); // 1 ms
+  }
+  throw new Error('the images to predict never arrived');
 }
 
 /** A tensor's values without a copy where the backend allows it (wasm: a view of its heap). */

@@ -1,13 +1,13 @@
 // Entry of the second training thread (worker_threads): its own tfjs with its own wasm instance
 // on the other core. Each step it loads the current weights, computes the gradients of its share
 // of the batch and hands them back; it never updates weights itself, so it cannot drift.
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { registerWasmKernels } from '../kernels';
 import { PartGrads } from './part_grads';
 import {
   BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, valuesOf,
-  type SplitMessage, type ThreadInit, type ThreadMessage,
+  receiveSplit, type ThreadInit, type ThreadMessage,
 } from './shared';
 
 function post(m: ThreadMessage): void {
@@ -35,15 +35,6 @@ async function main(init: ThreadInit): Promise<void> {
 
   const imageSize = init.inputShape.reduce((a, b) => a * b, 1);
   let split: { images: Float32Array; probs: Float32Array } | null = null;
-  /** The next message on the port: sent just before the command that needs it. */
-  const takeSplit = (): SplitMessage => {
-    for (let tries = 0; tries < 1000; tries++) {
-      const m = parentPort && receiveMessageOnPort(parentPort);
-      if (m) return m.message as SplitMessage;
-      Atomics.wait(sh.ctrl, CMD, -1, 1); // 1 ms
-    }
-    throw new Error('the images to predict never arrived');
-  };
 
   /** The same predict call as the worker's validation (metrics.predictAll), for its range. */
   const predictRange = (sp: { images: Float32Array; probs: Float32Array }, from: number, to: number) => {
@@ -75,10 +66,7 @@ async function main(init: ThreadInit): Promise<void> {
       }
       sh.result[3] = clock();
       if (sh.ctrl[KIND] === KIND_PREDICT) {
-        if (sh.ctrl[NEW_SPLIT] === 1 || !split) {
-          const m = takeSplit();
-          split = { images: new Float32Array(m.images), probs: new Float32Array(m.probs) };
-        }
+        if (sh.ctrl[NEW_SPLIT] === 1 || !split) split = receiveSplit(sh.ctrl);
         predictRange(split, sh.ctrl[PART], sh.ctrl[BATCH]);
         Atomics.store(sh.ctrl, DONE, seen);
         Atomics.notify(sh.ctrl, DONE);
