@@ -6,8 +6,9 @@
 #   python3-h5py           the Keras .h5 export read back the way Keras's loader reads it
 #   chromium               the webview browser tests and the real-VS-Code (code-server) suite
 #   ripgrep libkrb5-dev    what code-server needs (scripts/setup-code-server.sh)
+#   clang lld              rebuild the fused step's wasm to check it equals the committed one
 set -euo pipefail
-PACKAGES=(dataset-fashion-mnist python3-numpy python3-h5py chromium ripgrep libkrb5-dev)
+PACKAGES=(dataset-fashion-mnist python3-numpy python3-h5py chromium ripgrep libkrb5-dev clang lld)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

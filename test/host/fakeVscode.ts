@@ -64,6 +64,12 @@ export class FakeUri {
   constructor(readonly fsPath: string, readonly scheme = 'file', readonly fragment = '') {}
   get path() { return this.fsPath; }
   static file(p: string) { return new FakeUri(p); }
+  /** "file:///a/b" and other "scheme://path#fragment" strings, as the real Uri.parse reads them. */
+  static parse(value: string) {
+    const m = /^([a-z][a-z0-9+.-]*):(?:\/\/)?([^#]*)(?:#(.*))?$/i.exec(value);
+    if (!m) throw new Error(`the fake Uri.parse cannot read ${JSON.stringify(value)}`);
+    return new FakeUri(decodeURIComponent(m[2]), m[1], m[3] ?? '');
+  }
   static joinPath(base: FakeUri, ...parts: string[]) { return new FakeUri(join(base.fsPath, ...parts), base.scheme); }
   toString() { return `${this.scheme}://${this.fsPath}${this.fragment ? `#${this.fragment}` : ''}`; }
 }
@@ -86,7 +92,15 @@ export class FakeRange {
 }
 strictClass('Range', FakeRange);
 
-class FakeMarkdownString { constructor(readonly value = '') {} }
+class FakeMarkdownString {
+  /** As in VS Code: which command links the hover may run (false: none). */
+  isTrusted: boolean | { enabledCommands: string[] } = false;
+  constructor(public value = '') {}
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
 strictClass('MarkdownString', FakeMarkdownString);
 class FakeHover { constructor(readonly contents: FakeMarkdownString, readonly range?: FakeRange) {} }
 strictClass('Hover', FakeHover);
@@ -236,6 +250,8 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
   /** Answers for showQuickPick, in order: each picks an item (or undefined = the user pressed Escape). */
   const quickPicks: ((items: QuickPickItem[], options: { title?: string }) => QuickPickItem | undefined)[] = [];
   const contexts: Record<string, unknown> = {};
+  /** Documents the extension showed in an editor (showTextDocument), with the selection. */
+  const shownDocuments: { uri: string; selection?: FakeRange }[] = [];
   const commands = new Map<string, (...a: unknown[]) => unknown>();
   const output: string[] = [];
   const progress: ProgressRecord[] = [];
@@ -258,6 +274,10 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
     settings: {} as Record<string, unknown>,
     workspaceFolder: undefined as string | undefined,
     saveDialog: undefined as string | undefined,
+    /** What showOpenDialog answers (a path), or undefined = the user cancelled. */
+    openDialog: undefined as string | undefined,
+    /** Workspace trust (Restricted Mode when false). */
+    trusted: true,
     textDocuments: [] as FakeTextDocument[],
     notebookDocuments: [] as FakeNotebook[],
     activeTextEditor: undefined as { document: FakeTextDocument; selection: { active: FakePosition } } | undefined,
@@ -328,6 +348,12 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
       return answer(items, options);
     },
     showSaveDialog: async () => (state.saveDialog ? FakeUri.file(state.saveDialog) : undefined),
+    showOpenDialog: async () => (state.openDialog ? [FakeUri.file(state.openDialog)] : undefined),
+    /** Records the document and where the editor put the cursor. */
+    showTextDocument: async (doc: FakeTextDocument, options?: { selection?: FakeRange; preview?: boolean }) => {
+      shownDocuments.push({ uri: doc.uri.toString(), selection: options?.selection });
+      return strict('TextEditor', { document: doc });
+    },
     get activeTextEditor() { return state.activeTextEditor; },
   });
   const ProgressLocation = strict('vscode.ProgressLocation', { Notification: 15 });
@@ -378,6 +404,7 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
           return v === undefined ? fallback : v;
         },
       }),
+      get isTrusted() { return state.trusted; },
       get workspaceFolders() {
         return state.workspaceFolder ? [strict('WorkspaceFolder', { uri: FakeUri.file(state.workspaceFolder), name: 'ws', index: 0 })] : undefined;
       },
@@ -455,7 +482,7 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
 
   return {
     vscode, context, shown, answers, heldAnswers, quickPicks, contexts, commands, output, progress, panels,
-    statusItem, state, memento, violations, serializers, registrations, diagnostics, events,
+    statusItem, state, memento, violations, serializers, registrations, diagnostics, events, shownDocuments,
     restorePanel, editDocument, openDocument, openNotebook, changeSettings,
     file: (path: string, languageId: string, text: string) => new FakeTextDocument(FakeUri.file(path), languageId, text),
     notebook: (path: string, cells: { kind: 'code' | 'markdown'; text: string }[]) => new FakeNotebook(FakeUri.file(path), cells),
