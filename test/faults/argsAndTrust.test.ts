@@ -48,7 +48,7 @@ test('Restricted Mode: Start Training is refused with a warning offering to mana
   const fake = createFakeVscode(ROOT, join(tmp, 'global'));
   installVscodeStub(fake.vscode);
   fake.state.workspaceFolder = join(tmp, 'ws');
-  (fake.vscode.workspace as { isTrusted?: boolean }).isTrusted = false;
+  fake.state.trusted = false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LenetController, UNTRUSTED_MESSAGE } = require('../../src/host/controller') as typeof import('../../src/host/controller');
   const c = new LenetController(fake.context as never);
