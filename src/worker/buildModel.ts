@@ -4,13 +4,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import { formatShape, inferModel, type InferResult, type LayerInfo } from '../model/infer';
 import type { ActivationName, LayerSpec, LayerType, ModelSpec } from '../model/spec';
+import { LAYERS } from '../model/layers';
 import { isRandomAugmentation, LAYER_TYPES } from '../model/vocab';
 
 type Tf = typeof TF;
 
 /** Every spec layer type the builder turns into a tfjs layer (InputLayer sets the input shape). */
 export const TRAINABLE_LAYER_TYPES: ReadonlySet<LayerType> = new Set<LayerType>(
-  LAYER_TYPES.filter((t) => !isRandomAugmentation(t)),
+  LAYER_TYPES.filter((t) => LAYERS[t].trainable),
 );
 
 /** Above this the worker would run out of memory long before training anything useful. */
@@ -152,17 +153,11 @@ export function buildModel(tf: Tf, spec: ModelSpec, opts: BuildOptions = {}): TF
   return model;
 }
 
-/** Gradient kernels some layer types need that a tfjs backend may lack (tfjs 4.22's wasm has none for depthwise convolutions). */
-const GRADIENT_KERNELS: Partial<Record<LayerType, string[]>> = {
-  DepthwiseConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
-  SeparableConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
-};
-
 /** Refuses, before training starts, a model whose gradients the active backend cannot compute. */
 function assertGradients(tf: Tf, spec: ModelSpec): void {
   const backend = tf.getBackend();
   spec.layers.forEach((l, i) => {
-    const missing = (GRADIENT_KERNELS[l.type] ?? []).filter((k) => !tf.getKernel(k, backend));
+    const missing = (LAYERS[l.type].gradientKernels ?? []).filter((k) => !tf.getKernel(k, backend));
     if (missing.length > 0) {
       throw new UntrainableModelError(
         `layer ${i + 1} (${l.name ?? l.type}): the ${backend} backend of TensorFlow.js cannot train ${l.type} layers (it has no ${missing[0]} kernel); choose the cpu backend (slower) or use Conv2D instead`,

@@ -1,0 +1,33 @@
+// Activation layers: shape-preserving, no params. One definition per layer type: see
+// ./definition.ts for what each part means.
+import type { LayerDefinition } from './definition';
+
+export const ReLU: LayerDefinition<'ReLU'> = {
+  description: 'ReLU activation layer (optionally capped at maxValue). No params.',
+  trainable: true,
+  fields: {
+    maxValue: { kind: 'nonNegNumber', description: 'Upper limit of the output (ReLU6: 6). Default: none. Keras: max_value.' },
+  },
+};
+
+export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
+  description: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
+  trainable: true,
+  fields: {
+    alpha: { kind: 'number', description: 'Slope below zero. Default 0.3. Keras 3: negative_slope.' },
+  },
+};
+
+export const ELU: LayerDefinition<'ELU'> = {
+  description: 'ELU activation layer. No params.',
+  trainable: true,
+  fields: {
+    alpha: { kind: 'number', description: 'Scale of the negative part. Default 1.' },
+  },
+};
+
+export const Softmax: LayerDefinition<'Softmax'> = {
+  description: 'Softmax over the last axis. No params.',
+  trainable: true,
+  fields: {},
+};

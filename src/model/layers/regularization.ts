@@ -1,0 +1,42 @@
+// Regularization and normalization layers: active while training, shape-preserving. One definition
+// per layer type: see ./definition.ts for what each part means.
+import type { LayerDefinition } from './definition';
+
+export const Dropout: LayerDefinition<'Dropout'> = {
+  description: 'Randomly zeroes a fraction of the inputs while training. No params.',
+  trainable: true,
+  fields: {
+    rate: { kind: 'rate', required: true, description: 'Fraction of the inputs to drop while training: at least 0, less than 1.' },
+  },
+};
+
+export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
+  description: 'Drops whole channels (feature maps) while training. No params.',
+  trainable: true,
+  fields: {
+    rate: { kind: 'rate', required: true, description: 'Fraction of the channels to drop while training: at least 0, less than 1.' },
+  },
+};
+
+export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
+  description: 'Adds zero-mean Gaussian noise while training. No params.',
+  trainable: true,
+  fields: {
+    stddev: { kind: 'nonNegNumber', required: true, description: 'Standard deviation of the noise.' },
+  },
+};
+
+export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
+  description: 'Multiplies by 1-centred Gaussian noise while training. No params.',
+  trainable: true,
+  fields: {
+    rate: { kind: 'rate', required: true, description: 'Drop probability (the noise has stddev sqrt(rate / (1 - rate))).' },
+  },
+};
+
+export const BatchNormalization: LayerDefinition<'BatchNormalization'> = {
+  description: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
+  trainable: true,
+  aliases: ['BatchNorm'],
+  fields: {},
+};
