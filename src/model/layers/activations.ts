@@ -1,10 +1,14 @@
 // Activation layers: shape-preserving, no params. One definition per layer type: see
 // ./definition.ts for what each part means.
-import type { LayerDefinition } from './definition';
+import { keepShape, type LayerDefinition } from './definition';
 
 export const ReLU: LayerDefinition<'ReLU'> = {
   description: 'ReLU activation layer (optionally capped at maxValue). No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.num('maxValue', l.maxValue, 0);
+    return { out: input.slice() };
+  },
   fields: {
     maxValue: { kind: 'nonNegNumber', description: 'Upper limit of the output (ReLU6: 6). Default: none. Keras: max_value.' },
   },
@@ -13,6 +17,10 @@ export const ReLU: LayerDefinition<'ReLU'> = {
 export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
   description: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.num('alpha', l.alpha);
+    return { out: input.slice() };
+  },
   fields: {
     alpha: { kind: 'number', description: 'Slope below zero. Default 0.3. Keras 3: negative_slope.' },
   },
@@ -21,6 +29,10 @@ export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
 export const ELU: LayerDefinition<'ELU'> = {
   description: 'ELU activation layer. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.num('alpha', l.alpha);
+    return { out: input.slice() };
+  },
   fields: {
     alpha: { kind: 'number', description: 'Scale of the negative part. Default 1.' },
   },
@@ -29,5 +41,6 @@ export const ELU: LayerDefinition<'ELU'> = {
 export const Softmax: LayerDefinition<'Softmax'> = {
   description: 'Softmax over the last axis. No params.',
   trainable: true,
+  infer: keepShape,
   fields: {},
 };

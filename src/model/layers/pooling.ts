@@ -1,10 +1,13 @@
 // Pooling layers, windowed and global. One definition per layer type: see ./definition.ts for what
 // each part means.
-import { PAIR, type LayerDefinition } from './definition';
+import { PAIR, type LayerDefinition, type LayerShape } from './definition';
+import { x, hw, windowOut, type LayerCheck, type Shape } from '../shapeCheck';
+import type { GlobalPool2DSpec, Pool2DSpec } from '../spec';
 
 export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
   description: 'Max pooling over windows (Keras MaxPooling2D). No params.',
   trainable: true,
+  infer: pool2d,
   aliases: ['MaxPool2D'],
   fields: {
     poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
@@ -16,6 +19,7 @@ export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
 export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
   description: 'Average pooling over windows (Keras AveragePooling2D), as in the seed LeNet-5 (S2, S4). No params.',
   trainable: true,
+  infer: pool2d,
   aliases: ['AvgPool2D', 'AveragePool2D'],
   fields: {
     poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
@@ -27,6 +31,7 @@ export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
 export const GlobalAveragePooling2D: LayerDefinition<'GlobalAveragePooling2D'> = {
   description: 'Mean over height and width: (None, H, W, C) -> (None, C). No params.',
   trainable: true,
+  infer: globalPool,
   aliases: ['GlobalAvgPool2D'],
   fields: {},
 };
@@ -34,6 +39,24 @@ export const GlobalAveragePooling2D: LayerDefinition<'GlobalAveragePooling2D'> =
 export const GlobalMaxPooling2D: LayerDefinition<'GlobalMaxPooling2D'> = {
   description: 'Max over height and width: (None, H, W, C) -> (None, C). No params.',
   trainable: true,
+  infer: globalPool,
   aliases: ['GlobalMaxPool2D'],
   fields: {},
 };
+
+function pool2d(c: LayerCheck, l: Pool2DSpec, input: Shape) {
+  const [ph, pw] = l.poolSize === undefined ? [2, 2] : c.pair('poolSize', l.poolSize);
+  // Keras: strides=None means strides = pool_size.
+  const [sh, sw] = l.strides === undefined || l.strides === null ? [ph, pw] : c.pair('strides', l.strides);
+  const padding = c.padding(l.padding);
+  const [h, w, ch] = c.image(l.type, input);
+  if (padding === 'valid' && ((h !== null && ph > h) || (w !== null && pw > w))) {
+    c.fail(`${x(ph, pw)} pool is larger than its ${hw(h, w)} input with padding 'valid'`);
+  }
+  return { out: [null, windowOut(h, ph, sh, padding), windowOut(w, pw, sw, padding), ch] as Shape };
+}
+
+function globalPool(c: LayerCheck, l: GlobalPool2DSpec, input: Shape): LayerShape {
+  const [, , ch] = c.image(l.type, input);
+  return { out: [null, ch] };
+}

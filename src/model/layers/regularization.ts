@@ -1,10 +1,16 @@
 // Regularization and normalization layers: active while training, shape-preserving. One definition
 // per layer type: see ./definition.ts for what each part means.
-import type { LayerDefinition } from './definition';
+import type { LayerDefinition, LayerShape } from './definition';
+import { formatCount, type LayerCheck, type Shape } from '../shapeCheck';
+import type { BatchNormalizationSpec } from '../spec';
 
 export const Dropout: LayerDefinition<'Dropout'> = {
   description: 'Randomly zeroes a fraction of the inputs while training. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.rate(l.rate);
+    return { out: input.slice() };
+  },
   fields: {
     rate: { kind: 'rate', required: true, description: 'Fraction of the inputs to drop while training: at least 0, less than 1.' },
   },
@@ -13,6 +19,11 @@ export const Dropout: LayerDefinition<'Dropout'> = {
 export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
   description: 'Drops whole channels (feature maps) while training. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.rate(l.rate);
+    c.image('SpatialDropout2D', input);
+    return { out: input.slice() };
+  },
   fields: {
     rate: { kind: 'rate', required: true, description: 'Fraction of the channels to drop while training: at least 0, less than 1.' },
   },
@@ -21,6 +32,11 @@ export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
 export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
   description: 'Adds zero-mean Gaussian noise while training. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    if (l.stddev === undefined) c.fail('stddev is missing');
+    c.num('stddev', l.stddev, 0);
+    return { out: input.slice() };
+  },
   fields: {
     stddev: { kind: 'nonNegNumber', required: true, description: 'Standard deviation of the noise.' },
   },
@@ -29,6 +45,10 @@ export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
 export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
   description: 'Multiplies by 1-centred Gaussian noise while training. No params.',
   trainable: true,
+  infer: (c, l, input) => {
+    c.rate(l.rate);
+    return { out: input.slice() };
+  },
   fields: {
     rate: { kind: 'rate', required: true, description: 'Drop probability (the noise has stddev sqrt(rate / (1 - rate))).' },
   },
@@ -37,6 +57,18 @@ export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
 export const BatchNormalization: LayerDefinition<'BatchNormalization'> = {
   description: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
   trainable: true,
+  infer: batchNormalization,
   aliases: ['BatchNorm'],
   fields: {},
 };
+
+/** axis=-1: gamma and beta train, moving mean and variance do not. */
+function batchNormalization(c: LayerCheck, _l: BatchNormalizationSpec, input: Shape): LayerShape {
+  const ch = c.knownLast('BatchNormalization', input);
+  return {
+    out: input.slice(),
+    params: 4 * ch,
+    trainable: 2 * ch,
+    formula: `4x${ch} = ${formatCount(4 * ch)} (${formatCount(2 * ch)} non-trainable)`,
+  };
+}
