@@ -4,7 +4,7 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const ReLU: LayerDefinition<'ReLU'> = {
   description: 'ReLU activation layer (optionally capped at maxValue). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.reLU({ ...base, maxValue: l.maxValue }),
   infer: (c, l, input) => {
     c.num('maxValue', l.maxValue, 0);
     return { out: input.slice() };
@@ -16,7 +16,7 @@ export const ReLU: LayerDefinition<'ReLU'> = {
 
 export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
   description: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.leakyReLU({ ...base, alpha: l.alpha ?? 0.3 }),
   infer: (c, l, input) => {
     c.num('alpha', l.alpha);
     return { out: input.slice() };
@@ -28,7 +28,7 @@ export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
 
 export const ELU: LayerDefinition<'ELU'> = {
   description: 'ELU activation layer. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.elu({ ...base, alpha: l.alpha ?? 1 }),
   infer: (c, l, input) => {
     c.num('alpha', l.alpha);
     return { out: input.slice() };
@@ -40,7 +40,7 @@ export const ELU: LayerDefinition<'ELU'> = {
 
 export const Softmax: LayerDefinition<'Softmax'> = {
   description: 'Softmax over the last axis. No params.',
-  trainable: true,
+  build: (tf, _l, { base }) => tf.layers.softmax({ ...base, axis: -1 }),
   infer: keepShape,
   fields: {},
 };

@@ -4,42 +4,42 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const RandomFlip: LayerDefinition<'RandomFlip'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };
 
 export const RandomRotation: LayerDefinition<'RandomRotation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };
 
 export const RandomZoom: LayerDefinition<'RandomZoom'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };
 
 export const RandomTranslation: LayerDefinition<'RandomTranslation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };
 
 export const RandomContrast: LayerDefinition<'RandomContrast'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };
 
 export const RandomBrightness: LayerDefinition<'RandomBrightness'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  trainable: false,
+  build: null,
   infer: keepShape,
   fields: {},
 };

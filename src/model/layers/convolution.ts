@@ -1,12 +1,24 @@
 // Convolution layers: plain, transposed, depthwise and separable. One definition per layer type:
 // see ./definition.ts for what each part means.
-import { PAIR, type LayerDefinition } from './definition';
+import { tfActivation, PAIR, type LayerDefinition } from './definition';
 import { formatShape, formatCount, x, hw, windowOut, type LayerCheck, type Shape } from '../shapeCheck';
 import type { Conv2DSpec, Conv2DTransposeSpec, DepthwiseConv2DSpec, SeparableConv2DSpec } from '../spec';
 
 export const Conv2D: LayerDefinition<'Conv2D'> = {
   description: '2D convolution (Keras Conv2D). Output (None, H\', W\', filters); params kh x kw x C x filters (+ filters with bias).',
-  trainable: true,
+  build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
+    tf.layers.conv2d({
+      ...base,
+      filters: l.filters,
+      kernelSize: [...l.kernelSize],
+      strides: [...(l.strides ?? [1, 1])],
+      padding: l.padding ?? 'valid',
+      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      activation: tfActivation(l.activation),
+      useBias: l.useBias ?? true,
+      kernelInitializer,
+      biasInitializer,
+    }),
   infer: conv2d,
   aliases: ['Convolution2D'],
   fields: {
@@ -22,7 +34,18 @@ export const Conv2D: LayerDefinition<'Conv2D'> = {
 
 export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
   description: 'Transposed convolution (Keras Conv2DTranspose). Params kh x kw x filters x C (+ filters with bias).',
-  trainable: true,
+  build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
+    tf.layers.conv2dTranspose({
+      ...base,
+      filters: l.filters,
+      kernelSize: [...l.kernelSize],
+      strides: [...(l.strides ?? [1, 1])],
+      padding: l.padding ?? 'valid',
+      activation: tfActivation(l.activation),
+      useBias: l.useBias ?? true,
+      kernelInitializer,
+      biasInitializer,
+    }),
   infer: conv2dTranspose,
   aliases: ['Convolution2DTranspose', 'Deconvolution2D'],
   fields: {
@@ -37,7 +60,19 @@ export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
 
 export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
   description: 'Depthwise convolution: C x depthMultiplier output channels. Params kh x kw x C x depthMultiplier (+ C x depthMultiplier with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  trainable: true,
+  build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
+    tf.layers.depthwiseConv2d({
+      ...base,
+      kernelSize: [...l.kernelSize],
+      depthMultiplier: l.depthMultiplier ?? 1,
+      strides: [...(l.strides ?? [1, 1])],
+      padding: l.padding ?? 'valid',
+      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      activation: tfActivation(l.activation),
+      useBias: l.useBias ?? true,
+      depthwiseInitializer: kernelInitializer,
+      biasInitializer,
+    }),
   gradientKernels: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
   infer: depthwiseConv2d,
   aliases: ['DepthwiseConv'],
@@ -54,7 +89,22 @@ export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
 
 export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
   description: 'Depthwise then pointwise convolution. Params kh x kw x C x dm + C x dm x filters (+ filters with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  trainable: true,
+  build: (tf, l, { base, seed, kernelInitializer, biasInitializer }) =>
+    tf.layers.separableConv2d({
+      ...base,
+      filters: l.filters,
+      kernelSize: [...l.kernelSize],
+      depthMultiplier: l.depthMultiplier ?? 1,
+      strides: [...(l.strides ?? [1, 1])],
+      padding: l.padding ?? 'valid',
+      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      activation: tfActivation(l.activation),
+      useBias: l.useBias ?? true,
+      depthwiseInitializer: kernelInitializer,
+      // Its own seed so the pointwise kernel is not a copy of the depthwise one's random stream.
+      pointwiseInitializer: tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + 100_003 }),
+      biasInitializer,
+    }),
   gradientKernels: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
   infer: separableConv2d,
   aliases: ['SeparableConvolution2D', 'SeparableConv'],

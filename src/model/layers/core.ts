@@ -1,12 +1,15 @@
 // Input, dense and activation layers. One definition per layer type: see ./definition.ts for what
 // each part means.
-import type { LayerDefinition, LayerShape } from './definition';
+import { tfActivation, type LayerDefinition, type LayerShape } from './definition';
 import { formatCount, product, type LayerCheck, type Shape } from '../shapeCheck';
 import type { DenseSpec, FlattenSpec } from '../spec';
 
 export const InputLayer: LayerDefinition<'InputLayer'> = {
   description: 'Declares the input shape (Keras Input). Only as the first layer; it is not a row of the summary.',
-  trainable: true,
+  build: () => {
+    // buildModel turns a leading InputLayer into the first layer's input shape; inference refuses any other.
+    throw new Error('an InputLayer can only be the first layer');
+  },
   infer: (c) => c.fail('an InputLayer can only be the first layer of a Sequential model'),
   aliases: ['Input'],
   fields: {
@@ -16,7 +19,15 @@ export const InputLayer: LayerDefinition<'InputLayer'> = {
 
 export const Dense: LayerDefinition<'Dense'> = {
   description: 'Fully connected layer on the last axis (Keras Dense). Params C x units (+ units with bias).',
-  trainable: true,
+  build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
+    tf.layers.dense({
+      ...base,
+      units: l.units,
+      activation: tfActivation(l.activation),
+      useBias: l.useBias ?? true,
+      kernelInitializer,
+      biasInitializer,
+    }),
   infer: dense,
   fields: {
     units: { kind: 'posInt', required: true, description: 'Number of output units.' },
@@ -27,7 +38,7 @@ export const Dense: LayerDefinition<'Dense'> = {
 
 export const Activation: LayerDefinition<'Activation'> = {
   description: 'Applies an activation function. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.activation({ ...base, activation: tfActivation(l.activation) ?? 'linear' }),
   infer: (c, l, input) => {
     c.activation(l.activation, true);
     return { out: input.slice() };
@@ -39,7 +50,10 @@ export const Activation: LayerDefinition<'Activation'> = {
 
 export const Flatten: LayerDefinition<'Flatten'> = {
   description: 'Flattens everything but the batch axis: (None, 1, 1, 120) -> (None, 120). No params.',
-  trainable: true,
+  build: (tf, _l, { base, inputShape, known }) =>
+    // tfjs's Flatten refuses a (None, n) input (min rank 3) where Keras passes it through;
+    // a Reshape to (n) is the same operation.
+    inputShape.length === 2 ? tf.layers.reshape({ ...base, targetShape: known }) : tf.layers.flatten(base),
   infer: flatten,
   fields: {},
 };

@@ -3,8 +3,10 @@
 // and what the trainer needs.
 // The registry (./index.ts) is typed so that a layer type without a complete definition does not
 // compile; validate.ts, schema.ts and the builder read it instead of keeping their own tables.
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../../worker/tf';
 import type { LayerCheck, Shape } from '../shapeCheck';
-import type { LayerSpec, LayerType } from '../spec';
+import type { ActivationName, LayerSpec, LayerType } from '../spec';
 
 export type FieldKind =
   | 'posInt' | 'pair' | 'pairOrNull' | 'padding' | 'activation' | 'bool' | 'rate' | 'shape'
@@ -38,6 +40,33 @@ export interface LayerShape {
 /** Keras's shape rule for one layer: throws through `c` when Keras would refuse the layer. */
 export type ShapeRule<S> = (c: LayerCheck, layer: S, input: Shape) => LayerShape;
 
+type Initializer = ReturnType<Tf['initializers']['zeros']>;
+
+/** What a builder gets besides the spec: the inferred shapes, the name (and input shape of the first layer), the seed. */
+export interface BuildContext {
+  /** Keras name, plus the model's input shape when this is the first layer. */
+  base: { name: string; inputShape?: number[] };
+  inputShape: Shape;
+  /** The inferred output shape without the batch axis (fully known: the trainer checked it). */
+  known: number[];
+  /** Seeds the layer's random initializers and noise (undefined: unseeded). */
+  seed: number | undefined;
+  kernelInitializer: Initializer;
+  biasInitializer: Initializer;
+}
+
+// Arrays are copied before they reach tfjs: some tfjs layers modify their arguments in place
+// (Reshape turns -1 into null), and the spec belongs to the caller.
+export type LayerBuilder<S> = (tf: Tf, layer: S, at: BuildContext) => TF.layers.Layer;
+
+type TfActivation = NonNullable<Parameters<Tf['layers']['dense']>[0]>['activation'];
+
+/** Keras activation names, in tfjs spelling where it differs. */
+export function tfActivation(a: ActivationName | undefined): TfActivation {
+  if (a === undefined) return undefined;
+  return (a === 'hard_sigmoid' ? 'hardSigmoid' : a) as TfActivation;
+}
+
 export interface LayerDefinition<T extends LayerType> {
   /** One line for the JSON schema's enum and the hovers. */
   description: string;
@@ -45,8 +74,11 @@ export interface LayerDefinition<T extends LayerType> {
   aliases?: readonly string[];
   fields: FieldsOf<T>;
   infer: ShapeRule<SpecOf<T>>;
-  /** Whether the TF.js trainer can build the layer (Keras-only layers are summarised, not trained). */
-  trainable: boolean;
+  /**
+   * Builds the TF.js layer; null when TF.js has no such layer (Keras-only layers are summarised,
+   * not trained). tfjs is passed in: this module only imports its types.
+   */
+  build: LayerBuilder<SpecOf<T>> | null;
   /** Gradient kernels a TF.js backend may lack; the trainer refuses the layer on such a backend. */
   gradientKernels?: readonly string[];
 }

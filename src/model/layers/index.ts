@@ -25,4 +25,4 @@ export const LAYER_ALIASES: Readonly<Record<string, LayerType>> = Object.fromEnt
   (Object.keys(LAYERS) as LayerType[]).flatMap((t) => (LAYERS[t].aliases ?? []).map((a) => [a, t])),
 );
 
-export type { FieldDef, FieldKind, LayerDefinition, LayerShape, ShapeRule } from './definition';
+export type { BuildContext, FieldDef, FieldKind, LayerBuilder, LayerDefinition, LayerShape, ShapeRule } from './definition';

@@ -1,12 +1,12 @@
 // Pooling layers, windowed and global. One definition per layer type: see ./definition.ts for what
 // each part means.
-import { PAIR, type LayerDefinition, type LayerShape } from './definition';
+import { PAIR, type BuildContext, type LayerDefinition, type LayerShape } from './definition';
 import { x, hw, windowOut, type LayerCheck, type Shape } from '../shapeCheck';
 import type { GlobalPool2DSpec, Pool2DSpec } from '../spec';
 
 export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
   description: 'Max pooling over windows (Keras MaxPooling2D). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.maxPooling2d(poolArgs(l, base)),
   infer: pool2d,
   aliases: ['MaxPool2D'],
   fields: {
@@ -18,7 +18,7 @@ export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
 
 export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
   description: 'Average pooling over windows (Keras AveragePooling2D), as in the seed LeNet-5 (S2, S4). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.averagePooling2d(poolArgs(l, base)),
   infer: pool2d,
   aliases: ['AvgPool2D', 'AveragePool2D'],
   fields: {
@@ -30,7 +30,7 @@ export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
 
 export const GlobalAveragePooling2D: LayerDefinition<'GlobalAveragePooling2D'> = {
   description: 'Mean over height and width: (None, H, W, C) -> (None, C). No params.',
-  trainable: true,
+  build: (tf, _l, { base }) => tf.layers.globalAveragePooling2d(base),
   infer: globalPool,
   aliases: ['GlobalAvgPool2D'],
   fields: {},
@@ -38,7 +38,7 @@ export const GlobalAveragePooling2D: LayerDefinition<'GlobalAveragePooling2D'> =
 
 export const GlobalMaxPooling2D: LayerDefinition<'GlobalMaxPooling2D'> = {
   description: 'Max over height and width: (None, H, W, C) -> (None, C). No params.',
-  trainable: true,
+  build: (tf, _l, { base }) => tf.layers.globalMaxPooling2d(base),
   infer: globalPool,
   aliases: ['GlobalMaxPool2D'],
   fields: {},
@@ -59,4 +59,9 @@ function pool2d(c: LayerCheck, l: Pool2DSpec, input: Shape) {
 function globalPool(c: LayerCheck, l: GlobalPool2DSpec, input: Shape): LayerShape {
   const [, , ch] = c.image(l.type, input);
   return { out: [null, ch] };
+}
+
+function poolArgs(l: Pool2DSpec, base: BuildContext['base']) {
+  const poolSize: [number, number] = [...(l.poolSize ?? [2, 2])];
+  return { ...base, poolSize, strides: [...(l.strides ?? poolSize)] as [number, number], padding: l.padding ?? 'valid' };
 }

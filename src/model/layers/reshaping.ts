@@ -6,7 +6,11 @@ import type { Cropping2DSpec, PermuteSpec, RepeatVectorSpec, ReshapeSpec, UpSamp
 
 export const Reshape: LayerDefinition<'Reshape'> = {
   description: 'Reshapes everything but the batch axis; one dimension may be -1 (inferred). No params.',
-  trainable: true,
+  build: (tf, _l, { base, known }) =>
+    // The -1 resolved by our inference: tfjs 4.22 leaves it unknown in the static shape (its
+    // computeOutputShape counts the batch axis as an unknown dimension), which then breaks a
+    // following Flatten or Dense.
+    tf.layers.reshape({ ...base, targetShape: known }),
   infer: reshape,
   fields: {
     targetShape: { kind: 'targetShape', required: true, description: 'New shape without the batch axis, e.g. [7, 7, 3]; one dimension may be -1 (inferred). Keras: target_shape.' },
@@ -15,7 +19,7 @@ export const Reshape: LayerDefinition<'Reshape'> = {
 
 export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
   description: 'Adds rows and columns of zeros around the image. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.zeroPadding2d({ ...base, padding: [[...l.padding[0]], [...l.padding[1]]] }),
   infer: zeroPadding,
   fields: {
     padding: {
@@ -28,7 +32,7 @@ export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
 
 export const Cropping2D: LayerDefinition<'Cropping2D'> = {
   description: 'Removes rows and columns at the borders. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.cropping2D({ ...base, cropping: [[...l.cropping[0]], [...l.cropping[1]]] }),
   infer: cropping,
   fields: {
     cropping: {
@@ -41,7 +45,7 @@ export const Cropping2D: LayerDefinition<'Cropping2D'> = {
 
 export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
   description: 'Repeats rows and columns: (None, H, W, C) -> (None, H x size[0], W x size[1], C). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.upSampling2d({ ...base, size: [...(l.size ?? [2, 2])] }),
   infer: upSampling,
   fields: {
     size: { kind: 'pair', description: `Repeat factors: ${PAIR}. Default [2, 2].` },
@@ -50,7 +54,7 @@ export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
 
 export const Permute: LayerDefinition<'Permute'> = {
   description: 'Reorders the axes after the batch axis (dims are 1-based). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.permute({ ...base, dims: [...l.dims] }),
   infer: permute,
   fields: {
     dims: { kind: 'permutation', required: true, description: 'New order of the axes after the batch axis, 1-based, e.g. [2, 1] swaps the two.' },
@@ -59,7 +63,7 @@ export const Permute: LayerDefinition<'Permute'> = {
 
 export const RepeatVector: LayerDefinition<'RepeatVector'> = {
   description: 'Repeats a (None, F) input n times: (None, n, F). No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.repeatVector({ ...base, n: l.n }),
   infer: repeatVector,
   fields: {
     n: { kind: 'posInt', required: true, description: 'How many times to repeat the input.' },
@@ -68,7 +72,7 @@ export const RepeatVector: LayerDefinition<'RepeatVector'> = {
 
 export const Rescaling: LayerDefinition<'Rescaling'> = {
   description: 'Computes x * scale + offset, e.g. scale 1/255 for pixel values. No params.',
-  trainable: true,
+  build: (tf, l, { base }) => tf.layers.rescaling({ ...base, scale: l.scale, offset: l.offset ?? 0 }),
   infer: (c, l, input) => {
     if (l.scale === undefined) c.fail('scale is missing');
     c.num('scale', l.scale);
