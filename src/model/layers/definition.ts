@@ -18,6 +18,11 @@ export interface FieldDef {
   description: string;
   /** Applied when the field is absent and the spec type needs a value. */
   default?: unknown;
+  /**
+   * Keras's default when a Python or TF.js call leaves the option out (the source readers apply
+   * it), where the model file format asks for the field or fills in its own `default`.
+   */
+  sourceDefault?: unknown;
 }
 
 /** The spec interface of one layer type (some specs serve several types, e.g. the two poolings). */

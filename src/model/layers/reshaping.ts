@@ -25,6 +25,7 @@ export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
     padding: {
       kind: 'zeroPadding',
       default: [[1, 1], [1, 1]],
+      sourceDefault: 1,
       description: 'Zeros to add: one integer for all sides, [rows, columns] (each on both sides), or [[top, bottom], [left, right]]. Default 1.',
     },
   },
@@ -38,6 +39,7 @@ export const Cropping2D: LayerDefinition<'Cropping2D'> = {
     cropping: {
       kind: 'zeroPadding',
       required: true,
+      sourceDefault: 0,
       description: 'Rows and columns to remove: one integer for all sides, [rows, columns] (each on both sides), or [[top, bottom], [left, right]].',
     },
   },
