@@ -4,6 +4,8 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const ReLU: LayerDefinition<'ReLU'> = {
   description: 'ReLU activation layer (optionally capped at maxValue). No params.',
+  keras: { positional: ['max_value', 'negative_slope', 'threshold'] },
+  tfjs: ['reLU'],
   build: (tf, l, { base }) => tf.layers.reLU({ ...base, maxValue: l.maxValue }),
   infer: (c, l, input) => {
     c.num('maxValue', l.maxValue, 0);
@@ -16,6 +18,8 @@ export const ReLU: LayerDefinition<'ReLU'> = {
 
 export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
   description: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
+  keras: { positional: ['negative_slope'] }, // Keras 2 called it alpha: same meaning
+  tfjs: ['leakyReLU'],
   build: (tf, l, { base }) => tf.layers.leakyReLU({ ...base, alpha: l.alpha ?? 0.3 }),
   infer: (c, l, input) => {
     c.num('alpha', l.alpha);
@@ -28,6 +32,8 @@ export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
 
 export const ELU: LayerDefinition<'ELU'> = {
   description: 'ELU activation layer. No params.',
+  keras: { positional: ['alpha'] },
+  tfjs: ['elu'],
   build: (tf, l, { base }) => tf.layers.elu({ ...base, alpha: l.alpha ?? 1 }),
   infer: (c, l, input) => {
     c.num('alpha', l.alpha);
@@ -40,6 +46,8 @@ export const ELU: LayerDefinition<'ELU'> = {
 
 export const Softmax: LayerDefinition<'Softmax'> = {
   description: 'Softmax over the last axis. No params.',
+  keras: { positional: ['axis'] },
+  tfjs: ['softmax'],
   build: (tf, _l, { base }) => tf.layers.softmax({ ...base, axis: -1 }),
   infer: keepShape,
   fields: {},

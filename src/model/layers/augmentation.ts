@@ -4,6 +4,8 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const RandomFlip: LayerDefinition<'RandomFlip'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['mode'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},
@@ -11,6 +13,8 @@ export const RandomFlip: LayerDefinition<'RandomFlip'> = {
 
 export const RandomRotation: LayerDefinition<'RandomRotation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['factor'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},
@@ -18,6 +22,8 @@ export const RandomRotation: LayerDefinition<'RandomRotation'> = {
 
 export const RandomZoom: LayerDefinition<'RandomZoom'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['height_factor', 'width_factor'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},
@@ -25,6 +31,8 @@ export const RandomZoom: LayerDefinition<'RandomZoom'> = {
 
 export const RandomTranslation: LayerDefinition<'RandomTranslation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['height_factor', 'width_factor'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},
@@ -32,6 +40,8 @@ export const RandomTranslation: LayerDefinition<'RandomTranslation'> = {
 
 export const RandomContrast: LayerDefinition<'RandomContrast'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['factor'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},
@@ -39,6 +49,8 @@ export const RandomContrast: LayerDefinition<'RandomContrast'> = {
 
 export const RandomBrightness: LayerDefinition<'RandomBrightness'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
+  keras: { positional: ['factor'] },
+  tfjs: [],
   build: null,
   infer: keepShape,
   fields: {},

@@ -6,6 +6,8 @@ import type { Conv2DSpec, Conv2DTransposeSpec, DepthwiseConv2DSpec, SeparableCon
 
 export const Conv2D: LayerDefinition<'Conv2D'> = {
   description: '2D convolution (Keras Conv2D). Output (None, H\', W\', filters); params kh x kw x C x filters (+ filters with bias).',
+  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'], aliases: ['Convolution2D'] },
+  tfjs: ['conv2d'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.conv2d({
       ...base,
@@ -20,7 +22,6 @@ export const Conv2D: LayerDefinition<'Conv2D'> = {
       biasInitializer,
     }),
   infer: conv2d,
-  aliases: ['Convolution2D'],
   fields: {
     filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
     kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
@@ -34,6 +35,8 @@ export const Conv2D: LayerDefinition<'Conv2D'> = {
 
 export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
   description: 'Transposed convolution (Keras Conv2DTranspose). Params kh x kw x filters x C (+ filters with bias).',
+  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
+  tfjs: ['conv2dTranspose'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.conv2dTranspose({
       ...base,
@@ -47,7 +50,7 @@ export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
       biasInitializer,
     }),
   infer: conv2dTranspose,
-  aliases: ['Convolution2DTranspose', 'Deconvolution2D'],
+  aliases: ['Deconvolution2D'],
   fields: {
     filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
     kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
@@ -60,6 +63,8 @@ export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
 
 export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
   description: 'Depthwise convolution: C x depthMultiplier output channels. Params kh x kw x C x depthMultiplier (+ C x depthMultiplier with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
+  keras: { positional: ['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate'] },
+  tfjs: ['depthwiseConv2d'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.depthwiseConv2d({
       ...base,
@@ -89,6 +94,8 @@ export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
 
 export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
   description: 'Depthwise then pointwise convolution. Params kh x kw x C x dm + C x dm x filters (+ filters with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
+  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier'], aliases: ['SeparableConvolution2D'] },
+  tfjs: ['separableConv2d'],
   build: (tf, l, { base, seed, kernelInitializer, biasInitializer }) =>
     tf.layers.separableConv2d({
       ...base,
@@ -107,7 +114,7 @@ export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
     }),
   gradientKernels: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
   infer: separableConv2d,
-  aliases: ['SeparableConvolution2D', 'SeparableConv'],
+  aliases: ['SeparableConv'],
   fields: {
     filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
     kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },

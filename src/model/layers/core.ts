@@ -6,6 +6,8 @@ import type { DenseSpec, FlattenSpec } from '../spec';
 
 export const InputLayer: LayerDefinition<'InputLayer'> = {
   description: 'Declares the input shape (Keras Input). Only as the first layer; it is not a row of the summary.',
+  keras: { positional: ['input_shape'] },
+  tfjs: ['inputLayer'],
   build: () => {
     // buildModel turns a leading InputLayer into the first layer's input shape; inference refuses any other.
     throw new Error('an InputLayer can only be the first layer');
@@ -19,6 +21,8 @@ export const InputLayer: LayerDefinition<'InputLayer'> = {
 
 export const Dense: LayerDefinition<'Dense'> = {
   description: 'Fully connected layer on the last axis (Keras Dense). Params C x units (+ units with bias).',
+  keras: { positional: ['units', 'activation', 'use_bias'] },
+  tfjs: ['dense'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.dense({
       ...base,
@@ -38,6 +42,8 @@ export const Dense: LayerDefinition<'Dense'> = {
 
 export const Activation: LayerDefinition<'Activation'> = {
   description: 'Applies an activation function. No params.',
+  keras: { positional: ['activation'] },
+  tfjs: ['activation'],
   build: (tf, l, { base }) => tf.layers.activation({ ...base, activation: tfActivation(l.activation) ?? 'linear' }),
   infer: (c, l, input) => {
     c.activation(l.activation, true);
@@ -50,6 +56,8 @@ export const Activation: LayerDefinition<'Activation'> = {
 
 export const Flatten: LayerDefinition<'Flatten'> = {
   description: 'Flattens everything but the batch axis: (None, 1, 1, 120) -> (None, 120). No params.',
+  keras: { positional: ['data_format'] },
+  tfjs: ['flatten'],
   build: (tf, _l, { base, inputShape, known }) =>
     // tfjs's Flatten refuses a (None, n) input (min rank 3) where Keras passes it through;
     // a Reshape to (n) is the same operation.

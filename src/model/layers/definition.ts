@@ -75,8 +75,15 @@ export function tfActivation(a: ActivationName | undefined): TfActivation {
 export interface LayerDefinition<T extends LayerType> {
   /** One line for the JSON schema's enum and the hovers. */
   description: string;
-  /** Other spellings of the type (Keras aliases, older names), accepted as "did you mean" hints. */
+  /** Other spellings people write (not Keras classes), offered as "did you mean" hints only. */
   aliases?: readonly string[];
+  /**
+   * Keras's Python API: the positional parameters in order (snake_case, only those stable across
+   * versions) and the other class names Keras exports for the layer; the Python reader reads both.
+   */
+  keras: { positional: readonly string[]; aliases?: readonly string[] };
+  /** tf.layers factory names the TF.js reader reads (the canonical one first); empty when TF.js has none. */
+  tfjs: readonly string[];
   fields: FieldsOf<T>;
   infer: ShapeRule<SpecOf<T>>;
   /**

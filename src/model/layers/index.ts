@@ -20,9 +20,11 @@ export function layerDefinition<T extends LayerType>(type: T): LayerDefinition<T
   return LAYERS[type] as LayerDefinition<T>;
 }
 
-/** Alias -> layer type, from every definition's aliases. */
+const TYPES = Object.keys(LAYERS) as LayerType[];
+
+/** Alias -> layer type: Keras's other class names and the hint-only spellings of every definition. */
 export const LAYER_ALIASES: Readonly<Record<string, LayerType>> = Object.fromEntries(
-  (Object.keys(LAYERS) as LayerType[]).flatMap((t) => (LAYERS[t].aliases ?? []).map((a) => [a, t])),
+  TYPES.flatMap((t) => [...(LAYERS[t].keras.aliases ?? []), ...(LAYERS[t].aliases ?? [])].map((a) => [a, t])),
 );
 
 export type { BuildContext, FieldDef, FieldKind, LayerBuilder, LayerDefinition, LayerShape, ShapeRule } from './definition';

@@ -6,9 +6,10 @@ import type { GlobalPool2DSpec, Pool2DSpec } from '../spec';
 
 export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
   description: 'Max pooling over windows (Keras MaxPooling2D). No params.',
+  keras: { positional: ['pool_size', 'strides', 'padding', 'data_format'], aliases: ['MaxPool2D'] },
+  tfjs: ['maxPooling2d', 'maxPool2d'],
   build: (tf, l, { base }) => tf.layers.maxPooling2d(poolArgs(l, base)),
   infer: pool2d,
-  aliases: ['MaxPool2D'],
   fields: {
     poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
     strides: { kind: 'pairOrNull', description: `Step of the window: ${PAIR}. Default (or null): the pool size.` },
@@ -18,9 +19,11 @@ export const MaxPooling2D: LayerDefinition<'MaxPooling2D'> = {
 
 export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
   description: 'Average pooling over windows (Keras AveragePooling2D), as in the seed LeNet-5 (S2, S4). No params.',
+  keras: { positional: ['pool_size', 'strides', 'padding', 'data_format'], aliases: ['AvgPool2D'] },
+  tfjs: ['averagePooling2d', 'avgPool2d'],
   build: (tf, l, { base }) => tf.layers.averagePooling2d(poolArgs(l, base)),
   infer: pool2d,
-  aliases: ['AvgPool2D', 'AveragePool2D'],
+  aliases: ['AveragePool2D'],
   fields: {
     poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
     strides: { kind: 'pairOrNull', description: `Step of the window: ${PAIR}. Default (or null): the pool size.` },
@@ -30,17 +33,19 @@ export const AveragePooling2D: LayerDefinition<'AveragePooling2D'> = {
 
 export const GlobalAveragePooling2D: LayerDefinition<'GlobalAveragePooling2D'> = {
   description: 'Mean over height and width: (None, H, W, C) -> (None, C). No params.',
+  keras: { positional: ['data_format', 'keepdims'], aliases: ['GlobalAvgPool2D'] },
+  tfjs: ['globalAveragePooling2d'],
   build: (tf, _l, { base }) => tf.layers.globalAveragePooling2d(base),
   infer: globalPool,
-  aliases: ['GlobalAvgPool2D'],
   fields: {},
 };
 
 export const GlobalMaxPooling2D: LayerDefinition<'GlobalMaxPooling2D'> = {
   description: 'Max over height and width: (None, H, W, C) -> (None, C). No params.',
+  keras: { positional: ['data_format', 'keepdims'], aliases: ['GlobalMaxPool2D'] },
+  tfjs: ['globalMaxPooling2d', 'globalMaxPool2d'],
   build: (tf, _l, { base }) => tf.layers.globalMaxPooling2d(base),
   infer: globalPool,
-  aliases: ['GlobalMaxPool2D'],
   fields: {},
 };
 

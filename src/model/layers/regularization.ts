@@ -6,6 +6,8 @@ import type { BatchNormalizationSpec } from '../spec';
 
 export const Dropout: LayerDefinition<'Dropout'> = {
   description: 'Randomly zeroes a fraction of the inputs while training. No params.',
+  keras: { positional: ['rate', 'noise_shape', 'seed'] },
+  tfjs: ['dropout'],
   build: (tf, l, { base, seed }) => tf.layers.dropout({ ...base, rate: l.rate, seed }),
   infer: (c, l, input) => {
     c.rate(l.rate);
@@ -18,6 +20,8 @@ export const Dropout: LayerDefinition<'Dropout'> = {
 
 export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
   description: 'Drops whole channels (feature maps) while training. No params.',
+  keras: { positional: ['rate', 'data_format'] },
+  tfjs: [],
   build: (tf, l, { base, seed, known }) =>
     // Keras's SpatialDropout2D is a Dropout whose mask is shared over height and width.
     tf.layers.dropout({ ...base, rate: l.rate, seed, noiseShape: [null as unknown as number, 1, 1, known[2]] }),
@@ -33,6 +37,8 @@ export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
 
 export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
   description: 'Adds zero-mean Gaussian noise while training. No params.',
+  keras: { positional: ['stddev', 'seed'] },
+  tfjs: ['gaussianNoise'],
   build: (tf, l, { base }) => tf.layers.gaussianNoise({ ...base, stddev: l.stddev }),
   infer: (c, l, input) => {
     if (l.stddev === undefined) c.fail('stddev is missing');
@@ -46,6 +52,8 @@ export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
 
 export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
   description: 'Multiplies by 1-centred Gaussian noise while training. No params.',
+  keras: { positional: ['rate', 'seed'] },
+  tfjs: ['gaussianDropout'],
   build: (tf, l, { base }) => tf.layers.gaussianDropout({ ...base, rate: l.rate }),
   infer: (c, l, input) => {
     c.rate(l.rate);
@@ -58,6 +66,8 @@ export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
 
 export const BatchNormalization: LayerDefinition<'BatchNormalization'> = {
   description: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
+  keras: { positional: ['axis'] },
+  tfjs: ['batchNormalization'],
   build: (tf, _l, { base }) =>
     // Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3) equal tfjs's.
     tf.layers.batchNormalization({ ...base, axis: -1 }),

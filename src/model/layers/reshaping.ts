@@ -6,6 +6,8 @@ import type { Cropping2DSpec, PermuteSpec, RepeatVectorSpec, ReshapeSpec, UpSamp
 
 export const Reshape: LayerDefinition<'Reshape'> = {
   description: 'Reshapes everything but the batch axis; one dimension may be -1 (inferred). No params.',
+  keras: { positional: ['target_shape'] },
+  tfjs: ['reshape'],
   build: (tf, _l, { base, known }) =>
     // The -1 resolved by our inference: tfjs 4.22 leaves it unknown in the static shape (its
     // computeOutputShape counts the batch axis as an unknown dimension), which then breaks a
@@ -19,6 +21,8 @@ export const Reshape: LayerDefinition<'Reshape'> = {
 
 export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
   description: 'Adds rows and columns of zeros around the image. No params.',
+  keras: { positional: ['padding', 'data_format'] },
+  tfjs: ['zeroPadding2d'],
   build: (tf, l, { base }) => tf.layers.zeroPadding2d({ ...base, padding: [[...l.padding[0]], [...l.padding[1]]] }),
   infer: zeroPadding,
   fields: {
@@ -33,6 +37,8 @@ export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
 
 export const Cropping2D: LayerDefinition<'Cropping2D'> = {
   description: 'Removes rows and columns at the borders. No params.',
+  keras: { positional: ['cropping', 'data_format'] },
+  tfjs: ['cropping2D'],
   build: (tf, l, { base }) => tf.layers.cropping2D({ ...base, cropping: [[...l.cropping[0]], [...l.cropping[1]]] }),
   infer: cropping,
   fields: {
@@ -47,6 +53,8 @@ export const Cropping2D: LayerDefinition<'Cropping2D'> = {
 
 export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
   description: 'Repeats rows and columns: (None, H, W, C) -> (None, H x size[0], W x size[1], C). No params.',
+  keras: { positional: ['size', 'data_format', 'interpolation'] },
+  tfjs: ['upSampling2d'],
   build: (tf, l, { base }) => tf.layers.upSampling2d({ ...base, size: [...(l.size ?? [2, 2])] }),
   infer: upSampling,
   fields: {
@@ -56,6 +64,8 @@ export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
 
 export const Permute: LayerDefinition<'Permute'> = {
   description: 'Reorders the axes after the batch axis (dims are 1-based). No params.',
+  keras: { positional: ['dims'] },
+  tfjs: ['permute'],
   build: (tf, l, { base }) => tf.layers.permute({ ...base, dims: [...l.dims] }),
   infer: permute,
   fields: {
@@ -65,6 +75,8 @@ export const Permute: LayerDefinition<'Permute'> = {
 
 export const RepeatVector: LayerDefinition<'RepeatVector'> = {
   description: 'Repeats a (None, F) input n times: (None, n, F). No params.',
+  keras: { positional: ['n'] },
+  tfjs: ['repeatVector'],
   build: (tf, l, { base }) => tf.layers.repeatVector({ ...base, n: l.n }),
   infer: repeatVector,
   fields: {
@@ -74,6 +86,8 @@ export const RepeatVector: LayerDefinition<'RepeatVector'> = {
 
 export const Rescaling: LayerDefinition<'Rescaling'> = {
   description: 'Computes x * scale + offset, e.g. scale 1/255 for pixel values. No params.',
+  keras: { positional: ['scale', 'offset'] },
+  tfjs: ['rescaling'],
   build: (tf, l, { base }) => tf.layers.rescaling({ ...base, scale: l.scale, offset: l.offset ?? 0 }),
   infer: (c, l, input) => {
     if (l.scale === undefined) c.fail('scale is missing');
