@@ -6,6 +6,7 @@ import { extname, resolve } from 'node:path';
 import { formatShape, npyValues, parseNpy } from '../data/npy';
 import { WorkerClient } from '../host/workerClient';
 import type { BackendChoice, TensorValues, WorkerEvent } from '../shared/protocol';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../shared/geometry';
 import { UsageError, type OptSpec } from './args';
 import { decodePng, PngError } from './png';
 
@@ -27,8 +28,6 @@ export function inspectOptions(common: { backend: OptSpec; help: OptSpec }): Rec
 /** A runtime failure of inspect: one line on stderr, exit 1. */
 class InspectError extends Error {}
 
-const IMAGE_VALUES = 28 * 28;
-
 /** The 784 pixels (0..1) of an input file, with the checks a person needs to fix it. */
 export function readInputFile(file: string): { pixels: number[]; warning?: string } {
   let buf: Buffer;
@@ -48,7 +47,7 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
       if (err instanceof PngError) throw new InspectError(err.message);
       throw err;
     }
-    if (img.width !== 28 || img.height !== 28) throw new InspectError(`${file} is ${img.width}x${img.height} pixels; the model takes 28x28 images (resize it first)`);
+    if (img.width !== IMAGE_SIDE || img.height !== IMAGE_SIDE) throw new InspectError(`${file} is ${img.width}x${img.height} pixels; the model takes 28x28 images (resize it first)`);
     values = img.values;
     shapeText = '28x28';
   } else if (ext === '.npy') {
@@ -59,7 +58,7 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
       throw new InspectError((err as Error).message);
     }
     shapeText = formatShape(arr.shape);
-    if (arr.shape.filter((d) => d !== 1).join('x') !== '28x28' && !(arr.shape.length === 1 && arr.shape[0] === IMAGE_VALUES)) {
+    if (arr.shape.filter((d) => d !== 1).join('x') !== `${IMAGE_SIDE}x${IMAGE_SIDE}` && !(arr.shape.length === 1 && arr.shape[0] === IMAGE_PIXELS)) {
       throw new InspectError(`${file} has shape ${shapeText}; one 28x28 image is needed ((28, 28), (28, 28, 1), (1, 28, 28, 1) or (784,))`);
     }
     const raw = npyValues(arr);

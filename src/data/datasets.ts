@@ -230,34 +230,5 @@ export async function loadDataset(name: string, opts: LoadOptions): Promise<Data
   }
 }
 
-/**
- * True when loading `name` needs no network access. For `auto` that means MNIST is cached
- * (otherwise auto tries a download before falling back to the sample). Size check only.
- */
-export async function isDatasetCached(name: string, cacheDir: string, opts: { fashionMnistDir?: string | null } = {}): Promise<boolean> {
-  const ref = parseDatasetName(name);
-  switch (ref.kind) {
-    case 'mnist-sample':
-      return true;
-    case 'mnist':
-    case 'auto':
-      return filesPresent(MNIST_FILES, join(cacheDir, 'mnist'));
-    case 'fashion-mnist': {
-      if (await filesPresent(FASHION_MNIST_FILES, join(cacheDir, 'fashion-mnist'))) return true;
-      const local = opts.fashionMnistDir === undefined ? DEBIAN_FASHION_MNIST_DIR : opts.fashionMnistDir;
-      return !!local && existsSync(join(local, 'train-images-idx3-ubyte.gz'));
-    }
-    case 'idx':
-      try {
-        const names = await readdir(ref.path);
-        return Object.values(IDX_BASES).every((bases) => bases.some((b) => names.includes(b) || names.includes(`${b}.gz`)));
-      } catch {
-        return false;
-      }
-    case 'npz':
-      return existsSync(ref.path);
-  }
-}
-
 // Re-exported for callers that want to pre-fetch a single file with the same rules.
 export { downloadFile };

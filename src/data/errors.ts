@@ -22,10 +22,6 @@ export class DataError extends Error {
   }
 }
 
-export function isDataError(e: unknown): e is DataError {
-  return e instanceof DataError;
-}
-
 /** 47040016 -> "47,040,016" (fixed locale so messages and tests do not depend on the machine). */
 export function fmtInt(n: number): string {
   return n.toLocaleString('en-US');

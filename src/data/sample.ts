@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DataError, fmtInt } from './errors';
-import { bytesToUnitFloats, IMAGE_PIXELS, NUM_CLASSES } from './idx';
+import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx';
 import type { Split } from './types';
 import { rng, shuffleInPlace } from '../shared/random';
 import { crc32 } from './zip';
@@ -38,7 +38,7 @@ export function decodeSampleBinary(buf: Uint8Array, file: string): RawSample {
   };
   if (buf.length < 16 || Buffer.from(buf.subarray(0, 4)).toString('latin1') !== 'LLMS') fail('not a LeNet Lab sample file (bad magic)');
   if (buf[4] !== 1) fail(`sample format version ${buf[4]} is not supported (expected 1)`);
-  if (buf[5] !== 28 || buf[6] !== 28) fail(`sample images are ${buf[5]}x${buf[6]}, expected 28x28`);
+  if (buf[5] !== IMAGE_SIDE || buf[6] !== IMAGE_SIDE) fail(`sample images are ${buf[5]}x${buf[6]}, expected ${IMAGE_SIDE}x${IMAGE_SIDE}`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const count = dv.getUint32(8, true);
   const want = 16 + count + count * IMAGE_PIXELS;
