@@ -9,6 +9,7 @@ import type { BackendChoice, TensorValues, WorkerEvent } from '../shared/protoco
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../shared/geometry';
 import { UsageError, type OptSpec } from './args';
 import { decodePng, PngError } from './png';
+import { errorMessage } from '../shared/errors';
 
 type Activations = Extract<WorkerEvent, { type: 'activations' }>;
 
@@ -34,7 +35,7 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new InspectError(`cannot read --input ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new InspectError(`cannot read --input ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err)}`);
   }
   const ext = extname(file).toLowerCase();
   let values: ArrayLike<number>;
@@ -55,7 +56,7 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
     try {
       arr = parseNpy(buf, file, 'Save one image with numpy.save.');
     } catch (err) {
-      throw new InspectError((err as Error).message);
+      throw new InspectError(errorMessage(err));
     }
     shapeText = formatShape(arr.shape);
     if (arr.shape.filter((d) => d !== 1).join('x') !== `${IMAGE_SIDE}x${IMAGE_SIDE}` && !(arr.shape.length === 1 && arr.shape[0] === IMAGE_PIXELS)) {
@@ -157,7 +158,7 @@ export async function inspect(opts: Record<string, unknown>, positionals: string
     return 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    process.stderr.write(`lenet-lab: error: ${(err as Error).message}\n`);
+    process.stderr.write(`lenet-lab: error: ${errorMessage(err)}\n`);
     return code === 'BAD_CONFIG' ? 2 : 1;
   } finally {
     await client.dispose();

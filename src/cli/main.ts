@@ -22,6 +22,7 @@ import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
 import { isKerasFile, kerasModelSpec } from './kerasModelFile';
 import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
+import { errorMessage } from '../shared/errors';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
 
@@ -113,7 +114,7 @@ async function modelFromAny(file: string | undefined): Promise<ModelSpec> {
   try {
     return await kerasModelSpec(file);
   } catch (err) {
-    throw new CliError((err as Error).message);
+    throw new CliError(errorMessage(err));
   }
 }
 
@@ -123,7 +124,7 @@ async function summary(opts: Record<string, unknown>, positionals: string[]): Pr
   try {
     inferred = inferModel(spec);
   } catch (err) {
-    throw new CliError(`${positionals[0] ?? 'model'}: ${(err as Error).message}`);
+    throw new CliError(`${positionals[0] ?? 'model'}: ${errorMessage(err)}`);
   }
   process.stdout.write(opts.json ? JSON.stringify(toSummaryInfo(inferred)) + '\n' : formatSummary(inferred));
   return 0;
@@ -263,7 +264,7 @@ function checkDataset(name: unknown): void {
   try {
     parseDatasetName(name);
   } catch (err) {
-    throw new UsageError(`--dataset: ${(err as Error).message}`);
+    throw new UsageError(`--dataset: ${errorMessage(err)}`);
   }
 }
 

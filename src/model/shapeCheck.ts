@@ -1,20 +1,21 @@
 // Shapes with the batch axis, the error for a layer Keras would refuse, and the argument checks
 // the layer definitions' shape rules share. The spec may come from a parsed source file, so the
 // checks trust nothing.
+import { UserError } from '../shared/errors';
 import type { Pair } from './spec';
 import { isActivation, PADDINGS } from './vocab';
 
 export type Shape = (number | null)[];
 
 /** A layer Keras would refuse to build for this input. The message is "<layer name>: <reason>". */
-export class ShapeError extends Error {
+export class ShapeError extends UserError<'MODEL'> {
   constructor(
     readonly layerIndex: number,
     readonly layerName: string,
     /** The cause without the layer name, e.g. "5x5 kernel is larger than its 4x4 input with padding 'valid'". */
     readonly reason: string,
   ) {
-    super(`${layerName}: ${reason}`);
+    super('MODEL', `${layerName}: ${reason}`);
     this.name = 'ShapeError';
   }
 }

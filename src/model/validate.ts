@@ -7,6 +7,7 @@ import type { LayerSpec, LayerType, ModelSpec } from './spec';
 import { ACTIVATIONS, LAYER_TYPES, PADDINGS, isLayerType } from './vocab';
 import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../shared/jsonDepth';
 import { LAYER_ALIASES, LAYERS, type FieldDef } from './layers';
+import { UserError, errorMessage } from '../shared/errors';
 
 export type { FieldDef, FieldKind } from './layers';
 
@@ -27,7 +28,7 @@ export const NAME_DESCRIPTION =
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.\\-]*$';
 const NAME_RE = new RegExp(NAME_PATTERN);
 
-export class ModelSpecError extends Error {
+export class ModelSpecError extends UserError<'MODEL'> {
   constructor(
     /** The file (or other source) the JSON came from. */
     readonly where: string,
@@ -35,7 +36,7 @@ export class ModelSpecError extends Error {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`${where}: ${path ? `${path}: ` : ''}${problem}`);
+    super('MODEL', `${where}: ${path ? `${path}: ` : ''}${problem}`);
     this.name = 'ModelSpecError';
   }
 }
@@ -278,7 +279,7 @@ export function parseModelFile(text: string, where: string): ModelSpec {
     const before = body.slice(0, at);
     const line = before.split('\n').length;
     const col = at - before.lastIndexOf('\n');
-    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
+    const reason = errorMessage(e).replace(/ in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
     throw new ModelSpecError(where, '', `not valid JSON at line ${line}, column ${col}: ${reason}`);
   }
   return parseModelSpec(json, where);

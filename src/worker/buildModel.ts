@@ -5,6 +5,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { formatShape, inferModel, type InferResult, type LayerInfo } from '../model/infer';
 import type { LayerSpec, LayerType, ModelSpec } from '../model/spec';
 import { LAYERS, type BuildContext, type LayerBuilder } from '../model/layers';
+import { UserError } from '../shared/errors';
 import { isRandomAugmentation, LAYER_TYPES } from '../model/vocab';
 
 type Tf = typeof TF;
@@ -20,9 +21,9 @@ export const MAX_TRAINABLE_PARAMS = 50_000_000;
 /** tfjs names weights "<layer>/kernel" and accepts only these characters. */
 const TFJS_NAME = /^[A-Za-z0-9][-A-Za-z0-9._]*$/;
 
-export class UntrainableModelError extends Error {
+export class UntrainableModelError extends UserError<'MODEL'> {
   constructor(message: string) {
-    super(message);
+    super('MODEL', message);
     this.name = 'UntrainableModelError';
   }
 }

@@ -4,6 +4,7 @@ import type { EarlyStoppingConfig, OptimizerName, ReduceLrConfig, TrainConfig } 
 import { EARLY_STOPPING_DEFAULTS, MODES, MONITORS, parseLrSchedule, REDUCE_LR_DEFAULTS } from '../shared/callbacks';
 import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { WorkerError } from './errors';
+import { errorMessage } from '../shared/errors';
 
 export { LIMITS };
 
@@ -124,7 +125,7 @@ function validateCallbackFields(c: Record<string, unknown>, epochs: number): Par
     try {
       parseLrSchedule(c.lrSchedule, epochs);
     } catch (err) {
-      bad((err as Error).message);
+      bad(errorMessage(err));
     }
     if (out.reduceLrOnPlateau) bad('use either lrSchedule or reduceLrOnPlateau, not both (the schedule would undo every reduction)');
     out.lrSchedule = c.lrSchedule;
