@@ -42,7 +42,8 @@ buildSample({ out: join(dist, 'mnist-sample.bin.gz') });
 
 const contexts = [];
 for (const t of targets) {
-  if (!existsSync(join(root, t.in))) continue; // entry not written yet
+  // A missing entry point is a broken build, not something to skip: the .vsix would lack it.
+  if (!existsSync(join(root, t.in))) throw new Error(`esbuild.mjs: entry point ${t.in} does not exist`);
   const options = {
     entryPoints: [join(root, t.in)],
     outfile: join(dist, t.out),

@@ -1,6 +1,6 @@
 // Per-kernel profile of one LeNet-5 training step (batch 64, SGD 0.01) on the wasm backend.
 // Usage: node --import tsx bench/kernels.mjs [--stock] [--fast-step] [--steps N] [--batch N] [--json]
-//   --stock      only the missing Conv2DBackpropFilter (the phase-1 kernel), none of the speed-ups
+//   --stock      only the missing Conv2DBackpropFilter kernel, none of the speed-ups
 //   --fast-step  our one-thread train step (no input gradient) instead of model.trainOnBatch
 // Benchmark, not a test: numbers depend on machine load (it prints `uptime`'s load average).
 import * as tf from '@tensorflow/tfjs';
@@ -71,7 +71,7 @@ const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
 if (args.includes('--json')) {
   console.log(JSON.stringify({ stock, msPerStep, cpuMsPerStep, kernelTotalMs: total, kernels: Object.fromEntries(rows.map(([k, e]) => [k, e.ms])), load: loadavg() }));
 } else {
-  console.log(`wasm ${stock ? '(phase-1 kernel only)' : '(fast kernels)'}: ${msPerStep.toFixed(1)} ms/step wall, ${cpuMsPerStep.toFixed(1)} ms/step CPU, over ${steps} steps of ${B} (${args.includes('--fast-step') ? 'fast step' : 'trainOnBatch'}); load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`wasm ${stock ? '(Conv2DBackpropFilter kernel only)' : '(fast kernels)'}: ${msPerStep.toFixed(1)} ms/step wall, ${cpuMsPerStep.toFixed(1)} ms/step CPU, over ${steps} steps of ${B} (${args.includes('--fast-step') ? 'fast step' : 'trainOnBatch'}); load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`kernels of one step (each kernel's best of 7 profiled steps): sum ${total.toFixed(1)} ms`);
   for (const [k, e] of rows.slice(0, 25)) console.log(`${e.ms.toFixed(2).padStart(8)} ms ${(100 * e.ms / total).toFixed(1).padStart(5)}%  x${e.n}  ${k}`);
 }

@@ -6,8 +6,10 @@ import { extname, resolve } from 'node:path';
 import { formatShape, npyValues, parseNpy } from '../data/npy';
 import { WorkerClient } from '../host/workerClient';
 import type { BackendChoice, TensorValues, WorkerEvent } from '../shared/protocol';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../shared/geometry';
 import { UsageError, type OptSpec } from './args';
 import { decodePng, PngError } from './png';
+import { errorMessage } from '../shared/errors';
 
 type Activations = Extract<WorkerEvent, { type: 'activations' }>;
 
@@ -27,15 +29,13 @@ export function inspectOptions(common: { backend: OptSpec; help: OptSpec }): Rec
 /** A runtime failure of inspect: one line on stderr, exit 1. */
 class InspectError extends Error {}
 
-const IMAGE_VALUES = 28 * 28;
-
 /** The 784 pixels (0..1) of an input file, with the checks a person needs to fix it. */
 export function readInputFile(file: string): { pixels: number[]; warning?: string } {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new InspectError(`cannot read --input ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new InspectError(`cannot read --input ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err)}`);
   }
   const ext = extname(file).toLowerCase();
   let values: ArrayLike<number>;
@@ -48,7 +48,7 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
       if (err instanceof PngError) throw new InspectError(err.message);
       throw err;
     }
-    if (img.width !== 28 || img.height !== 28) throw new InspectError(`${file} is ${img.width}x${img.height} pixels; the model takes 28x28 images (resize it first)`);
+    if (img.width !== IMAGE_SIDE || img.height !== IMAGE_SIDE) throw new InspectError(`${file} is ${img.width}x${img.height} pixels; the model takes 28x28 images (resize it first)`);
     values = img.values;
     shapeText = '28x28';
   } else if (ext === '.npy') {
@@ -56,10 +56,10 @@ export function readInputFile(file: string): { pixels: number[]; warning?: strin
     try {
       arr = parseNpy(buf, file, 'Save one image with numpy.save.');
     } catch (err) {
-      throw new InspectError((err as Error).message);
+      throw new InspectError(errorMessage(err));
     }
     shapeText = formatShape(arr.shape);
-    if (arr.shape.filter((d) => d !== 1).join('x') !== '28x28' && !(arr.shape.length === 1 && arr.shape[0] === IMAGE_VALUES)) {
+    if (arr.shape.filter((d) => d !== 1).join('x') !== `${IMAGE_SIDE}x${IMAGE_SIDE}` && !(arr.shape.length === 1 && arr.shape[0] === IMAGE_PIXELS)) {
       throw new InspectError(`${file} has shape ${shapeText}; one 28x28 image is needed ((28, 28), (28, 28, 1), (1, 28, 28, 1) or (784,))`);
     }
     const raw = npyValues(arr);
@@ -158,7 +158,7 @@ export async function inspect(opts: Record<string, unknown>, positionals: string
     return 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    process.stderr.write(`lenet-lab: error: ${(err as Error).message}\n`);
+    process.stderr.write(`lenet-lab: error: ${errorMessage(err)}\n`);
     return code === 'BAD_CONFIG' ? 2 : 1;
   } finally {
     await client.dispose();

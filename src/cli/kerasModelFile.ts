@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { readKerasH5 } from '../keras/h5';
 import type { ModelSpec } from '../model/spec';
 import { ModelFileError } from './modelFile';
+import { errorMessage } from '../shared/errors';
 
 export const isKerasFile = (path: string | undefined): path is string => !!path && /\.(h5|hdf5)$/i.test(path);
 
@@ -11,6 +12,6 @@ export async function kerasModelSpec(path: string): Promise<ModelSpec> {
   try {
     return (await readKerasH5(resolve(path))).spec;
   } catch (err) {
-    throw new ModelFileError((err as Error).message);
+    throw new ModelFileError(errorMessage(err));
   }
 }

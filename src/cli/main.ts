@@ -11,7 +11,7 @@ import type { ModelSpec } from '../model/spec';
 import { formatSummary, toSummaryInfo } from '../model/summary';
 import type { BackendChoice, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { DEFAULT_IDLE_TIMEOUT_MS, WorkerClient, type CommandBody } from '../host/workerClient';
-import { LIMITS } from '../worker/config';
+import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
 import { sourceModelLoader } from '../lang/cliLoader';
@@ -22,14 +22,13 @@ import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
 import { isKerasFile, kerasModelSpec } from './kerasModelFile';
 import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
+import { errorMessage } from '../shared/errors';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 
 const help: OptSpec = { kind: 'flag', help: 'show this help' };
 const json: OptSpec = { kind: 'flag', help: 'print every worker event as one JSON object per line' };
-const backend: OptSpec = { kind: 'string', choices: BACKENDS, help: 'auto (tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu (default auto)' };
+const backend: OptSpec = { kind: 'string', choices: BACKEND_CHOICES, help: 'auto (tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu (default auto)' };
 const out: OptSpec = { kind: 'string', help: `folder of the run folders (default ${DEFAULT_OUT})` };
 
 const SUMMARY_OPTS: Record<string, OptSpec> = { json: { kind: 'flag', help: 'print the summary as JSON' }, help };
@@ -115,7 +114,7 @@ async function modelFromAny(file: string | undefined): Promise<ModelSpec> {
   try {
     return await kerasModelSpec(file);
   } catch (err) {
-    throw new CliError((err as Error).message);
+    throw new CliError(errorMessage(err));
   }
 }
 
@@ -125,7 +124,7 @@ async function summary(opts: Record<string, unknown>, positionals: string[]): Pr
   try {
     inferred = inferModel(spec);
   } catch (err) {
-    throw new CliError(`${positionals[0] ?? 'model'}: ${(err as Error).message}`);
+    throw new CliError(`${positionals[0] ?? 'model'}: ${errorMessage(err)}`);
   }
   process.stdout.write(opts.json ? JSON.stringify(toSummaryInfo(inferred)) + '\n' : formatSummary(inferred));
   return 0;
@@ -236,8 +235,7 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
       switch (e.type) {
         case 'ready': say(readyText(e)); break;
         case 'dataset':
-          // Older workers sent only the dataset's size as train: say the limit ourselves then.
-          say(datasetText(e) + (e.available === undefined && session.limit && session.limit < e.train ? `; training on the first ${session.limit.toLocaleString('en-US')}` : ''));
+          say(datasetText(e));
           break;
         case 'summary': say(formatSummary(inferModel(session.spec)).trimEnd()); break;
         case 'downloadProgress': {
@@ -266,7 +264,7 @@ function checkDataset(name: unknown): void {
   try {
     parseDatasetName(name);
   } catch (err) {
-    throw new UsageError(`--dataset: ${(err as Error).message}`);
+    throw new UsageError(`--dataset: ${errorMessage(err)}`);
   }
 }
 

@@ -4,6 +4,7 @@
 import { NotASmallFileError, readSmallFile } from '../shared/smallFile';
 import { parseModelFile } from '../model/validate';
 import type { ModelSpec } from '../model/spec';
+import { errorMessage } from '../shared/errors';
 
 /** Notebooks with outputs can be large; a model's source never needs more. */
 const MAX_MODEL_FILE_BYTES = 64 << 20;
@@ -30,7 +31,7 @@ const loaders: ModelLoader[] = [
       try {
         return parseModelFile(text, path);
       } catch (err) {
-        throw new ModelFileError((err as Error).message);
+        throw new ModelFileError(errorMessage(err));
       }
     },
   },
@@ -52,7 +53,7 @@ export function loadModelFile(path: string): ModelSpec {
   } catch (err) {
     if (err instanceof NotASmallFileError) throw new ModelFileError(`cannot read a model from ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
+    throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read ${path}: ${errorMessage(err)}`);
   }
   return loader.load(path, text);
 }

@@ -2,6 +2,7 @@
 // RGBA and 8-bit palette images, not interlaced (what image editors and matplotlib write).
 // Transparent pixels count as black, the background of MNIST's digits.
 import { inflateSync } from 'node:zlib';
+import { errorMessage } from '../shared/errors';
 
 export class PngError extends Error {}
 
@@ -54,7 +55,7 @@ export function decodePng(buf: Uint8Array, where: string): GreyImage {
   try {
     raw = inflateSync(Buffer.concat(idat));
   } catch (err) {
-    return fail(`corrupt image data (${(err as Error).message})`);
+    return fail(`corrupt image data (${errorMessage(err)})`);
   }
   const bpp = (channels * depth) / 8;
   const stride = width * bpp;

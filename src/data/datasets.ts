@@ -24,6 +24,7 @@ import { bytesToUnitFloats, checkSameCount, DEFAULT_REMEDY, readIdxImages, readI
 import { readMnistNpz } from './npz';
 import { loadSample, type SampleLocation } from './sample';
 import type { Dataset, ProgressCallback, Split } from './types';
+import { errorMessage } from '../shared/errors';
 
 export type { Dataset, ProgressCallback, Split } from './types';
 export { DataError } from './errors';
@@ -97,7 +98,7 @@ export async function loadIdxFolder(folder: string, remedy = DEFAULT_REMEDY, sig
     names = await readdir(folder);
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError('DATA', `idx:${folder}: cannot open the folder (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}).`);
+    throw new DataError('DATA', `idx:${folder}: cannot open the folder (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : errorMessage(e)}).`);
   }
   const pick = (bases: readonly string[]): string | undefined => {
     for (const b of bases) for (const n of [b, `${b}.gz`]) if (names.includes(n)) return join(folder, n);
@@ -227,35 +228,6 @@ export async function loadDataset(name: string, opts: LoadOptions): Promise<Data
         return loadBundledSample(opts, why);
       }
     }
-  }
-}
-
-/**
- * True when loading `name` needs no network access. For `auto` that means MNIST is cached
- * (otherwise auto tries a download before falling back to the sample). Size check only.
- */
-export async function isDatasetCached(name: string, cacheDir: string, opts: { fashionMnistDir?: string | null } = {}): Promise<boolean> {
-  const ref = parseDatasetName(name);
-  switch (ref.kind) {
-    case 'mnist-sample':
-      return true;
-    case 'mnist':
-    case 'auto':
-      return filesPresent(MNIST_FILES, join(cacheDir, 'mnist'));
-    case 'fashion-mnist': {
-      if (await filesPresent(FASHION_MNIST_FILES, join(cacheDir, 'fashion-mnist'))) return true;
-      const local = opts.fashionMnistDir === undefined ? DEBIAN_FASHION_MNIST_DIR : opts.fashionMnistDir;
-      return !!local && existsSync(join(local, 'train-images-idx3-ubyte.gz'));
-    }
-    case 'idx':
-      try {
-        const names = await readdir(ref.path);
-        return Object.values(IDX_BASES).every((bases) => bases.some((b) => names.includes(b) || names.includes(`${b}.gz`)));
-      } catch {
-        return false;
-      }
-    case 'npz':
-      return existsSync(ref.path);
   }
 }
 

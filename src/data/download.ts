@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataError, fmtInt } from './errors';
 import type { ProgressCallback } from './types';
 import { pidAlive } from '../shared/pid';
+import { errorMessage } from '../shared/errors';
 
 export interface RemoteFile {
   name: string;
@@ -253,7 +254,7 @@ export async function downloadFile(file: RemoteFile, destDir: string, opts: Down
   try {
     await mkdir(destDir, { recursive: true });
   } catch (e) {
-    cannotWrite((e as Error).message);
+    cannotWrite(errorMessage(e));
   }
   await removeStaleTemps(destDir, file.name);
   const failures: Failure[] = [];
@@ -282,7 +283,7 @@ export async function downloadFile(file: RemoteFile, destDir: string, opts: Down
       try {
         await rename(tmp, dest);
       } catch (e) {
-        throw new CacheWriteError((e as Error).message);
+        throw new CacheWriteError(errorMessage(e));
       }
       return { path: dest, url };
     } catch (e) {
@@ -290,7 +291,7 @@ export async function downloadFile(file: RemoteFile, destDir: string, opts: Down
       if (isAbort(e, opts.signal)) break;
       if (e instanceof CacheWriteError) cannotWrite(e.message);
       if (e instanceof AttemptError) failures.push({ offline: e.offline, reason: `${host}: ${e.message}` });
-      else failures.push({ offline: false, reason: `${host}: ${(e as Error).message}` });
+      else failures.push({ offline: false, reason: `${host}: ${errorMessage(e)}` });
     }
   }
   if (opts.signal?.aborted) throw new DataError('ABORTED', `Download of ${file.name} cancelled.`, file.name);

@@ -8,22 +8,18 @@
  * OFFLINE: no mirror could be reached at all (DNS failure, connection refused, timeout).
  * ABORTED: the caller's AbortSignal fired (for example the user pressed Stop).
  */
+import { UserError } from '../shared/errors';
+
 export type DataErrorCode = 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'ABORTED';
 
-export class DataError extends Error {
-  readonly code: DataErrorCode;
+export class DataError extends UserError<DataErrorCode> {
   readonly file?: string;
 
   constructor(code: DataErrorCode, message: string, file?: string) {
-    super(message);
+    super(code, message);
     this.name = 'DataError';
-    this.code = code;
     if (file !== undefined) this.file = file;
   }
-}
-
-export function isDataError(e: unknown): e is DataError {
-  return e instanceof DataError;
 }
 
 /** 47040016 -> "47,040,016" (fixed locale so messages and tests do not depend on the machine). */

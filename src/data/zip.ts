@@ -3,6 +3,7 @@
 // a clear message; an MNIST .npz is about 11 MB.
 import * as zlib from 'node:zlib';
 import { DataError, fmtInt } from './errors';
+import { errorMessage } from '../shared/errors';
 
 const EOCD_SIG = 0x06054b50;
 const CEN_SIG = 0x02014b50;
@@ -135,7 +136,7 @@ export class ZipReader {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ERR_BUFFER_TOO_LARGE') this.fail(`member ${name} inflates to more than the ${fmtInt(m.size)} bytes the archive says (damaged file or zip bomb)`);
-        this.fail(`member ${name} has corrupt deflate data (${(e as Error).message})`);
+        this.fail(`member ${name} has corrupt deflate data (${errorMessage(e)})`);
       }
     } else {
       this.fail(`member ${name} uses zip compression method ${m.method}; only stored (0) and deflate (8) are supported (numpy.savez / savez_compressed use these)`);

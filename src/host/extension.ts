@@ -12,7 +12,6 @@ import { SHOW_ACTIVATIONS } from './shapes/providers';
 let controller: LenetController | undefined;
 
 export function activate(context: vscode.ExtensionContext): { controller: () => LenetController } {
-  const started = Date.now();
   const get = (): LenetController => {
     if (!controller) {
       controller = new LenetController(context);
@@ -43,17 +42,11 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
   // After a window reload the last run's status bar item comes back whatever activated us, also when
   // its panel is not restored (VS Code revives a panel in a background tab only once it is shown).
   if (hasRestoredRun(context.workspaceState.get(STATE_KEY))) get().showStatus();
-  // Layer-shape hovers (issue 4): hover, inlay hints, diagnostics, code lens, lenet.trainThisModel.
+  // Layer-shape hovers, inlay hints, diagnostics, code lens and lenet.trainThisModel.
   registerShapeFeatures(context);
 
-  const ms = Date.now() - started;
-  // Read by the activation benchmark and the e2e suites; cheap to keep.
-  activationMs = ms;
   return { controller: get };
 }
-
-/** Milliseconds activate() took (its own work, not VS Code's module load). */
-export let activationMs = 0;
 
 export async function deactivate(): Promise<void> {
   await controller?.shutdown();

@@ -2,15 +2,17 @@
 // Pure (no vscode import): the extension passes a getter over its WorkspaceConfiguration, so the
 // rules are unit-tested without VS Code. The worker validates the config again on its side.
 import { isAbsolute, join, resolve } from 'node:path';
-import type { BackendChoice, OptimizerName, TrainConfig } from '../shared/protocol';
+import type { TrainConfig } from '../shared/protocol';
+import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { readCallbackSettings } from './callbackSettings';
 
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'rmsprop'];
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export { OPTIMIZERS, BACKEND_CHOICES as BACKENDS };
 export const NAMED_DATASETS = ['auto', 'mnist-sample', 'mnist', 'fashion-mnist'] as const;
+// Lower than the CLI's and the worker's LIMITS.batchSize (65,536): the settings' documented
+// range is 1 to the MNIST training set size.
 export const MAX_BATCH_SIZE = 60000;
-export const MAX_EPOCHS = 100000;
-export const MAX_SEED = 2 ** 32 - 1;
+export const MAX_EPOCHS = LIMITS.epochs.max;
+export const MAX_SEED = LIMITS.seed.max;
 
 /** Where settings-relative paths and the default output folder live. */
 export interface SettingsContext {
@@ -88,7 +90,7 @@ export function readTrainSettings(get: SettingGetter, ctx: SettingsContext): Set
     learningRate = lrRaw;
   }
   const optimizer = oneOf('optimizer', OPTIMIZERS, 'sgd');
-  const backend = oneOf('backend', BACKENDS, 'auto');
+  const backend = oneOf('backend', BACKEND_CHOICES, 'auto');
   const seed = int('seed', 0, MAX_SEED, 42);
   const limit = int('dataLimit', 0, Number.MAX_SAFE_INTEGER, 0);
 

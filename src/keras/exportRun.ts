@@ -10,6 +10,7 @@ import type { ModelSpec } from '../model/spec';
 import { parseModelSpec } from '../model/validate';
 import { KerasFormatError, kerasWeightNames } from './modelConfig';
 import { writeKerasH5, type NamedWeight } from './h5';
+import { errorMessage } from '../shared/errors';
 
 interface WeightSpec { name: string; shape: number[]; dtype?: string }
 interface ModelJson { weightsManifest?: { paths: string[]; weights: WeightSpec[] }[] }
@@ -18,7 +19,7 @@ function readJson<T>(path: string, what: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {
-    throw new KerasFormatError(`cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw new KerasFormatError(`cannot read ${what} ${path}: ${errorMessage(err)}`);
   }
 }
 

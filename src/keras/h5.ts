@@ -12,6 +12,7 @@ import type { LayerSpec, ModelSpec } from '../model/spec';
 import { parseModelSpec } from '../model/validate';
 import { inferModel, type LayerInfo } from '../model/infer';
 import { fromKerasModelConfig, KerasFormatError, kerasWeightNames, toKerasModelConfig, type KerasModelConfig } from './modelConfig';
+import { errorMessage } from '../shared/errors';
 
 /** The Keras version whose .h5 layout and layer configs the writer follows. */
 export const KERAS_VERSION = '2.13.1';
@@ -110,7 +111,7 @@ export async function writeKerasH5(path: string, spec: ModelSpec, weights: Named
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new KerasFormatError(`cannot write ${path}: ${(err as Error).message}`);
+    throw new KerasFormatError(`cannot write ${path}: ${errorMessage(err)}`);
   }
   const tmp = `${path}.tmp-${process.pid}`;
   withHdf5Errors(`cannot write ${path}`, () => writeFile(File, tmp, config, layers, bySpec, weights));
@@ -190,7 +191,7 @@ function readFile(mod: H5, path: string): KerasModel {
     try {
       json = JSON.parse(configText);
     } catch (err) {
-      throw new KerasFormatError(`${path}: model_config is not valid JSON (${(err as Error).message})`);
+      throw new KerasFormatError(`${path}: model_config is not valid JSON (${errorMessage(err)})`);
     }
     const raw = fromKerasModelConfig(json);
     let spec: ModelSpec;
@@ -198,7 +199,7 @@ function readFile(mod: H5, path: string): KerasModel {
       spec = parseModelSpec(JSON.parse(JSON.stringify(raw)), `${path} model_config`);
       inferModel(spec);
     } catch (err) {
-      throw new KerasFormatError(`${path}: ${(err as Error).message}`);
+      throw new KerasFormatError(`${path}: ${errorMessage(err)}`);
     }
     const mw = f.get('model_weights');
     if (!mw || !(mw instanceof mod.Group)) throw new KerasFormatError(`${path} has no model_weights group`);

@@ -4,6 +4,7 @@
 // then reports them with its own message ("filters must be a positive integer, got 0").
 import type { Shape } from '../model/infer';
 import type { LayerSpec, LayerType } from '../model/spec';
+import { LAYERS, type FieldDef } from '../model/layers';
 import { isActivation } from '../model/vocab';
 import { showVal, type Val } from './values';
 
@@ -59,6 +60,14 @@ function sides(p: unknown): unknown {
   if (typeof p === 'number') return [[p, p], [p, p]];
   if (Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number')) return [[p[0], p[0]], [p[1], p[1]]];
   return p;
+}
+
+/** Required fields a source call cannot leave out (Keras gives the others a default). */
+function requiredOptions(type: ReadableType): string[] {
+  if (type === 'Input' || type === 'InputLayer') return [];
+  return Object.entries(LAYERS[type].fields as Record<string, FieldDef>)
+    .filter(([, def]) => def.required && def.sourceDefault === undefined)
+    .map(([k]) => k);
 }
 
 export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
@@ -133,13 +142,15 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
       input = dim.t === 'num' ? { shape: [null, dim.v] } : { note: `${a.spell('inputDim')} is not known before running` };
     }
     set(spec, 'name', str('name'));
+    // The options the layer's definition requires; without one the call is not analyzed.
+    const missing = requiredOptions(type).find((k) => !has(k));
+    if (missing !== undefined) return { notAnalyzed: `${a.spell(missing)} is missing` };
     switch (type) {
       case 'Input':
       case 'InputLayer':
         spec = { type: 'InputLayer' };
         break;
       case 'Conv2D': {
-        for (const k of ['filters', 'kernelSize']) if (!has(k)) return { notAnalyzed: `${a.spell(k)} is missing` };
         channelsLast();
         const groups = need('groups');
         if (groups !== undefined && groups !== 1) throw new Unresolved(`${a.spell('groups')}=${String(groups)} is not modelled`);
@@ -170,21 +181,16 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
         channelsLast();
         break;
       case 'Dense':
-        if (!has('units')) return { notAnalyzed: `${a.spell('units')} is missing` };
         set(spec, 'units', need('units'));
         set(spec, 'activation', activation('activation'));
         set(spec, 'useBias', bool('useBias'));
         break;
       case 'Dropout':
-        if (!has('rate')) return { notAnalyzed: `${a.spell('rate')} is missing` };
         set(spec, 'rate', need('rate'));
         break;
       case 'Activation':
-        if (!has('activation')) return { notAnalyzed: `${a.spell('activation')} is missing` };
-        {
-          // An activation we cannot name still keeps the shape: analyse it as identity, list it as unresolved.
-          spec.activation = activation('activation') ?? 'linear';
-        }
+        // An activation we cannot name still keeps the shape: analyse it as identity, list it as unresolved.
+        spec.activation = activation('activation') ?? 'linear';
         break;
       case 'BatchNormalization': {
         const axis = need('axis');
@@ -196,11 +202,10 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
       }
       case 'ZeroPadding2D': {
         channelsLast();
-        spec.padding = sides(has('padding') ? need('padding') : 1);
+        spec.padding = sides(has('padding') ? need('padding') : LAYERS.ZeroPadding2D.fields.padding.sourceDefault);
         break;
       }
       case 'Reshape':
-        if (!has('targetShape')) return { notAnalyzed: `${a.spell('targetShape')} is missing` };
         set(spec, 'targetShape', need('targetShape'));
         break;
       case 'ReLU': {
@@ -227,16 +232,13 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
       }
       case 'SpatialDropout2D':
       case 'GaussianDropout':
-        if (!has('rate')) return { notAnalyzed: `${a.spell('rate')} is missing` };
         if (type === 'SpatialDropout2D') channelsLast();
         set(spec, 'rate', need('rate'));
         break;
       case 'GaussianNoise':
-        if (!has('stddev')) return { notAnalyzed: `${a.spell('stddev')} is missing` };
         set(spec, 'stddev', need('stddev'));
         break;
       case 'Rescaling':
-        if (!has('scale')) return { notAnalyzed: `${a.spell('scale')} is missing` };
         set(spec, 'scale', need('scale'));
         set(spec, 'offset', need('offset'));
         break;
@@ -246,23 +248,19 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
         break;
       case 'Cropping2D': {
         channelsLast();
-        const p = has('cropping') ? need('cropping') : 0;
+        const p = has('cropping') ? need('cropping') : LAYERS.Cropping2D.fields.cropping.sourceDefault;
         spec.cropping = sides(p);
         break;
       }
       case 'Permute':
-        if (!has('dims')) return { notAnalyzed: `${a.spell('dims')} is missing` };
         set(spec, 'dims', need('dims'));
         break;
       case 'RepeatVector':
-        if (!has('n')) return { notAnalyzed: `${a.spell('n')} is missing` };
         set(spec, 'n', need('n'));
         break;
       case 'Conv2DTranspose':
       case 'DepthwiseConv2D':
       case 'SeparableConv2D': {
-        const required = type === 'DepthwiseConv2D' ? ['kernelSize'] : ['filters', 'kernelSize'];
-        for (const k of required) if (!has(k)) return { notAnalyzed: `${a.spell(k)} is missing` };
         channelsLast();
         if (type === 'Conv2DTranspose') {
           const op = need('outputPadding');
@@ -281,9 +279,17 @@ export function buildLayer(type: ReadableType, a: LayerOpts): BuiltLayer {
         set(spec, 'useBias', bool('useBias'));
         break;
       }
-      default:
-        // Keras's random augmentation layers: identity at inference, their options do not matter.
+      case 'RandomFlip':
+      case 'RandomRotation':
+      case 'RandomZoom':
+      case 'RandomTranslation':
+      case 'RandomContrast':
+      case 'RandomBrightness':
+        // Identity at inference: their options do not matter.
         break;
+      default:
+        // A layer type without a case here does not compile.
+        return type satisfies never;
     }
   } catch (e) {
     if (e instanceof Unresolved) return { notAnalyzed: e.message, input };

@@ -2,8 +2,8 @@
 // validator's field table, so VS Code's validation and completion match parseModelSpec. The
 // schema cannot say everything the validator checks (at most one -1 in a Reshape, unique names,
 // agreeing input shapes); the validator stays the authority, the schema is the editor's guide.
-// Regenerate after changing validate.ts or vocab.ts:
-//   UPDATE_SCHEMA=1 node scripts/run-tests.mjs test/model/schema
+// Regenerate after changing a layer definition (src/model/layers/) or vocab.ts:
+//   node --import tsx scripts/write-schema.ts
 import { ACTIVATIONS, LAYER_TYPES, PADDINGS } from './vocab';
 import { LAYER_DESCRIPTIONS, LAYER_FIELDS, NAME_DESCRIPTION, NAME_PATTERN, type FieldDef } from './validate';
 

@@ -1,191 +1,34 @@
 // Validation of untrusted model files (the extension's `*.lenet.json`: a ModelSpec as JSON).
 // Errors name the JSON path and say what to write instead. Structure only: shapes are checked by
-// inferModel (which also names the layer). The table below also generates the JSON schema
-// (src/model/schema.ts -> media/lenet-model.schema.json), so the two cannot drift apart silently.
+// inferModel (which also names the layer). The field tables come from the layer registry
+// (src/model/layers/), which also generates the JSON schema (src/model/schema.ts ->
+// media/lenet-model.schema.json), so the two cannot drift apart silently.
 import type { LayerSpec, LayerType, ModelSpec } from './spec';
 import { ACTIVATIONS, LAYER_TYPES, PADDINGS, isLayerType } from './vocab';
 import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../shared/jsonDepth';
+import { LAYER_ALIASES, LAYERS, type FieldDef } from './layers';
+import { UserError, errorMessage } from '../shared/errors';
 
-export type FieldKind =
-  | 'posInt' | 'pair' | 'pairOrNull' | 'padding' | 'activation' | 'bool' | 'rate' | 'shape'
-  | 'targetShape' | 'zeroPadding' | 'number' | 'nonNegNumber' | 'permutation';
+export type { FieldDef, FieldKind } from './layers';
 
-export interface FieldDef {
-  kind: FieldKind;
-  required?: boolean;
-  description: string;
-  /** Applied when the field is absent and the spec type needs a value. */
-  default?: unknown;
-}
+/** One line per layer type (the schema's enum descriptions), from the layer registry. */
+export const LAYER_DESCRIPTIONS: Record<LayerType, string> = Object.fromEntries(
+  LAYER_TYPES.map((t) => [t, LAYERS[t].description]),
+) as Record<LayerType, string>;
 
-export const LAYER_DESCRIPTIONS: Record<LayerType, string> = {
-  InputLayer: 'Declares the input shape (Keras Input). Only as the first layer; it is not a row of the summary.',
-  Conv2D: '2D convolution (Keras Conv2D). Output (None, H\', W\', filters); params kh x kw x C x filters (+ filters with bias).',
-  MaxPooling2D: 'Max pooling over windows (Keras MaxPooling2D). No params.',
-  AveragePooling2D: 'Average pooling over windows (Keras AveragePooling2D), as in the seed LeNet-5 (S2, S4). No params.',
-  GlobalAveragePooling2D: 'Mean over height and width: (None, H, W, C) -> (None, C). No params.',
-  GlobalMaxPooling2D: 'Max over height and width: (None, H, W, C) -> (None, C). No params.',
-  Flatten: 'Flattens everything but the batch axis: (None, 1, 1, 120) -> (None, 120). No params.',
-  Dense: 'Fully connected layer on the last axis (Keras Dense). Params C x units (+ units with bias).',
-  Dropout: 'Randomly zeroes a fraction of the inputs while training. No params.',
-  Activation: 'Applies an activation function. No params.',
-  BatchNormalization: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
-  ZeroPadding2D: 'Adds rows and columns of zeros around the image. No params.',
-  Reshape: 'Reshapes everything but the batch axis; one dimension may be -1 (inferred). No params.',
-  ReLU: 'ReLU activation layer (optionally capped at maxValue). No params.',
-  LeakyReLU: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
-  ELU: 'ELU activation layer. No params.',
-  Softmax: 'Softmax over the last axis. No params.',
-  SpatialDropout2D: 'Drops whole channels (feature maps) while training. No params.',
-  GaussianNoise: 'Adds zero-mean Gaussian noise while training. No params.',
-  GaussianDropout: 'Multiplies by 1-centred Gaussian noise while training. No params.',
-  Rescaling: 'Computes x * scale + offset, e.g. scale 1/255 for pixel values. No params.',
-  UpSampling2D: 'Repeats rows and columns: (None, H, W, C) -> (None, H x size[0], W x size[1], C). No params.',
-  Cropping2D: 'Removes rows and columns at the borders. No params.',
-  Permute: 'Reorders the axes after the batch axis (dims are 1-based). No params.',
-  RepeatVector: 'Repeats a (None, F) input n times: (None, n, F). No params.',
-  Conv2DTranspose: 'Transposed convolution (Keras Conv2DTranspose). Params kh x kw x filters x C (+ filters with bias).',
-  DepthwiseConv2D: 'Depthwise convolution: C x depthMultiplier output channels. Params kh x kw x C x depthMultiplier (+ C x depthMultiplier with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  SeparableConv2D: 'Depthwise then pointwise convolution. Params kh x kw x C x dm + C x dm x filters (+ filters with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  RandomFlip: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  RandomRotation: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  RandomZoom: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  RandomTranslation: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  RandomContrast: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  RandomBrightness: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-};
+/** Each layer type's fields (kind, default, required, description), from the layer registry. */
+export const LAYER_FIELDS: Record<LayerType, Record<string, FieldDef>> = Object.fromEntries(
+  LAYER_TYPES.map((t) => [t, LAYERS[t].fields]),
+) as Record<LayerType, Record<string, FieldDef>>;
 
-const PAIR = 'two positive integers [height, width], or one integer for both';
 export const NAME_DESCRIPTION =
   "Layer name shown in the summary (the Keras name). Default: Keras's automatic name (conv2d, conv2d_1, dense, ...).";
-
-export const LAYER_FIELDS: Record<LayerType, Record<string, FieldDef>> = {
-  InputLayer: {
-    shape: { kind: 'shape', required: true, description: 'Input shape without the batch axis, e.g. [28, 28, 1] for MNIST (height, width, channels).' },
-  },
-  Conv2D: {
-    filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
-    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
-    strides: { kind: 'pair', description: `Step of the kernel: ${PAIR}. Default [1, 1].` },
-    padding: { kind: 'padding', description: "'valid' (no padding, output shrinks) or 'same' (output size = ceil(input / stride)). Default 'valid'." },
-    dilationRate: { kind: 'pair', description: `Dilation of the kernel: ${PAIR}. Default [1, 1]; cannot be combined with strides > 1. Keras: dilation_rate.` },
-    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
-    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per filter. Default true. Keras: use_bias.' },
-  },
-  MaxPooling2D: {
-    poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
-    strides: { kind: 'pairOrNull', description: `Step of the window: ${PAIR}. Default (or null): the pool size.` },
-    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
-  },
-  AveragePooling2D: {
-    poolSize: { kind: 'pair', default: [2, 2], description: `Window size: ${PAIR}. Default [2, 2]. Keras: pool_size.` },
-    strides: { kind: 'pairOrNull', description: `Step of the window: ${PAIR}. Default (or null): the pool size.` },
-    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
-  },
-  GlobalAveragePooling2D: {},
-  GlobalMaxPooling2D: {},
-  Flatten: {},
-  Dense: {
-    units: { kind: 'posInt', required: true, description: 'Number of output units.' },
-    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none); 'softmax' for the class probabilities." },
-    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per unit. Default true. Keras: use_bias.' },
-  },
-  Dropout: {
-    rate: { kind: 'rate', required: true, description: 'Fraction of the inputs to drop while training: at least 0, less than 1.' },
-  },
-  Activation: {
-    activation: { kind: 'activation', required: true, description: 'The activation function.' },
-  },
-  BatchNormalization: {},
-  ZeroPadding2D: {
-    padding: {
-      kind: 'zeroPadding',
-      default: [[1, 1], [1, 1]],
-      description: 'Zeros to add: one integer for all sides, [rows, columns] (each on both sides), or [[top, bottom], [left, right]]. Default 1.',
-    },
-  },
-  Reshape: {
-    targetShape: { kind: 'targetShape', required: true, description: 'New shape without the batch axis, e.g. [7, 7, 3]; one dimension may be -1 (inferred). Keras: target_shape.' },
-  },
-  ReLU: {
-    maxValue: { kind: 'nonNegNumber', description: 'Upper limit of the output (ReLU6: 6). Default: none. Keras: max_value.' },
-  },
-  LeakyReLU: {
-    alpha: { kind: 'number', description: 'Slope below zero. Default 0.3. Keras 3: negative_slope.' },
-  },
-  ELU: {
-    alpha: { kind: 'number', description: 'Scale of the negative part. Default 1.' },
-  },
-  Softmax: {},
-  SpatialDropout2D: {
-    rate: { kind: 'rate', required: true, description: 'Fraction of the channels to drop while training: at least 0, less than 1.' },
-  },
-  GaussianNoise: {
-    stddev: { kind: 'nonNegNumber', required: true, description: 'Standard deviation of the noise.' },
-  },
-  GaussianDropout: {
-    rate: { kind: 'rate', required: true, description: 'Drop probability (the noise has stddev sqrt(rate / (1 - rate))).' },
-  },
-  Rescaling: {
-    scale: { kind: 'number', required: true, description: 'Factor, e.g. 0.00392156862745098 (1/255).' },
-    offset: { kind: 'number', description: 'Added after scaling. Default 0.' },
-  },
-  UpSampling2D: {
-    size: { kind: 'pair', description: `Repeat factors: ${PAIR}. Default [2, 2].` },
-  },
-  Cropping2D: {
-    cropping: {
-      kind: 'zeroPadding',
-      required: true,
-      description: 'Rows and columns to remove: one integer for all sides, [rows, columns] (each on both sides), or [[top, bottom], [left, right]].',
-    },
-  },
-  Permute: {
-    dims: { kind: 'permutation', required: true, description: 'New order of the axes after the batch axis, 1-based, e.g. [2, 1] swaps the two.' },
-  },
-  RepeatVector: {
-    n: { kind: 'posInt', required: true, description: 'How many times to repeat the input.' },
-  },
-  Conv2DTranspose: {
-    filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
-    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
-    strides: { kind: 'pair', description: `Upsampling step: ${PAIR}. Default [1, 1].` },
-    padding: { kind: 'padding', description: "'valid' (output n x stride + max(kernel - stride, 0)) or 'same' (n x stride). Default 'valid'." },
-    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
-    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per filter. Default true. Keras: use_bias.' },
-  },
-  DepthwiseConv2D: {
-    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
-    depthMultiplier: { kind: 'posInt', description: 'Output channels per input channel. Default 1. Keras: depth_multiplier.' },
-    strides: { kind: 'pair', description: `Step of the kernel: ${PAIR}. Default [1, 1].` },
-    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
-    dilationRate: { kind: 'pair', description: `Dilation of the kernel: ${PAIR}. Default [1, 1]. Keras: dilation_rate.` },
-    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
-    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per output channel. Default true. Keras: use_bias.' },
-  },
-  SeparableConv2D: {
-    filters: { kind: 'posInt', required: true, description: 'Number of output channels (filters).' },
-    kernelSize: { kind: 'pair', required: true, description: `Kernel size: ${PAIR}. Keras: kernel_size.` },
-    depthMultiplier: { kind: 'posInt', description: 'Depthwise channels per input channel. Default 1. Keras: depth_multiplier.' },
-    strides: { kind: 'pair', description: `Step of the kernel: ${PAIR}. Default [1, 1].` },
-    padding: { kind: 'padding', description: "'valid' or 'same'. Default 'valid'." },
-    dilationRate: { kind: 'pair', description: `Dilation of the kernel: ${PAIR}. Default [1, 1]. Keras: dilation_rate.` },
-    activation: { kind: 'activation', description: "Activation applied to the output. Default 'linear' (none)." },
-    useBias: { kind: 'bool', description: 'Whether the layer adds a bias per filter. Default true. Keras: use_bias.' },
-  },
-  RandomFlip: {},
-  RandomRotation: {},
-  RandomZoom: {},
-  RandomTranslation: {},
-  RandomContrast: {},
-  RandomBrightness: {},
-};
 
 /** tfjs names weights "<layer>/kernel"; Keras forbids "/" in names. Both accept this. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.\\-]*$';
 const NAME_RE = new RegExp(NAME_PATTERN);
 
-export class ModelSpecError extends Error {
+export class ModelSpecError extends UserError<'MODEL'> {
   constructor(
     /** The file (or other source) the JSON came from. */
     readonly where: string,
@@ -193,7 +36,7 @@ export class ModelSpecError extends Error {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`${where}: ${path ? `${path}: ` : ''}${problem}`);
+    super('MODEL', `${where}: ${path ? `${path}: ` : ''}${problem}`);
     this.name = 'ModelSpecError';
   }
 }
@@ -245,12 +88,6 @@ function suggest(word: string, allowed: readonly string[]): string | undefined {
   return bestD <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined;
 }
 
-const TYPE_ALIASES: Record<string, LayerType> = {
-  Input: 'InputLayer', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', AveragePool2D: 'AveragePooling2D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D', Convolution2D: 'Conv2D',
-  BatchNorm: 'BatchNormalization', Convolution2DTranspose: 'Conv2DTranspose', Deconvolution2D: 'Conv2DTranspose',
-  SeparableConvolution2D: 'SeparableConv2D', SeparableConv: 'SeparableConv2D', DepthwiseConv: 'DepthwiseConv2D',
-};
 
 class Checker {
   constructor(readonly where: string) {}
@@ -340,7 +177,7 @@ class Checker {
       this.fail(`${path}.type`, `missing; every layer needs a "type" such as "Conv2D" or "Dense"${k ? ` (not "${k}")` : ''}`);
     }
     if (!isLayerType(type)) {
-      const s = typeof type === 'string' ? TYPE_ALIASES[type] ?? suggest(type, LAYER_TYPES) : undefined;
+      const s = typeof type === 'string' ? LAYER_ALIASES[type] ?? suggest(type, LAYER_TYPES) : undefined;
       this.fail(`${path}.type`, `unknown layer type ${show(type)}${s ? `; did you mean "${s}"?` : ''} (supported: ${LAYER_TYPES.join(', ')})`);
     }
     if (type === 'InputLayer' && index !== 0) {
@@ -442,7 +279,7 @@ export function parseModelFile(text: string, where: string): ModelSpec {
     const before = body.slice(0, at);
     const line = before.split('\n').length;
     const col = at - before.lastIndexOf('\n');
-    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
+    const reason = errorMessage(e).replace(/ in JSON at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
     throw new ModelSpecError(where, '', `not valid JSON at line ${line}, column ${col}: ${reason}`);
   }
   return parseModelSpec(json, where);

@@ -5,9 +5,9 @@ import type { ModelSpec } from '../model/spec';
 
 export const PROTOCOL_VERSION = 1;
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
-export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
+import type { BackendChoice, BackendName, OptimizerName } from './trainOptions';
+
+export type { BackendChoice, BackendName, OptimizerName };
 
 export interface TrainConfig {
   /** 'auto' | 'mnist-sample' | 'mnist' | 'fashion-mnist' | 'idx:<folder>' | 'npz:<file>' */
@@ -184,5 +184,3 @@ export type WorkerCommand = V & (
   | { type: 'shutdown' }
 );
 
-export type WorkerEventType = WorkerEvent['type'];
-export type WorkerCommandType = WorkerCommand['type'];

@@ -1,6 +1,7 @@
 // Runtime checks for every message crossing the worker boundary. Both sides call these on receipt:
 // a message that fails is dropped with the returned reason, never half-trusted. Table-driven: one
 // field table per message type; no dependencies so the webview/extension can share it.
+import { IMAGE_PIXELS, NUM_CLASSES } from './geometry';
 import { PROTOCOL_VERSION } from './protocol';
 import type { WorkerCommand, WorkerEvent } from './protocol';
 
@@ -96,13 +97,13 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
   done: { history: arrayOf(object(epochMetrics)), runDir: str, stopped: bool },
   evaluation: {
     modelDir: str, dataset: str, classes: arrayOf(str), loss: metric, acc: num,
-    confusion: arrayOf(arrayOf(nat, 10), 10),
-    perClass: arrayOf(object({ precision: num, recall: num, f1: num, support: nat }), 10),
+    confusion: arrayOf(arrayOf(nat, NUM_CLASSES), NUM_CLASSES),
+    perClass: arrayOf(object({ precision: num, recall: num, f1: num, support: nat }), NUM_CLASSES),
     misclassified: arrayOf(object({
-      index: nat, label: nat, predicted: nat, probabilities: arrayOf(prob, 10), pixels: arrayOf(pixel, 784),
+      index: nat, label: nat, predicted: nat, probabilities: arrayOf(prob, NUM_CLASSES), pixels: arrayOf(pixel, IMAGE_PIXELS),
     })),
   },
-  prediction: { id: int, probabilities: arrayOf(prob, 10) },
+  prediction: { id: int, probabilities: arrayOf(prob, NUM_CLASSES) },
   activations: {
     id: int, model: str,
     input: object({
@@ -138,7 +139,7 @@ const COMMANDS: Record<WorkerCommand['type'], Fields> = {
     modelDir: optional(str), dataset: optional(str), outDir: optional(str), cacheDir: optional(str),
     backend: optional(oneOf('auto', ...BACKENDS)),
   },
-  predict: { id: int, pixels: arrayOf(num, 784), modelDir: optional(str), outDir: optional(str) },
+  predict: { id: int, pixels: arrayOf(num, IMAGE_PIXELS), modelDir: optional(str), outDir: optional(str) },
   activations: {
     id: int, modelDir: optional(str), outDir: optional(str), cacheDir: optional(str),
     pixels: optional(numbers(true)), testIndex: optional(int), layer: optional(str),

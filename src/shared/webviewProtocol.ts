@@ -7,8 +7,6 @@ import type {
 
 export type { CallbackNote };
 
-export const WEBVIEW_PROTOCOL_VERSION = 1;
-
 export type RunStatus =
   | 'idle' | 'starting' | 'loading' | 'training' | 'stopping' | 'stopped' | 'done'
   | 'evaluating' | 'error';

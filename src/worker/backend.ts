@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice, BackendName } from '../shared/protocol';
+import { BACKEND_NAMES } from '../shared/trainOptions';
 import { WorkerError } from './errors';
 import { registerWasmKernels } from './kernels';
 import { createWasmTrainStep } from './parallel';
@@ -100,7 +101,7 @@ function trainStepFor(backend: BackendName): TrainStepFactory {
   return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused })) ?? defaultTrainStep(ctx);
 }
 
-const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const ORDER: readonly BackendName[] = BACKEND_NAMES;
 const TRY: Record<BackendName, () => Promise<Tf>> = { tensorflow: tryTensorflow, wasm: tryWasm, cpu: tryCpu };
 
 function versionsOf(tf: Tf): Record<string, string> {

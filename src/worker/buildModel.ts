@@ -3,14 +3,16 @@
 // its backend), so this module only imports types from it.
 import type * as TF from '@tensorflow/tfjs';
 import { formatShape, inferModel, type InferResult, type LayerInfo } from '../model/infer';
-import type { ActivationName, LayerSpec, LayerType, ModelSpec } from '../model/spec';
+import type { LayerSpec, LayerType, ModelSpec } from '../model/spec';
+import { LAYERS, type BuildContext, type LayerBuilder } from '../model/layers';
+import { UserError } from '../shared/errors';
 import { isRandomAugmentation, LAYER_TYPES } from '../model/vocab';
 
 type Tf = typeof TF;
 
 /** Every spec layer type the builder turns into a tfjs layer (InputLayer sets the input shape). */
 export const TRAINABLE_LAYER_TYPES: ReadonlySet<LayerType> = new Set<LayerType>(
-  LAYER_TYPES.filter((t) => !isRandomAugmentation(t)),
+  LAYER_TYPES.filter((t) => LAYERS[t].build !== null),
 );
 
 /** Above this the worker would run out of memory long before training anything useful. */
@@ -19,9 +21,9 @@ export const MAX_TRAINABLE_PARAMS = 50_000_000;
 /** tfjs names weights "<layer>/kernel" and accepts only these characters. */
 const TFJS_NAME = /^[A-Za-z0-9][-A-Za-z0-9._]*$/;
 
-export class UntrainableModelError extends Error {
+export class UntrainableModelError extends UserError<'MODEL'> {
   constructor(message: string) {
-    super(message);
+    super('MODEL', message);
     this.name = 'UntrainableModelError';
   }
 }
@@ -99,14 +101,6 @@ export function assertTrainable(spec: ModelSpec, check: TrainableCheck = {}): In
   return r;
 }
 
-type TfActivation = NonNullable<Parameters<Tf['layers']['dense']>[0]>['activation'];
-
-/** Keras activation names, in tfjs spelling where it differs. */
-function tfActivation(a: ActivationName | undefined): TfActivation {
-  if (a === undefined) return undefined;
-  return (a === 'hard_sigmoid' ? 'hardSigmoid' : a) as TfActivation;
-}
-
 export interface BuildOptions {
   /** Seeds every random initializer (layer i uses seed + i), so the same spec builds the same weights. */
   seed?: number;
@@ -152,17 +146,11 @@ export function buildModel(tf: Tf, spec: ModelSpec, opts: BuildOptions = {}): TF
   return model;
 }
 
-/** Gradient kernels some layer types need that a tfjs backend may lack (tfjs 4.22's wasm has none for depthwise convolutions). */
-const GRADIENT_KERNELS: Partial<Record<LayerType, string[]>> = {
-  DepthwiseConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
-  SeparableConv2D: ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
-};
-
 /** Refuses, before training starts, a model whose gradients the active backend cannot compute. */
 function assertGradients(tf: Tf, spec: ModelSpec): void {
   const backend = tf.getBackend();
   spec.layers.forEach((l, i) => {
-    const missing = (GRADIENT_KERNELS[l.type] ?? []).filter((k) => !tf.getKernel(k, backend));
+    const missing = (LAYERS[l.type].gradientKernels ?? []).filter((k) => !tf.getKernel(k, backend));
     if (missing.length > 0) {
       throw new UntrainableModelError(
         `layer ${i + 1} (${l.name ?? l.type}): the ${backend} backend of TensorFlow.js cannot train ${l.type} layers (it has no ${missing[0]} kernel); choose the cpu backend (slower) or use Conv2D instead`,
@@ -171,136 +159,16 @@ function assertGradients(tf: Tf, spec: ModelSpec): void {
   });
 }
 
-type Base = { name: string; inputShape?: number[] };
-
-// Arrays are copied before they reach tfjs: some tfjs layers modify their arguments in place
-// (Reshape turns -1 into null), and the spec belongs to the caller.
-function makeLayer(tf: Tf, l: LayerSpec, info: LayerInfo, base: Base, seed: number | undefined): TF.layers.Layer {
-  const known = info.outputShape.slice(1) as number[];
-  const kernelInitializer = tf.initializers.glorotUniform({ seed });
-  const biasInitializer = tf.initializers.zeros();
-  switch (l.type) {
-    case 'Conv2D':
-      return tf.layers.conv2d({
-        ...base,
-        filters: l.filters,
-        kernelSize: [...l.kernelSize],
-        strides: [...(l.strides ?? [1, 1])],
-        padding: l.padding ?? 'valid',
-        dilationRate: [...(l.dilationRate ?? [1, 1])],
-        activation: tfActivation(l.activation),
-        useBias: l.useBias ?? true,
-        kernelInitializer,
-        biasInitializer,
-      });
-    case 'Dense':
-      return tf.layers.dense({
-        ...base,
-        units: l.units,
-        activation: tfActivation(l.activation),
-        useBias: l.useBias ?? true,
-        kernelInitializer,
-        biasInitializer,
-      });
-    case 'MaxPooling2D':
-    case 'AveragePooling2D': {
-      const poolSize: [number, number] = [...(l.poolSize ?? [2, 2])];
-      const args = { ...base, poolSize, strides: [...(l.strides ?? poolSize)] as [number, number], padding: l.padding ?? 'valid' };
-      return l.type === 'MaxPooling2D' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
-    }
-    case 'GlobalAveragePooling2D':
-      return tf.layers.globalAveragePooling2d(base);
-    case 'GlobalMaxPooling2D':
-      return tf.layers.globalMaxPooling2d(base);
-    case 'Flatten':
-      // tfjs's Flatten refuses a (None, n) input (min rank 3) where Keras passes it through;
-      // a Reshape to (n) is the same operation.
-      if (info.inputShape.length === 2) return tf.layers.reshape({ ...base, targetShape: known });
-      return tf.layers.flatten(base);
-    case 'Dropout':
-      return tf.layers.dropout({ ...base, rate: l.rate, seed });
-    case 'Activation':
-      return tf.layers.activation({ ...base, activation: tfActivation(l.activation) ?? 'linear' });
-    case 'BatchNormalization':
-      // Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3) equal tfjs's.
-      return tf.layers.batchNormalization({ ...base, axis: -1 });
-    case 'ZeroPadding2D':
-      return tf.layers.zeroPadding2d({ ...base, padding: [[...l.padding[0]], [...l.padding[1]]] });
-    case 'Reshape':
-      // The -1 resolved by our inference: tfjs 4.22 leaves it unknown in the static shape (its
-      // computeOutputShape counts the batch axis as an unknown dimension), which then breaks a
-      // following Flatten or Dense.
-      return tf.layers.reshape({ ...base, targetShape: known });
-    case 'ReLU':
-      return tf.layers.reLU({ ...base, maxValue: l.maxValue });
-    case 'LeakyReLU':
-      return tf.layers.leakyReLU({ ...base, alpha: l.alpha ?? 0.3 });
-    case 'ELU':
-      return tf.layers.elu({ ...base, alpha: l.alpha ?? 1 });
-    case 'Softmax':
-      return tf.layers.softmax({ ...base, axis: -1 });
-    case 'SpatialDropout2D':
-      // Keras's SpatialDropout2D is a Dropout whose mask is shared over height and width.
-      return tf.layers.dropout({ ...base, rate: l.rate, seed, noiseShape: [null as unknown as number, 1, 1, known[2]] });
-    case 'GaussianNoise':
-      return tf.layers.gaussianNoise({ ...base, stddev: l.stddev });
-    case 'GaussianDropout':
-      return tf.layers.gaussianDropout({ ...base, rate: l.rate });
-    case 'Rescaling':
-      return tf.layers.rescaling({ ...base, scale: l.scale, offset: l.offset ?? 0 });
-    case 'UpSampling2D':
-      return tf.layers.upSampling2d({ ...base, size: [...(l.size ?? [2, 2])] });
-    case 'Cropping2D':
-      return tf.layers.cropping2D({ ...base, cropping: [[...l.cropping[0]], [...l.cropping[1]]] });
-    case 'Permute':
-      return tf.layers.permute({ ...base, dims: [...l.dims] });
-    case 'RepeatVector':
-      return tf.layers.repeatVector({ ...base, n: l.n });
-    case 'Conv2DTranspose':
-      return tf.layers.conv2dTranspose({
-        ...base,
-        filters: l.filters,
-        kernelSize: [...l.kernelSize],
-        strides: [...(l.strides ?? [1, 1])],
-        padding: l.padding ?? 'valid',
-        activation: tfActivation(l.activation),
-        useBias: l.useBias ?? true,
-        kernelInitializer,
-        biasInitializer,
-      });
-    case 'DepthwiseConv2D':
-      return tf.layers.depthwiseConv2d({
-        ...base,
-        kernelSize: [...l.kernelSize],
-        depthMultiplier: l.depthMultiplier ?? 1,
-        strides: [...(l.strides ?? [1, 1])],
-        padding: l.padding ?? 'valid',
-        dilationRate: [...(l.dilationRate ?? [1, 1])],
-        activation: tfActivation(l.activation),
-        useBias: l.useBias ?? true,
-        depthwiseInitializer: kernelInitializer,
-        biasInitializer,
-      });
-    case 'SeparableConv2D':
-      return tf.layers.separableConv2d({
-        ...base,
-        filters: l.filters,
-        kernelSize: [...l.kernelSize],
-        depthMultiplier: l.depthMultiplier ?? 1,
-        strides: [...(l.strides ?? [1, 1])],
-        padding: l.padding ?? 'valid',
-        dilationRate: [...(l.dilationRate ?? [1, 1])],
-        activation: tfActivation(l.activation),
-        useBias: l.useBias ?? true,
-        depthwiseInitializer: kernelInitializer,
-        // Its own seed so the pointwise kernel is not a copy of the depthwise one's random stream.
-        pointwiseInitializer: tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + 100_003 }),
-        biasInitializer,
-      });
-    case 'InputLayer':
-      throw new UntrainableModelError(`${base.name}: an InputLayer can only be the first layer`);
-    default:
-      // Random augmentation layers: assertTrainable refused them already.
-      throw new UntrainableModelError(`${base.name}: the trainer cannot build ${l.type} layers`);
-  }
+function makeLayer(tf: Tf, l: LayerSpec, info: LayerInfo, base: BuildContext['base'], seed: number | undefined): TF.layers.Layer {
+  const build = LAYERS[l.type].build as LayerBuilder<LayerSpec> | null;
+  // Random augmentation layers have none: assertTrainable refused them already.
+  if (!build) throw new UntrainableModelError(`${base.name}: the trainer cannot build ${l.type} layers`);
+  return build(tf, l, {
+    base,
+    inputShape: info.inputShape,
+    known: info.outputShape.slice(1) as number[],
+    seed,
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    biasInitializer: tf.initializers.zeros(),
+  });
 }

@@ -2,29 +2,11 @@
 // message that names the field, the value and what is allowed.
 import type { EarlyStoppingConfig, OptimizerName, ReduceLrConfig, TrainConfig } from '../shared/protocol';
 import { EARLY_STOPPING_DEFAULTS, MODES, MONITORS, parseLrSchedule, REDUCE_LR_DEFAULTS } from '../shared/callbacks';
+import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { WorkerError } from './errors';
+import { errorMessage } from '../shared/errors';
 
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam', 'rmsprop'];
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-
-/** The seed's fit(): 50 epochs, batch 64, Keras 'SGD' (lr 0.01). */
-export const SEED_DEFAULTS = {
-  dataset: 'auto', epochs: 50, batchSize: 64, learningRate: 0.01, optimizer: 'sgd' as OptimizerName,
-  backend: 'auto' as const, seed: 42, limit: 0,
-};
-
-/**
- * The allowed ranges, one definition for the worker's check and the CLI's (which refuses a bad
- * value before any worker starts). The learning rate is used as a float32: above its largest
- * value (3.4e38) it would be Infinity.
- */
-export const LIMITS = {
-  epochs: { min: 1, max: 100_000 },
-  batchSize: { min: 1, max: 65_536 },
-  seed: { min: 0, max: 2 ** 32 - 1 },
-  limit: { min: 0, max: Number.MAX_SAFE_INTEGER },
-  learningRate: { max: 3.4e38 },
-} as const;
+export { LIMITS };
 
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
@@ -143,7 +125,7 @@ function validateCallbackFields(c: Record<string, unknown>, epochs: number): Par
     try {
       parseLrSchedule(c.lrSchedule, epochs);
     } catch (err) {
-      bad((err as Error).message);
+      bad(errorMessage(err));
     }
     if (out.reduceLrOnPlateau) bad('use either lrSchedule or reduceLrOnPlateau, not both (the schedule would undo every reduction)');
     out.lrSchedule = c.lrSchedule;

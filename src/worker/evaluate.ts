@@ -1,6 +1,7 @@
 // Evaluation of a trained model on a test split: loss, accuracy, confusion matrix, per-class
 // metrics and the first misclassified images (pixels 0..255 to keep the message small).
 import type { LayersModel } from '@tensorflow/tfjs';
+import { IMAGE_PIXELS } from '../shared/geometry';
 import type { Misclassified, WorkerEvent } from '../shared/protocol';
 import { WorkerError } from './errors';
 import type { Tf } from './tf';
@@ -21,7 +22,7 @@ export async function evaluateModel(
   assertProbabilities(probs, n, meta.modelDir);
   const { loss, acc } = lossAndAccuracy(probs, test.labels, test.count, n);
   const confusion = confusionMatrix(probs, test.labels, test.count, n);
-  const per = test.count ? test.images.length / test.count : 784;
+  const per = test.count ? test.images.length / test.count : IMAGE_PIXELS;
   const misclassified: Misclassified[] = [];
   for (let i = 0; i < test.count && misclassified.length < MISCLASSIFIED_LIMIT; i++) {
     const row = probs.subarray(i * n, (i + 1) * n);

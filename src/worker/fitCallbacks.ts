@@ -6,6 +6,7 @@ import type { CallbackName, CallbackNote, EpochMetrics, TrainConfig } from '../s
 import type { Tf } from './tf';
 import { EarlyStopping, parseLrSchedule, ReduceLROnPlateau, scheduledLr, type Logs, type LrSchedule } from '../shared/callbacks';
 import { TensorBoardLogs } from './tensorboard';
+import { errorMessage } from '../shared/errors';
 
 export interface FitCallbackContext {
   tf: Tf;
@@ -50,7 +51,7 @@ export class FitCallbacks {
       try {
         this.tensorboard = new TensorBoardLogs(ctx.runDir);
       } catch (err) {
-        ctx.warn(`TensorBoard logs are off for this run: cannot create them in ${ctx.runDir}/logs (${(err as Error).message})`);
+        ctx.warn(`TensorBoard logs are off for this run: cannot create them in ${ctx.runDir}/logs (${errorMessage(err)})`);
       }
     }
   }
@@ -92,7 +93,7 @@ export class FitCallbacks {
       } catch (err) {
         // The logs are a view of metrics.csv: losing them must not lose the training.
         this.tensorboard = null;
-        this.ctx.warn(`TensorBoard logs stopped at epoch ${m.epoch}: ${(err as Error).message}`);
+        this.ctx.warn(`TensorBoard logs stopped at epoch ${m.epoch}: ${errorMessage(err)}`);
       }
     }
     const logs: Logs = { loss: m.loss, accuracy: m.acc, val_loss: m.val_loss, val_accuracy: m.val_acc };

@@ -8,12 +8,13 @@ import type { TrainConfig } from '../shared/protocol';
 import type { Tf } from './tf';
 import { buildModel } from './buildModel';
 import { WorkerError } from './errors';
+import { errorMessage } from '../shared/errors';
 
 async function read(path: string) {
   try {
     return await readKerasH5(path);
   } catch (err) {
-    throw new WorkerError('MODEL', (err as Error).message);
+    throw new WorkerError('MODEL', errorMessage(err));
   }
 }
 
@@ -42,7 +43,7 @@ function build(tf: Tf, spec: ModelSpec, path: string, seed?: number): LayersMode
   try {
     return buildModel(tf, spec, { seed });
   } catch (err) {
-    throw new WorkerError('MODEL', `${path}: ${(err as Error).message}`);
+    throw new WorkerError('MODEL', `${path}: ${errorMessage(err)}`);
   }
 }
 

@@ -21,10 +21,10 @@ import { computeActivations, inputShapeOf, modelToInspect } from './activations'
 import { latestRunDir, loadModel } from './runDir';
 import { assertActivationMemory, INFER_BATCH } from './memoryBudget';
 import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
+import { IMAGE_PIXELS, IMAGE_SHAPE, NUM_CLASSES } from '../shared/geometry';
 import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
 
-const IMAGE_SHAPE = [28, 28, 1];
 
 function send(e: EventBody): Promise<void> {
   return new Promise((res) => {
@@ -138,7 +138,7 @@ async function train(rawConfig: unknown): Promise<void> {
   lastOutDir = resolve(config.outDir);
   // A spec from the parent is untrusted: normalise and check it like a model file.
   const spec: ModelSpec = config.model ? parseModelSpec(config.model, 'config.model') : LENET5;
-  const inferred = assertTrainable(spec, { inputShape: IMAGE_SHAPE, classes: 10 });
+  const inferred = assertTrainable(spec, { inputShape: [...IMAGE_SHAPE], classes: NUM_CLASSES });
   // Before any data is loaded or tensor allocated: the step, and validation after each epoch.
   assertActivationMemory(inferred.layers, config.batchSize, true);
   assertActivationMemory(inferred.layers, INFER_BATCH, false);
@@ -209,7 +209,7 @@ async function evaluate(cmd: Extract<WorkerCommand, { type: 'evaluate' }>): Prom
 async function predict(cmd: Extract<WorkerCommand, { type: 'predict' }>): Promise<void> {
   const info = await useBackend('auto');
   if (cmd.pixels.some((p) => p < 0 || p > 1)) {
-    throw new WorkerError('BAD_MESSAGE', 'predict: pixels must be 784 values from 0 to 1 (divide 0..255 values by 255)');
+    throw new WorkerError('BAD_MESSAGE', `predict: pixels must be ${IMAGE_PIXELS} values from 0 to 1 (divide 0..255 values by 255)`);
   }
   if (!cmd.modelDir && live) {
     await send({ type: 'prediction', id: cmd.id, probabilities: predictOne(info.tf, live, cmd.pixels) });

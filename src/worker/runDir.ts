@@ -12,6 +12,7 @@ import { WorkerError } from './errors';
 import { MAX_TRAINABLE_PARAMS } from './buildModel';
 import { JsonTooDeepError, parseJsonBounded } from '../shared/jsonDepth';
 import { loadKerasModel } from './kerasModel';
+import { errorMessage } from '../shared/errors';
 
 /** A run folder's name: YYYYMMDD-HHMMSS, -2, -3... for runs in the same second. */
 const RUN_NAME = /^\d{8}-\d{6}(-\d+)?$/;
@@ -30,7 +31,7 @@ export function createRunDir(outDir: string, now = new Date()): string {
     mkdirSync(base, { recursive: true });
   } catch (err) {
     if (WRITE_CAUSES[(err as NodeJS.ErrnoException).code ?? '']) throw writeError(base, err);
-    throw new WorkerError('BAD_CONFIG', `cannot create the output folder ${base}: ${(err as Error).message}`);
+    throw new WorkerError('BAD_CONFIG', `cannot create the output folder ${base}: ${errorMessage(err)}`);
   }
   // Leftovers of killed runs go on the next write to their output folder.
   for (const n of readdirSync(base)) if (RUN_NAME.test(n)) removeLeftovers(join(base, n));
@@ -43,7 +44,7 @@ export function createRunDir(outDir: string, now = new Date()): string {
     } catch (err) {
       if (WRITE_CAUSES[(err as NodeJS.ErrnoException).code ?? '']) throw writeError(dir, err);
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new WorkerError('BAD_CONFIG', `cannot create the run folder ${dir}: ${(err as Error).message}`);
+        throw new WorkerError('BAD_CONFIG', `cannot create the run folder ${dir}: ${errorMessage(err)}`);
       }
     }
   }
@@ -245,7 +246,7 @@ export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
   } catch (err) {
     if (err instanceof WorkerError) throw err;
     if (err instanceof JsonTooDeepError) throw new WorkerError('MODEL', err.message);
-    throw new WorkerError('MODEL', `${path} is not valid JSON: ${(err as Error).message}`);
+    throw new WorkerError('MODEL', `${path} is not valid JSON: ${errorMessage(err)}`);
   }
   if (!json || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
     throw new WorkerError('MODEL', `${path} is not a TF.js layers model (missing modelTopology or weightsManifest)`);
@@ -291,7 +292,7 @@ export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
       tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: specs, weightData: tf.io.CompositeArrayBuffer.join(buffers) }),
     );
   } catch (err) {
-    throw new WorkerError('MODEL', `cannot load the model in ${dir}: ${(err as Error).message.split('\n')[0]}`);
+    throw new WorkerError('MODEL', `cannot load the model in ${dir}: ${errorMessage(err).split('\n')[0]}`);
   }
   return model;
 }

@@ -16,6 +16,7 @@ import { ProbeRecorder } from './probes';
 import { buildInitialModel } from './kerasModel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../shared/errors';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
 
@@ -138,7 +139,7 @@ export async function runTraining(
     try {
       recorder.record(epoch);
     } catch (err) {
-      emit({ type: 'log', level: 'warn', message: `could not record the probe images' activations after epoch ${epoch}: ${(err as Error).message}` });
+      emit({ type: 'log', level: 'warn', message: `could not record the probe images' activations after epoch ${epoch}: ${errorMessage(err)}` });
     }
   };
   record(0);

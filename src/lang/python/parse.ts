@@ -3,6 +3,8 @@
 // positional arguments, module-level constants. Statements are read in order, scope-blind (a
 // model built inside a function is found too); a name rebound to something else stops being a model.
 import { appendLayer } from '../appendLayer';
+import { LAYERS } from '../../model/layers';
+import type { LayerType } from '../../model/spec';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { dottedName, lastName as lastNameOf, type NameStep } from '../exprKit';
@@ -17,58 +19,17 @@ interface PyLayerDef {
   pos: string[];
 }
 
-const CONV: PyLayerDef = { type: 'Conv2D', pos: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'] };
-const MAXP: PyLayerDef = { type: 'MaxPooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] };
-const AVGP: PyLayerDef = { type: 'AveragePooling2D', pos: ['pool_size', 'strides', 'padding', 'data_format'] };
-const GAP: PyLayerDef = { type: 'GlobalAveragePooling2D', pos: ['data_format', 'keepdims'] };
-const CONVT: PyLayerDef = { type: 'Conv2DTranspose', pos: ['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate'] };
-const SEPC: PyLayerDef = { type: 'SeparableConv2D', pos: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier'] };
-const GMP: PyLayerDef = { type: 'GlobalMaxPooling2D', pos: ['data_format', 'keepdims'] };
-
-/** Keras class names (and their aliases) this reader models. */
+/** Keras class names (and their aliases) this reader models, from the layer registry. */
 export const PY_LAYERS: Record<string, PyLayerDef> = {
-  Conv2D: CONV,
-  Convolution2D: CONV,
-  MaxPooling2D: MAXP,
-  MaxPool2D: MAXP,
-  AveragePooling2D: AVGP,
-  AvgPool2D: AVGP,
-  GlobalAveragePooling2D: GAP,
-  GlobalAvgPool2D: GAP,
-  GlobalMaxPooling2D: GMP,
-  GlobalMaxPool2D: GMP,
-  Flatten: { type: 'Flatten', pos: ['data_format'] },
-  Dense: { type: 'Dense', pos: ['units', 'activation', 'use_bias'] },
-  Dropout: { type: 'Dropout', pos: ['rate', 'noise_shape', 'seed'] },
-  Activation: { type: 'Activation', pos: ['activation'] },
-  BatchNormalization: { type: 'BatchNormalization', pos: ['axis'] },
-  ZeroPadding2D: { type: 'ZeroPadding2D', pos: ['padding', 'data_format'] },
-  Reshape: { type: 'Reshape', pos: ['target_shape'] },
-  ReLU: { type: 'ReLU', pos: ['max_value', 'negative_slope', 'threshold'] },
-  LeakyReLU: { type: 'LeakyReLU', pos: ['negative_slope'] }, // Keras 2 called it alpha: same meaning
-  ELU: { type: 'ELU', pos: ['alpha'] },
-  Softmax: { type: 'Softmax', pos: ['axis'] },
-  SpatialDropout2D: { type: 'SpatialDropout2D', pos: ['rate', 'data_format'] },
-  GaussianNoise: { type: 'GaussianNoise', pos: ['stddev', 'seed'] },
-  GaussianDropout: { type: 'GaussianDropout', pos: ['rate', 'seed'] },
-  Rescaling: { type: 'Rescaling', pos: ['scale', 'offset'] },
-  UpSampling2D: { type: 'UpSampling2D', pos: ['size', 'data_format', 'interpolation'] },
-  Cropping2D: { type: 'Cropping2D', pos: ['cropping', 'data_format'] },
-  Permute: { type: 'Permute', pos: ['dims'] },
-  RepeatVector: { type: 'RepeatVector', pos: ['n'] },
-  Conv2DTranspose: CONVT,
-  Convolution2DTranspose: CONVT,
-  DepthwiseConv2D: { type: 'DepthwiseConv2D', pos: ['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate'] },
-  SeparableConv2D: SEPC,
-  SeparableConvolution2D: SEPC,
-  RandomFlip: { type: 'RandomFlip', pos: ['mode'] },
-  RandomRotation: { type: 'RandomRotation', pos: ['factor'] },
-  RandomZoom: { type: 'RandomZoom', pos: ['height_factor', 'width_factor'] },
-  RandomTranslation: { type: 'RandomTranslation', pos: ['height_factor', 'width_factor'] },
-  RandomContrast: { type: 'RandomContrast', pos: ['factor'] },
-  RandomBrightness: { type: 'RandomBrightness', pos: ['factor'] },
+  ...Object.fromEntries(
+    (Object.keys(LAYERS) as LayerType[]).flatMap((t) => {
+      const { positional, aliases = [] } = LAYERS[t].keras;
+      const def: PyLayerDef = { type: t === 'InputLayer' ? 'Input' : t, pos: [...positional] };
+      return [t, ...aliases].map((name) => [name, def]);
+    }),
+  ),
+  // keras.Input is a function, not a layer class: it declares the input like an InputLayer.
   Input: { type: 'Input', pos: ['shape', 'batch_size', 'name'] },
-  InputLayer: { type: 'Input', pos: ['input_shape'] },
 };
 
 /** Other frameworks that also have a Sequential (PyTorch, Flax, Haiku, MXNet...): never read as Keras. */

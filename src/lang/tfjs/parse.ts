@@ -4,6 +4,8 @@
 import { appendLayer } from '../appendLayer';
 import { breakChain, chainBreak, chainModel, newChain, type Tensor } from '../functionalChain';
 import { DepthGuard, dottedName, lastName as lastNameOf, MAX_CHAIN, skipBalanced, type NameStep } from '../exprKit';
+import { LAYERS } from '../../model/layers';
+import type { LayerType } from '../../model/spec';
 import { buildLayer, type ReadableType } from '../layerArgs';
 import type { ParseResult, SourceLayer, SourceModel, Span } from '../types';
 import { binary, unaryOp, unknown, type Val } from '../values';
@@ -22,39 +24,10 @@ type JsExpr =
   | { k: 'bin'; op: string; left: JsExpr; right: JsExpr; span: Span }
   | { k: 'other'; span: Span; children: JsExpr[] };
 
-/** tf.layers factory names this reader models. */
-export const TFJS_LAYERS: Record<string, ReadableType> = {
-  conv2d: 'Conv2D',
-  maxPooling2d: 'MaxPooling2D',
-  maxPool2d: 'MaxPooling2D',
-  averagePooling2d: 'AveragePooling2D',
-  avgPool2d: 'AveragePooling2D',
-  globalAveragePooling2d: 'GlobalAveragePooling2D',
-  globalMaxPooling2d: 'GlobalMaxPooling2D',
-  globalMaxPool2d: 'GlobalMaxPooling2D',
-  flatten: 'Flatten',
-  dense: 'Dense',
-  dropout: 'Dropout',
-  activation: 'Activation',
-  batchNormalization: 'BatchNormalization',
-  zeroPadding2d: 'ZeroPadding2D',
-  reshape: 'Reshape',
-  reLU: 'ReLU',
-  leakyReLU: 'LeakyReLU',
-  elu: 'ELU',
-  softmax: 'Softmax',
-  gaussianNoise: 'GaussianNoise',
-  gaussianDropout: 'GaussianDropout',
-  rescaling: 'Rescaling',
-  upSampling2d: 'UpSampling2D',
-  cropping2D: 'Cropping2D',
-  conv2dTranspose: 'Conv2DTranspose',
-  depthwiseConv2d: 'DepthwiseConv2D',
-  separableConv2d: 'SeparableConv2D',
-  permute: 'Permute',
-  repeatVector: 'RepeatVector',
-  inputLayer: 'Input',
-};
+/** tf.layers factory names this reader models, from the layer registry. */
+export const TFJS_LAYERS: Record<string, ReadableType> = Object.fromEntries(
+  (Object.keys(LAYERS) as LayerType[]).flatMap((t) => LAYERS[t].tfjs.map((name) => [name, t === 'InputLayer' ? 'Input' : t])),
+);
 
 const BIN: Record<string, number> = {
   '??': 1, '||': 2, '&&': 3, '|': 4, '^': 5, '&': 6, '==': 7, '!=': 7, '===': 7, '!==': 7,

@@ -9,6 +9,7 @@ import { FusedTwoThreadStep } from '../fused/two_threads';
 import { fastTrainStep } from './fast_step';
 import { isPlainChain } from './forward';
 import { ParallelTrainStep } from './parallel_step';
+import { errorMessage } from '../../shared/errors';
 
 export interface WasmStepOptions {
   /** Folder of the tfjs-backend-wasm .wasm files, for the second thread's own instance. */
@@ -48,7 +49,7 @@ export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepO
         maxBatch: config.batchSize, inputShape, numClasses, wasmDir: opts.wasmDir, adaptive: opts.adaptive, profile: opts.profile,
       });
     } catch (err) {
-      opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
+      opts.onFallback?.(`two-thread training unavailable (${errorMessage(err)}); using one thread`);
     }
   }
   return fastTrainStep(tf, model, optimizer, inputShape, numClasses);
