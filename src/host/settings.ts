@@ -8,9 +8,7 @@ import { readCallbackSettings } from './callbackSettings';
 
 export { OPTIMIZERS, BACKEND_CHOICES as BACKENDS };
 export const NAMED_DATASETS = ['auto', 'mnist-sample', 'mnist', 'fashion-mnist'] as const;
-// Lower than the CLI's and the worker's LIMITS.batchSize (65,536): the settings' documented
-// range is 1 to the MNIST training set size.
-export const MAX_BATCH_SIZE = 60000;
+export const MAX_BATCH_SIZE = LIMITS.batchSize.max;
 export const MAX_EPOCHS = LIMITS.epochs.max;
 export const MAX_SEED = LIMITS.seed.max;
 

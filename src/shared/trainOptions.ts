@@ -17,7 +17,9 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
  */
 export const LIMITS = {
   epochs: { min: 1, max: 100_000 },
-  batchSize: { min: 1, max: 65_536 },
+  // The largest training set of the datasets it knows (MNIST's 60,000); a batch larger than the
+  // training images a run uses is refused when the data is loaded.
+  batchSize: { min: 1, max: 60_000 },
   seed: { min: 0, max: 2 ** 32 - 1 },
   limit: { min: 0, max: Number.MAX_SAFE_INTEGER },
   learningRate: { max: 3.4e38 },

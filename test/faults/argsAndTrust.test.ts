@@ -15,7 +15,7 @@ const BAD: [string[], RegExp][] = [
   [['--epochs', '1e9'], /--epochs must be a whole decimal number from 1 to 100000, got '1e9'/],
   [['--epochs', '1000000000'], /--epochs must be a whole decimal number from 1 to 100000, got '1000000000'/],
   [['--epochs', '0x10'], /--epochs must be a whole decimal number/],
-  [['--batch-size', '100000'], /--batch-size must be a whole decimal number from 1 to 65536, got '100000'/],
+  [['--batch-size', '100000'], /--batch-size must be a whole decimal number from 1 to 60000, got '100000'/],
   [['--seed', '1099511627776'], /--seed must be a whole decimal number from 0 to 4294967295, got '1099511627776'/],
   [['--limit', '64', '--batch-size', '128'], /--batch-size 128 is larger than --limit 64/],
 ];
