@@ -6,7 +6,7 @@ import type { LayerActivation, LayerKernel } from '../src/shared/protocol';
 import type { HostMessage } from '../src/shared/webviewProtocol';
 import { cssVar } from './colour';
 import { h, replace, setText } from './dom';
-import { channelImage, heatScale, kernelGrid, layoutOf, short, type Palette } from './insideData';
+import { channelImage, filterOf, heatScale, kernelGrid, layoutOf, short, type Palette } from './insideData';
 import { receptiveField, type Box } from './receptiveField';
 import { button } from './toolkit';
 
@@ -43,14 +43,6 @@ function outline(ctx: CanvasRenderingContext2D | null, b: Box, zoom: number): vo
   ctx.strokeStyle = cssVar('--vscode-focusBorder', '#007fd4');
   ctx.lineWidth = 2;
   ctx.strokeRect(b.left * zoom + 1, b.top * zoom + 1, (b.right - b.left + 1) * zoom - 2, (b.bottom - b.top + 1) * zoom - 2);
-}
-
-/** The filter of output channel `f` of a kernel [kh, kw, in, filters], as a kernel [kh, kw, in, 1]. */
-export function filterOf(values: ArrayLike<number>, shape: number[], f: number): number[] {
-  const [kh, kw, cin, cout] = shape;
-  const out: number[] = [];
-  for (let k = 0; k < kh * kw * cin; k++) out.push(values[k * cout + f]);
-  return out;
 }
 
 export function createInsideDetail(): InsideDetail {
