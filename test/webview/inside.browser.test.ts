@@ -290,6 +290,11 @@ test('over training: the recording\'s epoch scrubber, probe choice and play show
   await page.click('[data-testid=inside-probe] >> nth=2');
   assert.match(await page.textContent('[data-testid=inside-status]') ?? '', new RegExp(`^Probe: test image ${recording.probes[2].index} `));
   assert.equal(await page.getAttribute('[data-testid=inside-probe] >> nth=2', 'aria-pressed'), 'true');
+  // A replayed snapshot's maps open in detail too, with the recorded windows' receptive fields.
+  await page.click('[data-name=S4] [data-testid=inside-map][data-channel="3"]');
+  await page.waitForSelector('[data-testid=inside-detail]:not(.hidden)');
+  assert.match(await page.textContent('[data-testid=inside-detail-value]') ?? '', /^S4 channel 3 at row 2, column 2: .* receptive field: input rows 6–21, columns 6–21 \(16×16\)$/);
+  await page.keyboard.press('Escape');
 
   // Play runs through every epoch to the last and stops.
   await page.click('[data-testid=inside-play]');
