@@ -3,7 +3,7 @@
 // One small heat map per channel for feature maps, a strip of cells for vectors, each layer with
 // its name, type, shape, value range and colour scale; hovering a map gives its channel's
 // min/max/mean. The host asks the worker (inspect -> activations); answers to superseded requests
-// are ignored.
+// are ignored. Clicking a map (or Enter/Space on it) shows it in detail (insideDetail.ts).
 import { fromBase64, snapshotTensors, type InsideRecording } from '../src/shared/insideRecording';
 import type { LayerActivation, LayerKernel } from '../src/shared/protocol';
 import type { HostMessage, WebviewMessage } from '../src/shared/webviewProtocol';
@@ -13,6 +13,7 @@ import {
   channelImage, channelStats, denseImage, heatColour, heatScale, kernelGrid, layoutOf, short, valuesImage, zoomFor,
   type HeatScale, type Palette, type Rgb,
 } from './insideData';
+import { createInsideDetail } from './insideDetail';
 import { button } from './toolkit';
 
 type Answer = Extract<HostMessage, { type: 'activations' }>['result'];
@@ -96,6 +97,7 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
   const inputCanvas = h('canvas', { width: 28, height: 28, class: 'digit', 'data-testid': 'inside-input', 'aria-label': 'The input image' });
   const layersEl = h('div', { class: 'inside-layers', 'data-testid': 'inside-layers' });
   const notes = h('ul', { class: 'inside-notes meta', 'data-testid': 'inside-notes' });
+  const detail = createInsideDetail();
   const el = h('div', { class: 'inside-block' },
     h('div', { class: 'inside-controls' },
       h('span', { class: 'choice' }, drawingRadio, h('label', { for: 'inside-src-drawing' }, 'Try-it drawing')),
@@ -104,7 +106,7 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       show, overTraining),
     scrubber,
     h('div', { class: 'inside-head' }, inputCanvas, h('div', {}, status, hover)),
-    layersEl, notes);
+    detail.el, layersEl, notes);
 
   let drawing: number[] | null = null;
   /** After Show with the drawing as input, every new drawing is shown too. */
@@ -223,6 +225,7 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
     for (const k of a.kernels) kernelsOf.set(k.layer, [...(kernelsOf.get(k.layer) ?? []), k]);
     replace(layersEl, ...a.layers.map((l) => layerBlock(l, kernelsOf.get(l.name) ?? [], p)));
     replace(notes, ...a.notes.map((n) => h('li', {}, n)));
+    detail.refresh(a, p);
     if (wanted) revealLayer(wanted);
   }
 
@@ -260,6 +263,17 @@ export function createInsideView(post: (m: WebviewMessage) => void): InsideView 
       for (let c = 0; c < layout.channels; c++) {
         const canvas = imageCanvas(channelImage(l.values, layout, c, s, p), layout.width, layout.height, zoom, { 'data-testid': 'inside-map', 'data-channel': c });
         maps.append(hoverable(canvas, describe(`channel ${c}`, stats[c])));
+        // A button: it opens the map in detail.
+        canvas.setAttribute('role', 'button');
+        canvas.setAttribute('tabindex', '0');
+        canvas.setAttribute('title', `${describe(`channel ${c}`, stats[c])}. Click for details`);
+        const open = () => { if (shown) detail.open(shown, l.name, c, p, canvas); };
+        canvas.addEventListener('click', open);
+        canvas.addEventListener('keydown', (ev) => {
+          if (ev.key !== 'Enter' && ev.key !== ' ') return;
+          ev.preventDefault();
+          open();
+        });
       }
     } else if (layout.kind === 'matrix') {
       const zoom = zoomFor(layout.height, layout.width, 160);

@@ -124,6 +124,14 @@ export function kernelGrid(values: ArrayLike<number>, shape: number[], s: HeatSc
   return { width, height, cols, rows, image };
 }
 
+/** The filter of output channel `f` of a kernel [kh, kw, in, filters], as a kernel [kh, kw, in, 1]. */
+export function filterOf(values: ArrayLike<number>, shape: number[], f: number): number[] {
+  const [kh, kw, cin, cout] = shape;
+  const out: number[] = [];
+  for (let k = 0; k < kh * kw * cin; k++) out.push(values[k * cout + f]);
+  return out;
+}
+
 /** A Dense kernel [in, units] drawn with one row per unit (its weights across), like the filters. */
 export function denseImage(values: ArrayLike<number>, shape: number[], s: HeatScale, p: Palette): { width: number; height: number; image: Uint8ClampedArray<ArrayBuffer> } {
   const [inputs, units] = shape;

@@ -3,7 +3,7 @@
 // layer's kernels, each tensor as 8-bit codes with its min and max (value = min + code / 255 *
 // (max - min), error at most (max - min) / 510). Written by the worker (src/worker/probes.ts),
 // read by the host and decoded in the panel. No dependencies: shared by all three.
-import type { LayerActivation, LayerKernel } from './protocol';
+import type { LayerActivation, LayerKernel, LayerWindow } from './protocol';
 
 export const RECORDING_FILE = 'inside.json.gz';
 export const RECORDING_FORMAT = 'lenet-lab-inside';
@@ -11,7 +11,8 @@ export const RECORDING_VERSION = 1;
 
 /** One tensor at one epoch: statistics of the whole tensor, codes of its shown box (base64). */
 export interface QuantizedTensor { min: number; max: number; mean: number; q: string }
-export interface RecordedLayer { name: string; type: string; shape: number[]; shown?: number[] }
+/** window: a sliding-window layer's geometry, so replayed maps show receptive fields too. */
+export interface RecordedLayer { name: string; type: string; shape: number[]; shown?: number[]; window?: LayerWindow }
 export interface RecordedKernel { layer: string; name: string; shape: number[]; shown?: number[] }
 export interface RecordedProbe { index: number; label: number; /** 0..255 codes of the image, base64 */ pixels: string }
 export interface Snapshot {
@@ -91,6 +92,8 @@ const stats = (t: QuantizedTensor) => ({ min: t.min, max: t.max, mean: t.mean })
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNat = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
 const isShape = (x: unknown) => Array.isArray(x) && x.every(isNat);
+const isPair = (x: unknown) => Array.isArray(x) && x.length === 2 && x.every((v) => isNat(v) && v >= 1);
+const isWindow = (w: unknown) => isObj(w) && isPair(w.kernel) && isPair(w.strides) && isPair(w.dilation) && (w.padding === 'valid' || w.padding === 'same');
 const isNum = (x: unknown) => typeof x === 'number' || x === null; // JSON turns NaN into null
 
 /** The recording, or what is wrong with it (a file from disk is checked before anyone uses it). */
@@ -100,7 +103,7 @@ export function checkRecording(x: unknown): InsideRecording | string {
   const { probes, layers, kernels, snapshots } = x;
   if (typeof x.dataset !== 'string') return 'dataset must be a string';
   if (!Array.isArray(probes) || !probes.every((p) => isObj(p) && isNat(p.index) && isNat(p.label) && typeof p.pixels === 'string')) return 'probes are malformed';
-  if (!Array.isArray(layers) || !layers.every((l) => isObj(l) && typeof l.name === 'string' && typeof l.type === 'string' && isShape(l.shape) && (l.shown === undefined || isShape(l.shown)))) return 'layers are malformed';
+  if (!Array.isArray(layers) || !layers.every((l) => isObj(l) && typeof l.name === 'string' && typeof l.type === 'string' && isShape(l.shape) && (l.shown === undefined || isShape(l.shown)) && (l.window === undefined || isWindow(l.window)))) return 'layers are malformed';
   if (!Array.isArray(kernels) || !kernels.every((k) => isObj(k) && typeof k.name === 'string' && typeof k.layer === 'string' && isShape(k.shape) && (k.shown === undefined || isShape(k.shown)))) return 'kernels are malformed';
   const tensor = (t: unknown) => isObj(t) && isNum(t.min) && isNum(t.max) && isNum(t.mean) && typeof t.q === 'string';
   if (!Array.isArray(snapshots)) return 'snapshots must be an array';

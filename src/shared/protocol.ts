@@ -121,7 +121,18 @@ export interface TensorValues {
   values: number[];
   shown?: number[];
 }
-export interface LayerActivation extends TensorValues { name: string; type: string }
+/**
+ * How a sliding-window layer (Conv2D and its depthwise/separable kin, pooling) maps its input's
+ * pixels to its output's, as Keras configures it: what the receptive field of an output pixel needs.
+ */
+export interface LayerWindow {
+  kernel: [number, number];
+  strides: [number, number];
+  padding: 'valid' | 'same';
+  dilation: [number, number];
+}
+/** window: for sliding-window layers only; other layers keep or discard the spatial layout. */
+export interface LayerActivation extends TensorValues { name: string; type: string; window?: LayerWindow }
 /** name: the weight's name, e.g. "C1/kernel" (Conv2D: [kh, kw, in, filters]; Dense: [in, units]). */
 export interface LayerKernel extends TensorValues { layer: string; name: string }
 /** The image the activations are for: values 0..1 in the model's input shape. */

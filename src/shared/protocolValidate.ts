@@ -110,7 +110,10 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
       kind: oneOf('pixels', 'test'), index: optional(nat), label: optional(nat), dataset: optional(str),
       shape: arrayOf(nat), values: numbers(true),
     }),
-    layers: arrayOf(object({ name: str, type: str, ...tensorValues })),
+    layers: arrayOf(object({
+      name: str, type: str, ...tensorValues,
+      window: optional(object({ kernel: arrayOf(pos, 2), strides: arrayOf(pos, 2), padding: oneOf('valid', 'same'), dilation: arrayOf(pos, 2) })),
+    })),
     kernels: arrayOf(object({ layer: str, name: str, ...tensorValues })),
     notes: arrayOf(str),
   },

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import type { LayerActivation, LayerKernel, TensorValues } from '../shared/protocol';
+import type { LayerActivation, LayerKernel, LayerWindow, TensorValues } from '../shared/protocol';
 import type { Tf } from './tf';
 import { WorkerError } from './errors';
 import { loadModel, MODEL_FILE, WEIGHTS_FILE } from './runDir';
@@ -96,6 +96,25 @@ class Budget {
   }
 }
 
+const pair = (v: unknown, fallback: number): [number, number] => {
+  const a = Array.isArray(v) ? v : v === undefined || v === null ? [fallback] : [v];
+  return [Number(a[0]), Number(a[1] ?? a[0])];
+};
+
+/** The sliding window of a convolution or pooling layer, from its Keras config; undefined for other layers. */
+export function windowOf(l: TF.layers.Layer): LayerWindow | undefined {
+  const type = l.getClassName();
+  const c = l.getConfig() as Record<string, unknown>;
+  if (type === 'Conv2D' || type === 'DepthwiseConv2D' || type === 'SeparableConv2D') {
+    return { kernel: pair(c.kernelSize, 1), strides: pair(c.strides, 1), padding: c.padding === 'same' ? 'same' : 'valid', dilation: pair(c.dilationRate, 1) };
+  }
+  if (type === 'MaxPooling2D' || type === 'AveragePooling2D') {
+    const kernel = pair(c.poolSize, 2);
+    return { kernel, strides: c.strides ? pair(c.strides, 1) : kernel, padding: c.padding === 'same' ? 'same' : 'valid', dilation: [1, 1] };
+  }
+  return undefined;
+}
+
 /** The model's layers that compute something (not its InputLayer). */
 function innerLayers(model: TF.LayersModel): TF.layers.Layer[] {
   return model.layers.filter((l) => l.getClassName() !== 'InputLayer');
@@ -159,7 +178,8 @@ export function computeActivations(tf: Tf, model: TF.LayersModel, input: ArrayLi
   try {
     outputs.forEach((t, i) => {
       const shape = t.shape.slice(1);
-      result.push({ name: layers[i].name, type: layers[i].getClassName(), ...budget.take(layers[i].name, t.dataSync(), shape) });
+      const window = windowOf(layers[i]);
+      result.push({ name: layers[i].name, type: layers[i].getClassName(), ...budget.take(layers[i].name, t.dataSync(), shape), ...(window ? { window } : {}) });
     });
   } finally {
     tf.dispose(outputs);

@@ -81,7 +81,7 @@ export class ProbeRecorder {
     const outputs = this.images.map((img) => computeActivations(this.tf, this.model, img, { kernels: false, limits: PROBE_LIMITS }));
     const kernels = computeActivations(this.tf, this.model, this.images[0], { outputs: false, limits: KERNEL_LIMITS });
     if (this.recording.snapshots.length === 0) {
-      this.recording.layers = outputs[0].layers.map((l) => ({ name: l.name, type: l.type, shape: l.shape, ...(l.shown ? { shown: l.shown } : {}) }));
+      this.recording.layers = outputs[0].layers.map((l) => ({ name: l.name, type: l.type, shape: l.shape, ...(l.shown ? { shown: l.shown } : {}), ...(l.window ? { window: l.window } : {}) }));
       this.recording.kernels = kernels.kernels.map((k) => ({ layer: k.layer, name: k.name, shape: k.shape, ...(k.shown ? { shown: k.shown } : {}) }));
     }
     const snap: Snapshot = { epoch, outputs: outputs.map((o) => o.layers.map(quantized)), kernels: kernels.kernels.map(quantized) };

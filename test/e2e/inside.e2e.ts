@@ -45,7 +45,7 @@ describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
     .evaluateAll((els) => els.map((c) => `${(c as HTMLCanvasElement).width}x${(c as HTMLCanvasElement).height}`));
 
   flow('train the seed .py with its code lens, draw a digit, see inside: C1 six 28x28 maps, C3 sixteen 10x10', { timeout: 180_000 }, async () => {
-    const why = missingParts({ commands: ['lenet.trainThisModel', 'lenet.showActivations'], testIds: ['inside-show', 'inside-layer', 'inside-map', 'inside-source', 'see-inside', 'inside-training'] });
+    const why = missingParts({ commands: ['lenet.trainThisModel', 'lenet.showActivations'], testIds: ['inside-show', 'inside-layer', 'inside-map', 'inside-source', 'see-inside', 'inside-training', 'inside-detail'] });
     assert.equal(why, undefined, `the extension lacks what this flow needs: ${why}`);
     const runsDir = join(vs.workspace, '.lenet', 'runs');
     // From the explorer (Quick Open's file index can lag right after the window opens).
@@ -100,6 +100,20 @@ describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
     await waitUntil(`test image ${index} inside`, async () => new RegExp(`^Test image ${index} of mnist-sample`).test(await text('inside-status')), 30_000);
     assert.deepEqual(await mapSizes('C1'), new Array(6).fill('28x28'));
     await vs.screenshot('inside-misclassified');
+
+    // Details on demand: Enter on C3's first map opens it large; a pixel moved by arrow keys shows
+    // its 14x14 receptive field over the input and the 6 tiles of the filter that made the channel.
+    const c3map = panel().locator('[data-testid=inside-layer][data-name=C3] [data-testid=inside-map][data-channel="0"]');
+    await c3map.focus();
+    await vs.page.keyboard.press('Enter');
+    await panel().locator('[data-testid=inside-detail]:not(.hidden)').waitFor({ timeout: 10_000 });
+    await vs.page.keyboard.press('ArrowUp');
+    await vs.page.keyboard.press('ArrowLeft');
+    await waitUntil('the field of C3 pixel (4, 4)', async () => /rows 6–19, columns 6–19 \(14×14\)/.test(await text('inside-detail-value')), 5_000);
+    assert.equal(await panel().locator('[data-testid=inside-detail-kernel]').getAttribute('data-tiles'), '6x1');
+    await vs.screenshot('inside-detail');
+    await vs.page.keyboard.press('Escape');
+    await panel().locator('[data-testid=inside-detail].hidden').waitFor({ state: 'attached', timeout: 10_000 });
   });
 
   flow('a layer\'s name opens its source line; the hover\'s "Show activations" brings the layer into view', { timeout: 90_000 }, async () => {

@@ -136,6 +136,93 @@ test('hovering a map shows its channel\'s min, max and mean', async () => {
   assert.equal(await page.getAttribute('[data-name=C3] [data-testid=inside-map][data-channel="5"]', 'aria-label'), await page.textContent('[data-testid=inside-hover]'));
 });
 
+test('details on demand: a map opens large by keyboard or click; a pixel chosen by arrows or click shows its value, receptive field and filter', async () => {
+  const page = p.page;
+  const detail = '[data-testid=inside-detail]';
+  assert.ok(await page.locator(detail).isHidden(), 'closed until a map is chosen');
+  const c3map = '[data-name=C3] [data-testid=inside-map][data-channel="5"]';
+  assert.equal(await page.getAttribute(c3map, 'role'), 'button');
+  assert.equal(await page.getAttribute(c3map, 'tabindex'), '0');
+
+  // Keyboard: focus the map, Enter opens it with the focus on the enlarged map, at its centre.
+  await page.focus(c3map);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${detail}:not(.hidden)`);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'inside-detail-map');
+  assert.equal(await page.textContent('[data-testid=inside-detail-title]'), 'C3 (Conv2D) channel 5, 10×10');
+  const at = async () => [Number(await page.getAttribute('[data-testid=inside-detail-map]', 'data-y')), Number(await page.getAttribute('[data-testid=inside-detail-map]', 'data-x'))];
+  assert.deepEqual(await at(), [5, 5]);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  assert.deepEqual(await at(), [4, 7]);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await at(), [4, 9], 'stays on the map');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  // C3 pixel (4, 7): 5x5 over S2 rows 4..8, pooled from C1 rows 8..17, each the 5x5 'same' window:
+  // input rows 6..19, columns 12..25 (14x14).
+  const c3 = answer.layers[2];
+  const box = async () => Object.fromEntries(await Promise.all(['top', 'left', 'bottom', 'right'].map(async (k) => [k, Number(await page.getAttribute('[data-testid=inside-detail-input]', `data-${k}`))])));
+  assert.deepEqual(await box(), { top: 6, left: 12, bottom: 19, right: 25 });
+  assert.equal(await page.textContent('[data-testid=inside-detail-value]'),
+    `C3 channel 5 at row 4, column 7: ${short(c3.values[(4 * 10 + 7) * 16 + 5])} · receptive field: input rows 6–19, columns 12–25 (14×14)`);
+  // The rectangle is drawn over the 8x enlarged input: its edge in the focus colour, the input inside.
+  const zin = Number(await page.getAttribute('[data-testid=inside-detail-input]', 'data-zoom'));
+  assert.equal(zin, 8);
+  const focus = [...hex(THEMES.dark.vars['--vscode-focusBorder']), 255];
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-input]', 12 * zin, 10 * zin), focus, 'left edge');
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-input]', 26 * zin - 1, 19 * zin), focus, 'right edge');
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-input]', 15 * zin, 6 * zin), focus, 'top edge');
+  const g = Math.round(Math.max(0, Math.min(1, answer.input.values[12 * 28 + 15])) * 255);
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-input]', 15 * zin + 4, 12 * zin + 4), [g, g, g, 255], 'inside: the input pixel');
+
+  // The filter that made channel 5: C3/kernel[:, :, :, 5], one 5x5 tile per input channel, top to bottom.
+  const k3 = answer.kernels[1];
+  const sk = heatScale(k3.min, k3.max);
+  const kern = '[data-testid=inside-detail-kernel]';
+  assert.equal(await page.getAttribute(kern, 'data-filter'), '5');
+  assert.equal(await page.getAttribute(kern, 'data-tiles'), '6x1');
+  const zk = Number(await page.getAttribute(kern, 'data-zoom'));
+  for (const [y, x, i] of [[0, 0, 0], [2, 4, 3], [4, 1, 5]]) {
+    assert.deepEqual(await pixelAt(kern, x * zk + 1, (i * 6 + y) * zk + 1), [...heatColour(k3.values[((y * 5 + x) * 6 + i) * 16 + 5], sk, palette('dark')), 255], `weight [${y}, ${x}, ${i}, 5]`);
+  }
+
+  // Click: the pixel under the pointer (row 1, column 8): rows clip at the top (0..13), columns 14..27.
+  const b = (await page.locator('[data-testid=inside-detail-map]').boundingBox())!;
+  await page.mouse.click(b.x + (8.5 * b.width) / 10, b.y + (1.5 * b.height) / 10);
+  assert.deepEqual(await at(), [1, 8]);
+  assert.deepEqual(await box(), { top: 0, left: 14, bottom: 13, right: 27 });
+  const zm = Number(await page.getAttribute('[data-testid=inside-detail-map]', 'data-zoom'));
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-map]', 8 * zm, 1 * zm + 3), focus, 'the chosen pixel is outlined');
+  assert.deepEqual(await pixelAt('[data-testid=inside-detail-map]', 3 * zm + 3, 3 * zm + 3),
+    [...heatColour(c3.values[(3 * 10 + 3) * 16 + 5], heatScale(c3.min, c3.max), palette('dark')), 255], 'other pixels are the map');
+
+  // Escape closes and gives the focus back to the map it came from.
+  await page.keyboard.press('Escape');
+  assert.ok(await page.locator(detail).isHidden());
+  assert.equal(await page.evaluate(() => `${document.activeElement?.closest('[data-name]')?.getAttribute('data-name')} ${document.activeElement?.getAttribute('data-channel')}`), 'C3 5');
+
+  // C1 by click: a 5x5 field ('same' padding) and one 5x5 filter; S2 (pooling) by Space: 6x6, no filter.
+  await page.click('[data-name=C1] [data-testid=inside-map][data-channel="2"]');
+  await page.waitForSelector(`${detail}:not(.hidden)`);
+  assert.deepEqual(await at(), [14, 14]);
+  assert.deepEqual(await box(), { top: 12, left: 12, bottom: 16, right: 16 });
+  assert.equal(await page.getAttribute(kern, 'data-tiles'), '1x1');
+  const k1 = answer.kernels[0];
+  assert.deepEqual(await pixelAt(kern, 3 * Number(await page.getAttribute(kern, 'data-zoom')) + 1, 1), [...heatColour(k1.values[(0 * 5 + 3) * 6 + 2], heatScale(k1.min, k1.max), palette('dark')), 255]);
+  await page.click('[data-testid=inside-detail-close]');
+  assert.ok(await page.locator(detail).isHidden());
+  await page.focus('[data-name=S2] [data-testid=inside-map][data-channel="0"]');
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`${detail}:not(.hidden)`);
+  assert.deepEqual(await at(), [7, 7]);
+  assert.deepEqual(await box(), { top: 12, left: 12, bottom: 17, right: 17 });
+  assert.equal(await page.locator(kern).count(), 0, 'pooling has no filter');
+  await page.keyboard.press('Escape');
+  assert.ok(await page.locator(detail).isHidden());
+});
+
 test('a misclassified card\'s "See inside" asks for its test image; stale answers are ignored, errors shown', async () => {
   const page = p.page;
   await p.send(evaluationEvent(10000));
@@ -203,6 +290,11 @@ test('over training: the recording\'s epoch scrubber, probe choice and play show
   await page.click('[data-testid=inside-probe] >> nth=2');
   assert.match(await page.textContent('[data-testid=inside-status]') ?? '', new RegExp(`^Probe: test image ${recording.probes[2].index} `));
   assert.equal(await page.getAttribute('[data-testid=inside-probe] >> nth=2', 'aria-pressed'), 'true');
+  // A replayed snapshot's maps open in detail too, with the recorded windows' receptive fields.
+  await page.click('[data-name=S4] [data-testid=inside-map][data-channel="3"]');
+  await page.waitForSelector('[data-testid=inside-detail]:not(.hidden)');
+  assert.match(await page.textContent('[data-testid=inside-detail-value]') ?? '', /^S4 channel 3 at row 2, column 2: .* receptive field: input rows 6–21, columns 6–21 \(16×16\)$/);
+  await page.keyboard.press('Escape');
 
   // Play runs through every epoch to the last and stops.
   await page.click('[data-testid=inside-play]');

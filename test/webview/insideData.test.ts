@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  channelImage, channelStats, denseImage, heatColour, heatScale, kernelGrid, layoutOf, short, zoomFor, type Palette,
+  channelImage, channelStats, denseImage, filterOf, heatColour, heatScale, kernelGrid, layoutOf, short, zoomFor, type Palette,
 } from '../../webview/insideData';
 
 const P: Palette = { background: [0, 0, 0], neg: [0, 0, 200], pos: [200, 100, 0] };
@@ -62,4 +62,12 @@ test('kernel grid: filter f is column f, input channel i is row i, weight [y, x,
   assert.deepEqual([d.width, d.height], [3, 2]);
   assert.deepEqual(px(d.image, 3, 2, 1), [...heatColour(6, heatScale(1, 6), P), 255], 'unit 1 (row 1), input 2 (column 2) is kernel[2][1]');
   assert.deepEqual(px(d.image, 3, 1, 0), [...heatColour(3, heatScale(1, 6), P), 255], 'unit 0, input 1 is kernel[1][0]');
+});
+
+test('filterOf: output channel f of a kernel [kh, kw, in, filters] is the weights [y, x, i, f] in order', () => {
+  const shape = [2, 3, 2, 4];
+  const values = Array.from({ length: 48 }, (_, k) => k);
+  const f2 = filterOf(values, shape, 2);
+  assert.equal(f2.length, 2 * 3 * 2);
+  for (const [y, x, i] of [[0, 0, 0], [1, 2, 1], [0, 1, 1]]) assert.equal(f2[(y * 3 + x) * 2 + i], values[((y * 3 + x) * 2 + i) * 4 + 2], `[${y}, ${x}, ${i}]`);
 });

@@ -82,6 +82,9 @@ test('LeNet-5: every layer equals the model cut at it, in Keras order (H x W x C
     assert.equal(k.shown, undefined);
   }
   assert.deepEqual(a.notes, [], 'LeNet-5 fits in one answer uncut');
+  // The sliding windows the panel traces receptive fields with; other layers carry none.
+  const win = (k: number, padding: string, s = k) => ({ kernel: [k, k], strides: [s, s], padding, dilation: [1, 1] });
+  assert.deepEqual(a.layers.map((l) => l.window), [win(5, 'same', 1), win(2, 'valid'), win(5, 'valid', 1), win(2, 'valid'), win(5, 'valid', 1), undefined, undefined, undefined]);
 
   const one = computeActivations(tf, model, input, { layer: 'C3' });
   assert.deepEqual(one.layers.map((l) => l.name), ['C3']);
@@ -89,6 +92,29 @@ test('LeNet-5: every layer equals the model cut at it, in Keras order (H x W x C
   assert.deepEqual(one.kernels.map((k) => k.name), ['C3/kernel']);
   assert.throws(() => computeActivations(tf, model, input, { layer: 'C9' }), /no layer 'C9' \(its layers: C1, S2, C3, S4, C5, flatten, FC6, OUTPUT\)/);
   assert.throws(() => computeActivations(tf, model, input.subarray(0, 700)), /700 values but the model expects \[28, 28, 1\] = 784/);
+  model.dispose();
+});
+
+test('windows: strides, dilation and pooling strides and padding come from each layer\'s config', async () => {
+  await tf.setBackend('cpu');
+  const spec: ModelSpec = {
+    name: 'w', inputShape: [20, 20, 1], layers: [
+      { type: 'Conv2D', name: 'a', filters: 2, kernelSize: [3, 2], strides: [2, 1], padding: 'same' },
+      { type: 'Conv2D', name: 'b', filters: 2, kernelSize: [3, 3], dilationRate: [2, 2] },
+      { type: 'ReLU', name: 'r' },
+      { type: 'MaxPooling2D', name: 'c', poolSize: [3, 3], strides: [2, 2], padding: 'same' },
+      { type: 'Flatten', name: 'f' },
+    ],
+  };
+  const model = buildModel(tf, spec, { seed: 1 });
+  const a = computeActivations(tf, model, image(2, 400), { kernels: false });
+  assert.deepEqual(a.layers.map((l) => l.window), [
+    { kernel: [3, 2], strides: [2, 1], padding: 'same', dilation: [1, 1] },
+    { kernel: [3, 3], strides: [1, 1], padding: 'valid', dilation: [2, 2] },
+    undefined,
+    { kernel: [3, 3], strides: [2, 2], padding: 'same', dilation: [1, 1] },
+    undefined,
+  ]);
   model.dispose();
 });
 

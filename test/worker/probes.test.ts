@@ -101,6 +101,11 @@ test('LeNet-5 over 50 epochs: the recording round-trips through the run folder w
   assert.deepEqual(r.snapshots.map((s) => s.epoch), [0, 1, 2, 3, 4, 5, 7, 10, 15, 23, 34, 50]);
   assert.deepEqual(r.layers.map((l) => `${l.name} ${l.shape.join('x')}${l.shown ? ' cut' : ''}`),
     ['C1 28x28x6', 'S2 14x14x6', 'C3 10x10x16', 'S4 5x5x16', 'C5 1x1x120', 'flatten 120', 'FC6 84', 'OUTPUT 10'], 'every layer output whole');
+  assert.deepEqual(r.layers.map((l) => l.window?.kernel.join('x') ?? '-'), ['5x5', '2x2', '5x5', '2x2', '5x5', '-', '-', '-'], 'each window, for receptive fields when replayed');
+  assert.deepEqual(snapshotTensors(r, 0, 0).layers[0].window, { kernel: [5, 5], strides: [1, 1], padding: 'same', dilation: [1, 1] });
+  const bad = structuredClone(r) as unknown as { layers: { window?: unknown }[] };
+  bad.layers[1].window = { kernel: [2, 2], strides: [2, 0], padding: 'valid', dilation: [1, 1] };
+  assert.equal(checkRecording(bad), 'layers are malformed', 'a zero stride is refused');
   assert.deepEqual(r.kernels.map((k) => `${k.name} ${(k.shown ?? k.shape).join('x')}`),
     ['C1/kernel 5x5x1x6', 'C3/kernel 5x5x6x16', 'C5/kernel 5x5x16x10', 'FC6/kernel 120x34', 'OUTPUT/kernel 84x10'], 'C1 and C3 whole; C5 and FC6 their first filters/units');
   // Every snapshot decodes to the model's values at that epoch, within half a code step.

@@ -26,7 +26,8 @@ const goodEvents: unknown[] = [
     misclassified: [{ index: 3, label: 1, predicted: 2, probabilities: probs, pixels: new Array(784).fill(255) }] },
   { v, type: 'prediction', id: 7, probabilities: probs },
   { v, type: 'activations', id: 3, model: '/runs/r', input: { kind: 'test', index: 4, label: 9, dataset: 'mnist', shape: [2], values: [0, 1] },
-    layers: [{ name: 'C1', type: 'Conv2D', shape: [1, 1, 2], min: NaN, max: Infinity, mean: NaN, values: [NaN, Infinity] }], // diverged
+    layers: [{ name: 'C1', type: 'Conv2D', shape: [1, 1, 2], min: NaN, max: Infinity, mean: NaN, values: [NaN, Infinity], // diverged
+      window: { kernel: [5, 5], strides: [1, 1], padding: 'same', dilation: [1, 1] } }],
     kernels: [{ layer: 'C1', name: 'C1/kernel', shape: [1, 1, 1, 2], min: -1, max: 1, mean: 0, values: [-1], shown: [1, 1, 1, 1] }], notes: ['C1/kernel: cut'] },
   { v, type: 'log', level: 'warn', message: 'cpu is slow' },
   { v, type: 'error', code: 'BAD_CONFIG', message: 'epochs must be an integer >= 1' },
@@ -64,6 +65,12 @@ const badEvents: [unknown, RegExp][] = [
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [NaN] }, layers: [], kernels: [], notes: [] }, /activations\.input\.values\[0\] must be a finite number/],
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, kernels: [], notes: [],
     layers: [{ name: 'C1', type: 'Conv2D', shape: [1], min: 0, max: 0, mean: 0, values: [0, '1'] }] }, /activations\.layers\[0\]\.values\[1\] must be a number/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, kernels: [], notes: [],
+    layers: [{ name: 'S2', type: 'MaxPooling2D', shape: [1], min: 0, max: 0, mean: 0, values: [0], window: { kernel: [2, 2], strides: [0, 2], padding: 'valid', dilation: [1, 1] } }] },
+    /activations\.layers\[0\]\.window\.strides\[0\] must be an integer >= 1/],
+  [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, kernels: [], notes: [],
+    layers: [{ name: 'S2', type: 'MaxPooling2D', shape: [1], min: 0, max: 0, mean: 0, values: [0], window: { kernel: [2, 2], strides: [2, 2], padding: 'full', dilation: [1, 1] } }] },
+    /activations\.layers\[0\]\.window\.padding must be one of valid, same/],
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, layers: [], notes: [],
     kernels: [{ layer: 'C1', name: 'k', shape: [1], min: 0, max: 0, mean: 0, values: [], shown: [-1] }] }, /activations\.kernels\[0\]\.shown\[0\] must be an integer >= 0/],
   [{ v, type: 'dataset', name: 'd', source: 's', train: 2000, available: '8000', test: 1, classes: [] }, /dataset\.available must be an integer >= 0/],
