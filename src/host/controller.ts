@@ -64,6 +64,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
     post: (m) => this.post(m),
     worker: () => this.ensureWorker(this.setting<BackendChoice>('backend', 'auto')),
     shownRun: () => this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir,
+    answeringModel: () => this.answeringModel(),
     cacheDir: () => datasetCacheDir(this.ctx.globalStorageUri.fsPath),
     log: (line) => this.log(line),
   });
@@ -430,8 +431,16 @@ export class LenetController implements PanelHost, vscode.Disposable {
     }
   }
 
+  /**
+   * The model the try-it pad and Inside the network answer with: the past run shown, else a Keras
+   * .h5 model evaluated last, else the live run, else the newest run with a model.
+   */
+  private answeringModel(): string | undefined {
+    return this.viewing || this.kerasModel || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+  }
+
   private predict(id: number, pixels: number[]): void {
-    const modelDir = this.viewing || this.kerasModel || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir;
+    const modelDir = this.answeringModel();
     if (!modelDir || !existsSync(isKerasModelFile(modelDir) ? modelDir : join(modelDir, 'model.json'))) {
       this.failPrediction(id, 'No trained model yet: train one first (LeNet: Start Training).');
       return;

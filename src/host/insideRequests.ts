@@ -11,6 +11,7 @@ import { gunzip } from 'node:zlib';
 import { checkRecording, RECORDING_FILE } from '../shared/insideRecording';
 import type { WorkerEvent } from '../shared/protocol';
 import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
+import { isKerasModelFile } from './exportKeras';
 import { runSource } from './runSource';
 import { ShapeDocuments } from './shapes/documents';
 import { revealLayerSource, sourceLabel } from './shapes/layerSource';
@@ -20,8 +21,10 @@ export interface InsideHost {
   post(m: HostMessage): void;
   /** The running worker, started when needed. */
   worker(): WorkerClient;
-  /** The run the panel shows, if any. */
+  /** The run the panel shows, if any (its recording and source lines). */
   shownRun(): string | undefined;
+  /** The model activations come from: a run folder, or a Keras .h5 model evaluated last. */
+  answeringModel(): string | undefined;
   cacheDir(): string;
   log(line: string): void;
 }
@@ -88,9 +91,11 @@ export class InsideRequests {
   }
 
   private inspect(m: Extract<WebviewMessage, { type: 'inspect' }>): void {
-    const runDir = this.host.shownRun();
-    const modelDir = runDir && (m.best ? join(runDir, 'best') : runDir);
-    if (!runDir || !modelDir || !existsSync(join(modelDir, 'model.json'))) {
+    const runDir = this.host.answeringModel();
+    // A Keras .h5 file is a model of its own (no best/); the worker reads it like a run folder.
+    const keras = !!runDir && isKerasModelFile(runDir);
+    const modelDir = runDir && (m.best && !keras ? join(runDir, 'best') : runDir);
+    if (!runDir || !modelDir || !existsSync(keras ? modelDir : join(modelDir, 'model.json'))) {
       const message = !runDir ? 'No trained model yet: train one first (LeNet: Start Training).'
         : `${basename(runDir)} has no ${m.best ? 'best/ model (no epoch has finished)' : 'saved model'} yet.`;
       this.host.post({ type: 'activationsError', id: m.id, message });

@@ -67,6 +67,16 @@ test('Export for Keras, then evaluate the .h5 from the explorer menu', { timeout
   const answer = await until('the prediction', 60_000, () => panel.posted.find((m) => (m as { type: string; id?: number }).type === 'prediction' && (m as { id: number }).id === 7) as { probabilities: number[] } | undefined);
   assert.equal(answer.probabilities.length, 10);
   assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+  // Inside the network answers with the same .h5 model, for the drawing and for a test image.
+  c.onWebviewMessage({ type: 'inspect', id: 8, best: false, pixels });
+  c.onWebviewMessage({ type: 'inspect', id: 9, best: true, testIndex: 3 });
+  const inside = (id: number) => until(`activations ${id}`, 60_000, () => panel.posted.find((m) => (m as { type: string; id?: number }).type === 'activations' && (m as { id: number }).id === id)) as Promise<{ result: { model: string; layers: { name: string; values: number[] }[] } }>;
+  const drawn = await inside(8);
+  assert.equal(drawn.result.model, h5, 'the activations come from the .h5 model');
+  assert.deepEqual(drawn.result.layers.map((l) => l.name), ['C1', 'S2', 'C3', 'S4', 'C5', 'flatten', 'FC6', 'OUTPUT']);
+  const probs = drawn.result.layers.at(-1)!.values;
+  for (let k = 0; k < 10; k++) assert.ok(Math.abs(probs[k] - answer.probabilities[k]) < 1e-5, 'its output layer is the try-it answer');
+  assert.equal((await inside(9)).result.model, h5, 'best/ does not apply to a .h5 file: the file itself answers');
 
   assert.equal(await fake.vscode.commands.executeCommand('lenet.evaluateKerasModel', fake.vscode.Uri.file(join(tmp, 'missing.h5'))), false);
   assert.match(fake.shown.at(-1)!.message, /no saved model in .*missing\.h5/);
