@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { VSCodeSession, artifactsDir, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
-import { entry, QUICK, vsix } from './suite';
+import { entry, flowTest, QUICK, vsix } from './suite';
 
 
 describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
@@ -28,16 +28,8 @@ describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
     console.log(`# inside e2e screenshots and logs: ${artifacts}`);
   });
 
-  function flow(name: string, opts: { timeout: number }, fn: () => Promise<void>): void {
-    test(name, opts, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        if (vs) console.log(`# failure screenshot: ${await vs.screenshot(`FAIL-inside-${name.slice(0, 40)}`)}`);
-        throw err;
-      }
-    });
-  }
+  /** A test that leaves a screenshot of the screen it failed on. */
+  const flow = flowTest(() => vs, 'inside-');
 
   const panel = () => vs.webviewFrame(extensionId());
   const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();

@@ -9,21 +9,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { VSCodeSession, artifactsDir, requireFile, since, sleep, waitUntil } from './harness';
+import { after, before, describe } from 'node:test';
+import { VSCodeSession, artifactsDir, since, sleep, waitUntil } from './harness';
+import { entry, flowTest, QUICK, vsix } from './suite';
 import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 
-const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
-const vsix = requireFile(process.env.LENET_E2E_VSIX ?? '', 'extension package (LENET_E2E_VSIX; run `npm run test:e2e`)');
 const EXTENSION_ID = 'lenet-lab.lenet-lab';
-
-const QUICK = {
-  'lenet.epochs': QUICK_SAMPLE_RUN.epochs,
-  'lenet.dataLimit': QUICK_SAMPLE_RUN.limit,
-  'lenet.dataset': QUICK_SAMPLE_RUN.dataset,
-  'lenet.backend': 'wasm',
-  'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
-};
 const LONG = { ...QUICK, 'lenet.epochs': 50 };
 
 /**
@@ -74,16 +65,8 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     console.log(`# lifecycle e2e screenshots and logs: ${artifacts}`);
   });
 
-  function flow(name: string, opts: { timeout: number }, fn: () => Promise<void>): void {
-    test(name, opts, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        if (vs) console.log(`# failure screenshot: ${await vs.screenshot(`FAIL-${name.slice(0, 40)}`)}`);
-        throw err;
-      }
-    });
-  }
+  /** A test that leaves a screenshot of the screen it failed on. */
+  const flow = flowTest(() => vs);
 
   const panel = () => vs.webviewFrame(EXTENSION_ID);
   const text = async (testid: string) => (await panel().locator(`[data-testid=${testid}]`).first().innerText()).trim();

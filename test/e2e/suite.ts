@@ -1,6 +1,7 @@
 // What every real-VS-Code suite starts from: the code-server entry and the .vsix that
 // test/e2e/run.mjs passes in, and the workspace settings of a quick training run.
-import { requireFile } from './harness';
+import { test } from 'node:test';
+import { requireFile, type VSCodeSession } from './harness';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
 
 export const entry = requireFile(process.env.LENET_E2E_ENTRY ?? '', 'code-server entry (LENET_E2E_ENTRY; run `npm run test:e2e`)');
@@ -14,3 +15,21 @@ export const QUICK = {
   'lenet.backend': 'wasm',
   'lenet.outputDirectory': '$WORKSPACE/.lenet/runs',
 };
+
+/**
+ * A flow of a suite: a node test that, when it fails, leaves a screenshot of the screen it
+ * failed on (named with `prefix` and the flow's name). `session` gives the suite's VS Code.
+ */
+export function flowTest(session: () => VSCodeSession | undefined, prefix = '') {
+  return (name: string, opts: { timeout: number }, fn: () => Promise<void>): void => {
+    test(name, opts, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        const vs = session();
+        if (vs) console.log(`# failure screenshot: ${await vs.screenshot(`FAIL-${prefix}${name.slice(0, 40)}`)}`);
+        throw err;
+      }
+    });
+  };
+}

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { VSCodeSession, artifactsDir, since, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
 import { QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
-import { entry, QUICK, vsix } from './suite';
+import { entry, flowTest, QUICK, vsix } from './suite';
 
 const SAMPLE_TEST_COUNT = 2000;
 
@@ -57,16 +57,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
   });
 
   /** A test that leaves a screenshot of the screen it failed on. */
-  function flow(name: string, opts: { timeout: number }, fn: () => Promise<void>): void {
-    test(name, opts, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        if (vs) console.log(`# failure screenshot: ${await vs.screenshot(`FAIL-${name.slice(0, 40)}`)}`);
-        throw err;
-      }
-    });
-  }
+  const flow = flowTest(() => vs);
 
   /** Fails the flow at once, naming what is missing, when the extension lacks a part it needs. */
   function requireParts(needs: Parameters<typeof missingParts>[0]): void {

@@ -11,7 +11,7 @@ import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { SplitChooser, SYNC_WAIT_MS, ThreadHandle, waitDone, waitDoneSync, type ThreadEntry } from '../parallel/parallel_step';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, shareSplit, sharedBytes,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, joinHalves, layout, shareSplit, sharedBytes,
   type SharedLayout, type SharedSizes,
 } from '../parallel/shared';
 import { FusedTrainStep } from './step';
@@ -135,10 +135,7 @@ export class FusedTwoThreadStep implements TrainStep {
     const mine = await one.predictAll({ images: split.images.subarray(0, half * inputSize), labels: split.labels.subarray(0, half), count: half });
     await waitDone(sh, this.seq, thread.died, this.timeoutMs);
     if (Atomics.load(sh.ctrl, STATUS) !== 0) throw await thread.failed();
-    const out = new Float32Array(count * numClasses);
-    out.set(mine);
-    out.set(this.shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
-    return out;
+    return joinHalves(mine, this.shared!.probs, half, count, numClasses);
   }
 
   sync(): void {

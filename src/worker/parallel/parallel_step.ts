@@ -13,7 +13,7 @@ import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { predictAll as predictOneThread, type Split } from '../metrics';
 import { PartGrads } from './part_grads';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, layout, shareSplit, sharedBytes, valuesOf,
+  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, PREDICT_CHUNK, STATUS, clock, joinHalves, layout, shareSplit, sharedBytes, valuesOf,
   type SharedLayout, type SharedSizes, type ThreadInit, type ThreadMessage,
 } from './shared';
 
@@ -253,10 +253,7 @@ export class ParallelTrainStep implements TrainStep {
     const mine = await predictOneThread(tf, this.model, first, inputShape, numClasses, PREDICT_CHUNK);
     await waitDone(sh, this.seq, thread.died, this.timeoutMs);
     if (Atomics.load(sh.ctrl, STATUS) !== 0) throw await thread.failed();
-    const out = new Float32Array(count * numClasses);
-    out.set(mine);
-    out.set(this.shared!.probs.subarray(half * numClasses, count * numClasses), half * numClasses);
-    return out;
+    return joinHalves(mine, this.shared!.probs, half, count, numClasses);
   }
 
   /** This thread's model always holds the latest weights. */

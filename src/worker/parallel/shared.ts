@@ -118,3 +118,11 @@ export function valuesOf(tf: typeof import('@tensorflow/tfjs'), t: import('@tens
  * shrinks, and 500-image chunks grow each thread's heap by ~100 MB for no speed gain.
  */
 export const PREDICT_CHUNK = 128;
+
+/** A split-validation answer: this thread's probabilities for the first `half` images, then the other thread's. */
+export function joinHalves(mine: Float32Array, theirs: Float32Array, half: number, count: number, numClasses: number): Float32Array {
+  const out = new Float32Array(count * numClasses);
+  out.set(mine);
+  out.set(theirs.subarray(half * numClasses, count * numClasses), half * numClasses);
+  return out;
+}
