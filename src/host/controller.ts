@@ -23,7 +23,7 @@ import {
 import { statusBarText } from './statusText';
 import { WorkerClient } from './workerClient';
 import { exportRunForKeras, isKerasModelFile } from './exportKeras';
-import { readTrainRequest } from './shapes/trainRequest';
+import { readTrainRequest } from '../editor/trainRequest';
 import { InsideRequests } from './insideRequests';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */

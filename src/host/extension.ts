@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { LenetController, STATE_KEY } from './controller';
 import { hasRestoredRun } from '../shared/panelState';
 import { PANEL_VIEW_TYPE } from './panel';
-import { registerShapeFeatures } from './shapes/register';
-import { SHOW_ACTIVATIONS } from './shapes/providers';
+import { registerShapeFeatures } from '../editor/register';
+import { SHOW_ACTIVATIONS } from '../editor/providers';
 
 let controller: LenetController | undefined;
 

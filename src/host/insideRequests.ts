@@ -13,8 +13,8 @@ import type { WorkerEvent } from '../shared/protocol';
 import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
 import { isKerasModelFile } from './exportKeras';
 import { runSource } from './runSource';
-import { ShapeDocuments } from './shapes/documents';
-import { revealLayerSource, sourceLabel } from './shapes/layerSource';
+import { ShapeDocuments } from '../editor/documents';
+import { revealLayerSource, sourceLabel } from '../editor/layerSource';
 import type { WorkerClient } from './workerClient';
 
 export interface InsideHost {

@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { BackendChoice, WorkerCommand } from '../shared/protocol';
 import { parseWorkerCommand } from '../shared/protocolValidate';
 import { CPU_WARNING, initBackend, type BackendInfo } from './backend';
-import { assertTrainable } from './buildModel';
+import { assertTrainable } from '../model/trainable';
 import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
 import { evaluateModel, predictOne } from './evaluate';

@@ -1,4 +1,4 @@
-// The editor glue of the layer-shape features (src/host/shapes/): what the registered providers
+// The editor glue of the layer-shape features (src/editor/): what the registered providers
 // answer for notebook cells (offsets in the cell, not in the joined notebook), the per-version
 // analysis cache, debounced diagnostics, and the lenet.inlayHints setting. The analysis itself is
 // tested in test/lang; here it runs for real behind the fake VS Code's documents and notebooks.
@@ -11,7 +11,7 @@ import { startHost } from './hostHarness';
 const h = startHost('lenet-shapes-');
 const { fake } = h;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ShapeDocuments } = require('../../src/host/shapes/documents') as typeof import('../../src/host/shapes/documents');
+const { ShapeDocuments } = require('../../src/editor/documents') as typeof import('../../src/editor/documents');
 
 after(async () => {
   await h.close();

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { inferModel } from '../../src/model/infer';
 import { LENET5 } from '../../src/model/lenet';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec';
-import { assertTrainable, buildModel, TRAINABLE_LAYER_TYPES, UntrainableModelError } from '../../src/worker/buildModel';
+import { buildModel } from '../../src/worker/buildModel';
+import { assertTrainable, TRAINABLE_LAYER_TYPES, UntrainableModelError } from '../../src/model/trainable';
 import { LAYER_TYPES } from '../../src/model/vocab';
 import { randomSpec, rng, type Rejection } from './randomSpec';
 

@@ -1,9 +1,9 @@
 // The optional argument of lenet.startTraining: { model, source } from "Train This Model". It can
 // come from any caller of the command, so it is validated like a model file and checked against
 // what the trainer can build before anything starts.
-import type { ModelSpec } from '../../model/spec';
-import { parseModelSpec } from '../../model/validate';
-import { assertTrainable } from '../../worker/buildModel';
+import type { ModelSpec } from '../model/spec';
+import { parseModelSpec } from '../model/validate';
+import { assertTrainable } from '../model/trainable';
 
 export type TrainRequest = { model?: ModelSpec; source?: string } | { error: string };
 

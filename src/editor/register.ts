@@ -1,7 +1,7 @@
 // Registers the source-shape features: hover, inlay hints, code lens "Train This Model",
 // diagnostics (debounced on typing) and the lenet.trainThisModel command.
 import * as vscode from 'vscode';
-import { findAt } from '../../lang/lookup';
+import { findAt } from '../lang/lookup';
 import { codeCells, isNotebookCell, notebookOf, ShapeDocuments } from './documents';
 import {
   diagnosticsFor, logError, ShapeHoverProvider, ShapeInlayHintsProvider, TRAIN_THIS_MODEL, TrainCodeLensProvider,
