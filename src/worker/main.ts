@@ -25,7 +25,6 @@ import { IMAGE_PIXELS, IMAGE_SHAPE, NUM_CLASSES } from '../shared/geometry';
 import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
 
-
 function send(e: EventBody): Promise<void> {
   return new Promise((res) => {
     if (!process.connected || !process.send) return res();

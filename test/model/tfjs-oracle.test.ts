@@ -160,7 +160,9 @@ function rawLayer(l: LayerSpec, base: { inputShape?: number[] }): tf.layers.Laye
     case 'DepthwiseConv2D':
       return tf.layers.depthwiseConv2d({ ...base, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier });
     case 'SeparableConv2D':
-      return tf.layers.separableConv2d({ ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier });
+      return tf.layers.separableConv2d({
+        ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier,
+      });
     case 'Cropping2D':
       return tf.layers.cropping2D({ ...base, cropping: l.cropping });
     default:
