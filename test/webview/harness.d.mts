@@ -26,4 +26,6 @@ export function openPanel(opts?: { theme?: ThemeName; persisted?: unknown; viewp
 export function replayTraining(page: Page, opts: { epochs: number; batches: number; chunk?: number; summary?: SummaryInfo; fromEpoch?: number; finish?: boolean }): Promise<{ ms: number; messages: number }>;
 export function bigState(points: number, epochs?: number): PanelState;
 export function evaluationEvent(total?: number): HostMessage;
+export function digitPixels(index: number): number[];
+export function answerMisclassifiedPage(p: Panel, req: { id: number; label: number }): Promise<number[]>;
 export function stats(values: number[]): { n: number; mean?: number; p50?: number; p95?: number; max?: number };
