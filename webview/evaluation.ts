@@ -197,8 +197,8 @@ function missCard(
     canvas,
     h('figcaption', {}, h('span', { class: 'meta' }, `#${index}`),
       h('ol', { class: 'top-probs' },
-        h('li', { class: 'predicted' }, `${names[predicted] ?? predicted} ${percent(probability)}`),
-        h('li', { class: 'truth' }, `${names[label] ?? label} ${percent(trueProbability)}`)),
+        h('li', { class: 'predicted' }, `pred ${names[predicted] ?? predicted} ${percent(probability)}`),
+        h('li', { class: 'truth' }, `true ${names[label] ?? label} ${percent(trueProbability)}`)),
       onSeeInside ? button('See inside', { testid: 'see-inside', title: `Every layer's output for test image ${index}`, onClick: () => onSeeInside(index) }) : null));
   return { el, canvas };
 }

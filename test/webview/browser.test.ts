@@ -120,7 +120,7 @@ test('evaluation: confusion matrix counts, a cell\'s misclassified images page b
     await page.waitForFunction(() => document.querySelector('[data-testid=misclassified] canvas')?.getAttribute('data-drawn') === 'true');
     assert.ok(await lit() > 20, 'the images are drawn from their pixels');
     const probs = await miss.locator('figure').first().locator('li').allTextContents();
-    assert.deepEqual(probs, [`9 ${(100 * cell.probability[48 * n]).toFixed(1)}%`, `4 ${(100 * cell.trueProbability[48 * n]).toFixed(1)}%`], 'predicted, then true class probability');
+    assert.deepEqual(probs, [`pred 9 ${(100 * cell.probability[48 * n]).toFixed(1)}%`, `true 4 ${(100 * cell.trueProbability[48 * n]).toFixed(1)}%`], 'predicted, then true class probability');
     assert.equal(await page.getAttribute('[data-testid=miss-prev]', 'disabled'), n === 0 ? '' : null);
     assert.equal(await page.getAttribute('[data-testid=miss-next]', 'disabled'), n === pages - 1 ? '' : null);
     previousId = req.id;
