@@ -4,8 +4,7 @@
 // evaluation are refused without asking the worker; hostile page messages are dropped.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { LENET5 } from '../../src/model/lenet';
@@ -14,46 +13,20 @@ import type { HostMessage } from '../../src/shared/webviewProtocol';
 import { buildModel } from '../../src/worker/buildModel';
 import { saveModel } from '../../src/worker/runDir';
 import { ensureBuilt } from '../worker/helpers';
-import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
-import type { LenetController as Controller } from '../../src/host/controller';
+import { startHost, type Message } from './hostHarness';
 
 tf.env().set('PROD', true);
-const root = join(__dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'lenet-misclassified-host-'));
-const ws = join(tmp, 'ws');
-const fake = createFakeVscode(root, join(tmp, 'global'));
-installVscodeStub(fake.vscode);
-fake.state.workspaceFolder = ws;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { activate } = require('../../src/host/extension') as typeof import('../../src/host/extension');
-let c: Controller;
+const h = startHost('lenet-misclassified-host-');
+after(() => h.close());
 
-after(async () => {
-  await c?.shutdown();
-  c?.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-type Msg<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
-const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
 const answer = <K extends 'misclassifiedPage' | 'misclassifiedPageError'>(type: K, id: number) =>
-  panel().posted.find((m) => (m as HostMessage).type === type && (m as { id: number }).id === id) as Msg<K> | undefined;
-
-async function until<T>(what: string, ms: number, probe: () => T | undefined | false): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${fake.output.join('').slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+  h.posted(type).find((m) => (m as { id: number }).id === id) as Message<K> | undefined;
 
 test('every misclassified image of a cell with more than 100, page by page; bad pages refused; hostile messages dropped', { timeout: 180_000 }, async () => {
   ensureBuilt();
   await tf.setBackend('cpu');
   // An untrained LeNet-5 puts most test images into a few classes: cells of hundreds of errors.
-  const run = join(ws, '.lenet', 'runs', '20261201-121212');
+  const run = join(h.ws, '.lenet', 'runs', '20261201-121212');
   mkdirSync(run, { recursive: true });
   const model = buildModel(tf, LENET5, { seed: 3 });
   await saveModel(tf, model, run);
@@ -61,17 +34,18 @@ test('every misclassified image of a cell with more than 100, page by page; bad 
   writeFileSync(join(run, 'config.json'), JSON.stringify({ epochs: 1, dataset: 'mnist-sample', resolvedDataset: { name: 'mnist-sample' } }));
   writeFileSync(join(run, 'metrics.csv'), 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.1,2.3,0.1,2.3\n');
 
-  fake.state.settings = { 'lenet.backend': 'wasm' };
-  c = activate(fake.context as never).controller();
-  await fake.vscode.commands.executeCommand('lenet.showPanel');
+  h.fake.state.settings = { 'lenet.backend': 'wasm' };
+  const c = h.activate();
+  await h.run('lenet.showPanel');
+  const panel = h.panel;
   panel().send({ type: 'ready' });
 
   // Before any evaluation: refused, said at once.
   panel().send({ type: 'misclassifiedPage', id: 1, label: 3, predicted: 5, page: 0 });
   assert.match(answer('misclassifiedPageError', 1)?.message ?? '', /no evaluation is shown: evaluate a model first/);
 
-  await fake.vscode.commands.executeCommand('lenet.evaluate');
-  const e = await until('the evaluation', 90_000, () => c.snapshot.evaluation);
+  await h.run('lenet.evaluate');
+  const e = await h.until('the evaluation', 90_000, () => c.snapshot.evaluation);
   const big = e.misclassified.reduce((a, x) => (x.indices.length > a.indices.length ? x : a));
   // Asserted first, so the rest cannot pass on a cell the old limit of 100 would have shown whole.
   assert.ok(big.indices.length > 100, `the largest cell has ${big.indices.length} images`);
@@ -82,9 +56,9 @@ test('every misclassified image of a cell with more than 100, page by page; bad 
   for (let p = 0; p < pages; p++) {
     const id = 100 + p;
     panel().send({ type: 'misclassifiedPage', id, label: big.label, predicted: big.predicted, page: p });
-    const got = await until(`page ${p}`, 60_000, () => answer('misclassifiedPage', id) ?? answer('misclassifiedPageError', id));
+    const got = await h.until(`page ${p}`, 60_000, () => answer('misclassifiedPage', id) ?? answer('misclassifiedPageError', id));
     assert.equal(got.type, 'misclassifiedPage', JSON.stringify(got).slice(0, 300));
-    const images = (got as Msg<'misclassifiedPage'>).images;
+    const images = (got as Message<'misclassifiedPage'>).images;
     assert.equal(images.length, p < pages - 1 ? MISCLASSIFIED_PAGE_SIZE : big.indices.length - p * MISCLASSIFIED_PAGE_SIZE);
     assert.ok(images.every((m) => m.label === big.label && m.pixels.length === 784), 'the cell\'s true class, whole images');
     seen.push(...images.map((m) => m.index));
@@ -95,12 +69,12 @@ test('every misclassified image of a cell with more than 100, page by page; bad 
   assert.equal(answers.length, pages, 'each request answered exactly once');
 
   // A page past the end, an empty cell, the diagonal: refused by the host with the reason.
-  const before = fake.output.join('').length;
+  const before = h.fake.output.join('').length;
   panel().send({ type: 'misclassifiedPage', id: 200, label: big.label, predicted: big.predicted, page: pages });
   assert.match(answer('misclassifiedPageError', 200)?.message ?? '', new RegExp(`page ${pages} of true class ${big.label} predicted as ${big.predicted} does not exist \\(pages 0\\.\\.${pages - 1}\\)`));
   panel().send({ type: 'misclassifiedPage', id: 201, label: 4, predicted: 4, page: 0 });
   assert.match(answer('misclassifiedPageError', 201)?.message ?? '', /correct prediction/);
-  assert.match(fake.output.join('').slice(before), /\[misclassified\] refused a page request: page \d+ of true class/);
+  assert.match(h.fake.output.join('').slice(before), /\[misclassified\] refused a page request: page \d+ of true class/);
 
   // Hostile messages are dropped and logged; nothing is answered for them.
   const count = panel().posted.length;
@@ -114,6 +88,6 @@ test('every misclassified image of a cell with more than 100, page by page; bad 
   ]) panel().send(m);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(panel().posted.length, count, 'no answer to a dropped message');
-  const drops = fake.output.join('').match(/\[panel\] dropped a message from the webview: misclassifiedPage: /g) ?? [];
-  assert.equal(drops.length, 6, fake.output.join('').slice(-1500));
+  const drops = h.fake.output.join('').match(/\[panel\] dropped a message from the webview: misclassifiedPage: /g) ?? [];
+  assert.equal(drops.length, 6, h.fake.output.join('').slice(-1500));
 });
