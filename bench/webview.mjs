@@ -7,7 +7,7 @@
 // Timings are wall-clock on whatever else the machine is doing: compare runs on a quiet machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bigState, evaluationEvent, openPanel, replayTraining, stats } from '../test/webview/harness.mjs';
+import { answerMisclassifiedPage, bigState, evaluationEvent, openPanel, replayTraining, stats } from '../test/webview/harness.mjs';
 
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? process.argv[outArg + 1] : '/tmp/lenet-shots';
@@ -82,6 +82,8 @@ try {
   await p.send(evaluationEvent(10000));
   await page.waitForSelector('[data-testid=confusion-cell]');
   await page.click('[data-testid=confusion-cell][data-row="4"][data-col="9"]');
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'misclassifiedPage'));
+  await answerMisclassifiedPage(p, (await p.posted()).filter((m) => m.type === 'misclassifiedPage').at(-1));
   const req = await drawDigit(page);
   const probs = [0.002, 0.004, 0.031, 0.902, 0.001, 0.038, 0.001, 0.006, 0.012, 0.003];
   await p.send({ type: 'prediction', id: req.id, probabilities: probs });

@@ -1,5 +1,4 @@
 // Evaluation view data, pure (unit-tested under node).
-import type { Misclassified } from '../src/shared/protocol';
 
 export interface ConfusionCell {
   row: number; // true label
@@ -38,19 +37,6 @@ export function confusionCells(confusion: number[][]): ConfusionCell[] {
 
 export function confusionTotal(confusion: number[][]): number {
   return confusion.reduce((a, row) => a + row.reduce((b, v) => b + v, 0), 0);
-}
-
-/** The misclassified examples of one cell (true label = row, predicted = col). */
-export function misclassifiedFor(list: Misclassified[], row: number, col: number): Misclassified[] {
-  return list.filter((m) => m.label === row && m.predicted === col);
-}
-
-/** The k most probable classes, highest first. */
-export function topK(probabilities: number[], k: number): { cls: number; p: number }[] {
-  return probabilities
-    .map((p, cls) => ({ cls, p }))
-    .sort((a, b) => b.p - a.p || a.cls - b.cls)
-    .slice(0, k);
 }
 
 /** 784 values 0..255 -> RGBA bytes (white ink on black, like the dataset renders). */

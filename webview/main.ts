@@ -56,7 +56,7 @@ function start(): void {
   const notes = createCallbackNotes();
   const summary = createSummaryTable();
   const inside = createInsideView(post);
-  const evaluation = createEvaluationView((index) => inside.showTestImage(index));
+  const evaluation = createEvaluationView(post, (index) => inside.showTestImage(index));
   const tryit = createTryItPad(post, (pixels) => inside.setDrawing(pixels));
   const runs = createRunsView(post);
   const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status', 'data-testid': 'live-region' });
@@ -184,6 +184,12 @@ function start(): void {
         return;
       case 'predictionError':
         tryit.onPredictionError(msg.id, msg.message);
+        return;
+      case 'misclassifiedPage':
+        if (Array.isArray(msg.images)) evaluation.onPage(msg.id, msg.images);
+        return;
+      case 'misclassifiedPageError':
+        evaluation.onPageError(msg.id, String(msg.message));
         return;
       case 'activations':
         if (typeof msg.result !== 'object' || msg.result === null || !Array.isArray(msg.result.layers)) return;

@@ -25,6 +25,7 @@ import { WorkerClient } from './workerClient';
 import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from '../editor/trainRequest';
 import { InsideRequests } from './insideRequests';
+import { MisclassifiedRequests } from './misclassifiedRequests';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -65,6 +66,14 @@ export class LenetController implements PanelHost, vscode.Disposable {
     worker: () => this.ensureWorker(this.setting<BackendChoice>('backend', 'auto')),
     shownRun: () => this.viewing || this.state.runDir || latestRunWithModel(this.runs.length ? this.runs : this.refreshRuns())?.runDir,
     answeringModel: () => this.answeringModel(),
+    cacheDir: () => datasetCacheDir(this.ctx.globalStorageUri.fsPath),
+    log: (line) => this.log(line),
+  });
+  /** The shown evaluation's misclassified images, a page at a time. */
+  private readonly misclassified = new MisclassifiedRequests({
+    post: (m) => this.post(m),
+    send: (cmd) => this.ensureWorker(this.setting<BackendChoice>('backend', 'auto')).send(cmd),
+    evaluation: () => (this.viewing ? undefined : this.state.evaluation),
     cacheDir: () => datasetCacheDir(this.ctx.globalStorageUri.fsPath),
     log: (line) => this.log(line),
   });
@@ -279,6 +288,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'predict':
         this.predict(m.id, m.pixels);
         return;
+      case 'misclassifiedPage':
+        this.misclassified.onWebviewMessage(m);
+        return;
       case 'inspect':
       case 'inspectTraining':
       case 'openLayerSource':
@@ -332,7 +344,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
       else this.post({ type: 'prediction', id: e.id, probabilities: e.probabilities });
       return;
     }
-    if (this.inside.onWorkerEvent(e)) return;
+    if (this.inside.onWorkerEvent(e) || this.misclassified.onWorkerEvent(e)) return;
     // A failed prediction carries its request's id: it answers that request only and never
     // touches the run's state (a training that goes on must not turn into an error).
     if (e.type === 'error' && errorForPrediction(e)) {

@@ -2,6 +2,7 @@
 // content: every message must match one WebviewMessage shape exactly (no extra keys, right types,
 // bounded sizes) or it is dropped; the caller logs the reason and never acts on it.
 // Pure (no vscode import), unit-tested with hostile inputs.
+import { NUM_CLASSES } from '../shared/geometry';
 import type { WebviewMessage } from '../shared/webviewProtocol';
 
 /** The try-it pad sends 28x28 intensities in 0..1 (the webview's preprocessDigit output, MNIST /255 scale). */
@@ -104,6 +105,16 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
         return no(`openLayerSource: "layer" must be a layer name of 1 to ${MAX_LAYER_NAME} characters`);
       }
       return { ok: true, message: { type: 'openLayerSource', layer } };
+    }
+    case 'misclassifiedPage': {
+      if ((err = shape(['id', 'label', 'predicted', 'page']))) return no(`misclassifiedPage: ${err}`);
+      const id = requestId(x.id);
+      if (id === undefined) return no('misclassifiedPage: "id" must be an integer from 0 to 2^31-1');
+      const cls = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < NUM_CLASSES;
+      if (!cls(x.label) || !cls(x.predicted)) return no(`misclassifiedPage: "label" and "predicted" must be classes 0 to ${NUM_CLASSES - 1}`);
+      // The page's upper bound depends on the evaluation shown: the host checks it (misclassifiedPage).
+      if (requestId(x.page) === undefined) return no('misclassifiedPage: "page" must be an integer from 0 to 2^31-1');
+      return { ok: true, message: { type: 'misclassifiedPage', id, label: x.label as number, predicted: x.predicted as number, page: x.page as number } };
     }
     case 'inspectTraining': {
       if ((err = shape(['id']))) return no(`inspectTraining: ${err}`);

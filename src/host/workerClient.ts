@@ -44,7 +44,7 @@ export class WorkerClient extends EventEmitter {
   private readonly log: (text: string) => void;
   private readonly idleTimeoutMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
-  /** Open requests: 'train', 'evaluate', or a predict request's id. */
+  /** Open requests: 'train', 'evaluate', or a predict or testImages request's id. */
   private readonly open = new Set<string | number>();
 
   constructor(opts: WorkerClientOptions) {
@@ -104,7 +104,7 @@ export class WorkerClient extends EventEmitter {
     if (this.exited || !this.child.connected) return false;
     if (cmd.type === 'shutdown') this.ending = true;
     if (cmd.type === 'train' || cmd.type === 'evaluate') this.open.add(cmd.type);
-    if (cmd.type === 'predict') this.open.add(cmd.id);
+    if (cmd.type === 'predict' || cmd.type === 'testImages') this.open.add(cmd.id);
     this.armIdleTimer();
     this.child.send({ v: PROTOCOL_VERSION, ...cmd });
     return true;
@@ -114,7 +114,7 @@ export class WorkerClient extends EventEmitter {
   private deliver(e: WorkerEvent): void {
     if (e.type === 'done') this.open.delete('train');
     else if (e.type === 'evaluation') this.open.delete('evaluate');
-    else if (e.type === 'prediction') this.open.delete(e.id);
+    else if (e.type === 'prediction' || e.type === 'testImages') this.open.delete(e.id);
     else if (e.type === 'error') {
       if (e.id !== undefined) this.open.delete(e.id);
       else if (e.code !== 'BUSY') this.open.clear();
@@ -128,7 +128,7 @@ export class WorkerClient extends EventEmitter {
     this.idleTimer = undefined;
     if (this.exited || this.open.size === 0 || !(this.idleTimeoutMs > 0)) return;
     this.idleTimer = setTimeout(() => {
-      const waiting = [...this.open].map((r) => (typeof r === 'number' ? 'predict' : r)).join(', ');
+      const waiting = [...new Set([...this.open].map((r) => (typeof r === 'number' ? 'a request' : r)))].join(', ');
       const secs = Math.round(this.idleTimeoutMs / 1000);
       this.kill();
       this.deliver({
@@ -146,7 +146,7 @@ export class WorkerClient extends EventEmitter {
 
   /**
    * Resolves with the first event of one of these types. An `error` event rejects (unless listed),
-   * except one with a request's id (predict, activations) while waiting for something else.
+   * except one with a request's id (predict, activations, testImages) while waiting for something else.
    */
   waitFor<K extends WorkerEvent['type']>(types: K | K[], timeoutMs = 0): Promise<EventOf<K>> {
     const want = new Set<string>(Array.isArray(types) ? types : [types]);
@@ -156,7 +156,7 @@ export class WorkerClient extends EventEmitter {
         if (want.has(e.type)) {
           done();
           resolve(e as EventOf<K>);
-        } else if (e.type === 'error' && (e.id === undefined || want.has('prediction') || want.has('activations'))) {
+        } else if (e.type === 'error' && (e.id === undefined || want.has('prediction') || want.has('activations') || want.has('testImages'))) {
           // An error with an id answers one request, not the command being waited for.
           done();
           reject(Object.assign(new Error(e.message), { code: e.code }));
@@ -206,7 +206,7 @@ export class WorkerClient extends EventEmitter {
  */
 function droppedError(raw: unknown, reason: string): WorkerEvent {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; id?: unknown };
-  const id = (o.type === 'prediction' || o.type === 'error') && Number.isInteger(o.id) ? (o.id as number) : undefined;
+  const id = (o.type === 'prediction' || o.type === 'testImages' || o.type === 'error') && Number.isInteger(o.id) ? (o.id as number) : undefined;
   return {
     v: PROTOCOL_VERSION, type: 'error', code: 'BAD_MESSAGE',
     message: `the worker sent a message that fails the protocol check (${reason}); the request was abandoned (a bug: please report it)`,

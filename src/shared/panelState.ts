@@ -3,7 +3,7 @@
 // the events streamed to it, so both sides always agree. No vscode, no DOM, no clock unless given.
 import { datasetSizeText } from './datasetText';
 import type { EpochMetrics, WorkerEvent } from './protocol';
-import type { BatchSeries, PanelState, RunStatus } from './webviewProtocol';
+import type { BatchSeries, EvaluationResult, PanelState, RunStatus } from './webviewProtocol';
 
 /**
  * Upper bound on points kept in the per-batch series. 50 epochs x 938 batches is about 47,000
@@ -280,7 +280,7 @@ export function startingPanelState(prev: PanelState, epochs: number): PanelState
  */
 export function restorePanelState(saved: unknown): PanelState {
   if (!isPanelStateLike(saved)) return initialPanelState();
-  const s = saved as PanelState;
+  const s = withCurrentEvaluation(saved as PanelState);
   if (isActive(s.status) || s.status === 'evaluating') {
     return {
       ...s,
@@ -290,6 +290,16 @@ export function restorePanelState(saved: unknown): PanelState {
     };
   }
   return s;
+}
+
+/** An evaluation saved by an older version (no averages, no per-cell lists) is dropped: evaluate again. */
+function withCurrentEvaluation(s: PanelState): PanelState {
+  const e = s.evaluation as Partial<EvaluationResult> | undefined;
+  const current = typeof e?.averages === 'object' && e.averages !== null && Array.isArray(e.misclassified) &&
+    e.misclassified.every((c) => Array.isArray(c?.indices));
+  if (!e || current) return s;
+  const { evaluation: _old, ...rest } = s;
+  return rest;
 }
 
 function isPanelStateLike(x: unknown): boolean {

@@ -91,14 +91,26 @@ export interface EpochMetrics {
 
 export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
 
-export interface Misclassified {
-  index: number;
+/** scikit-learn's classification_report averages: macro (unweighted mean over classes) and weighted (by support). */
+export interface ClassAverages { macro: ClassMetrics; weighted: ClassMetrics }
+
+/**
+ * The misclassified test images of one confusion-matrix cell (true class `label`, predicted class
+ * `predicted`), in test-set order: parallel lists, one entry per image.
+ */
+export interface MisclassifiedCell {
   label: number;
   predicted: number;
-  probabilities: number[];
-  /** 784 values 0..255 (compact for the wire). */
-  pixels: number[];
+  /** Indices into the test split. */
+  indices: number[];
+  /** The model's probability for the predicted class (4 decimals). */
+  probability: number[];
+  /** The model's probability for the true class (4 decimals). */
+  trueProbability: number[];
 }
+
+/** One test image: pixels 0..255 (compact for the wire), row-major in the model's input shape. */
+export interface TestImage { index: number; label: number; pixels: number[] }
 
 export type CallbackName = 'EarlyStopping' | 'ReduceLROnPlateau' | 'LearningRateScheduler';
 
@@ -170,14 +182,16 @@ export type WorkerEvent = V & (
   | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
   | {
     type: 'evaluation'; modelDir: string; dataset: string; classes: string[];
-    loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
-    misclassified: Misclassified[];
+    loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[]; averages: ClassAverages;
+    /** Every misclassified test image, grouped by cell: the non-empty off-diagonal cells, by (label, predicted). */
+    misclassified: MisclassifiedCell[];
   }
   | { type: 'prediction'; id: number; probabilities: number[] }
+  | { type: 'testImages'; id: number; dataset: string; images: TestImage[] }
   // notes: what was left out to keep the answer bounded (empty when everything is there).
   | { type: 'activations'; id: number; model: string; input: ActivationInput; layers: LayerActivation[]; kernels: LayerKernel[]; notes: string[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  // id: the predict or activations request this error answers (absent for every other error).
+  // id: the predict, activations or testImages request this error answers (absent for every other error).
   | { type: 'error'; code: ErrorCode; message: string; id?: number }
 );
 
@@ -192,5 +206,11 @@ export type WorkerCommand = V & (
   /** Every layer's output and kernels for one input: pixels (0..1, the model's input shape,
    *  row-major) or testIndex (an image of the run's test split). layer: only that layer. */
   | { type: 'activations'; id: number; modelDir?: string; outDir?: string; cacheDir?: string; pixels?: number[]; testIndex?: number; layer?: string }
+  /** Test images of a dataset (its name as an evaluation event gives it), at most MAX_TEST_IMAGES per request. */
+  | { type: 'testImages'; id: number; dataset: string; cacheDir?: string; indices: number[] }
   | { type: 'shutdown' }
 );
+
+/** The most test images one testImages request may ask for (bounds one answer to about 200,000 values). */
+export const MAX_TEST_IMAGES = 256;
+

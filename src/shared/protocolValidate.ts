@@ -2,7 +2,7 @@
 // a message that fails is dropped with the returned reason, never half-trusted. Table-driven: one
 // field table per message type; no dependencies so the webview/extension can share it.
 import { IMAGE_PIXELS, NUM_CLASSES } from './geometry';
-import { PROTOCOL_VERSION } from './protocol';
+import { MAX_TEST_IMAGES, PROTOCOL_VERSION } from './protocol';
 import type { WorkerCommand, WorkerEvent } from './protocol';
 
 /** Returns an error string (what is wrong, at which path) or null when the value is fine. */
@@ -40,6 +40,9 @@ const record = (c: Check): Check => (x, p) => {
   }
   return null;
 };
+/** An array of at most `max` items. */
+const listOf = (c: Check, max: number): Check => (x, p) =>
+  Array.isArray(x) && x.length > max ? `${p} must have at most ${max} items, got ${x.length}` : arrayOf(c)(x, p);
 type Fields = Record<string, Check>;
 const object = (fields: Fields): Check => (x, p) => {
   if (!isObj(x)) return `${p} must be an object`;
@@ -78,6 +81,23 @@ const epochMetrics: Fields = {
   learning_rate: optional(num),
 };
 
+const classMetrics: Fields = { precision: num, recall: num, f1: num, support: nat };
+
+/** One cell's lists: indices of images the matrix counts there, each with its two probabilities. */
+const misclassifiedCell: Check = (x, p) => {
+  const e = object({ label: nat, predicted: nat, indices: numbers(true), probability: numbers(true), trueProbability: numbers(true) })(x, p);
+  if (e) return e;
+  const c = x as { label: number; predicted: number; indices: number[]; probability: number[]; trueProbability: number[] };
+  if (c.label >= NUM_CLASSES || c.predicted >= NUM_CLASSES || c.label === c.predicted) return `${p} must be an off-diagonal cell of the ${NUM_CLASSES}x${NUM_CLASSES} matrix`;
+  const n = c.indices.length;
+  if (c.probability.length !== n || c.trueProbability.length !== n) return `${p}: indices, probability and trueProbability must have the same length`;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isInteger(c.indices[i]) || c.indices[i] < 0) return `${p}.indices[${i}] must be an integer >= 0`;
+    if (prob(c.probability[i], '') || prob(c.trueProbability[i], '')) return `${p}: probabilities at ${i} must be 0..1`;
+  }
+  return null;
+};
+
 const EVENTS: Record<WorkerEvent['type'], Fields> = {
   ready: { backend: oneOf(...BACKENDS), reason: str, versions: record(str) },
   downloadProgress: { file: str, bytes: nat, total: nat },
@@ -98,11 +118,11 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
   evaluation: {
     modelDir: str, dataset: str, classes: arrayOf(str), loss: metric, acc: num,
     confusion: arrayOf(arrayOf(nat, NUM_CLASSES), NUM_CLASSES),
-    perClass: arrayOf(object({ precision: num, recall: num, f1: num, support: nat }), NUM_CLASSES),
-    misclassified: arrayOf(object({
-      index: nat, label: nat, predicted: nat, probabilities: arrayOf(prob, NUM_CLASSES), pixels: arrayOf(pixel, IMAGE_PIXELS),
-    })),
+    perClass: arrayOf(object(classMetrics), NUM_CLASSES),
+    averages: object({ macro: object(classMetrics), weighted: object(classMetrics) }),
+    misclassified: arrayOf(misclassifiedCell),
   },
+  testImages: { id: int, dataset: str, images: listOf(object({ index: nat, label: nat, pixels: arrayOf(pixel, IMAGE_PIXELS) }), MAX_TEST_IMAGES) },
   prediction: { id: int, probabilities: arrayOf(prob, NUM_CLASSES) },
   activations: {
     id: int, model: str,
@@ -143,6 +163,7 @@ const COMMANDS: Record<WorkerCommand['type'], Fields> = {
     backend: optional(oneOf('auto', ...BACKENDS)),
   },
   predict: { id: int, pixels: arrayOf(num, IMAGE_PIXELS), modelDir: optional(str), outDir: optional(str) },
+  testImages: { id: int, dataset: str, cacheDir: optional(str), indices: listOf(nat, MAX_TEST_IMAGES) },
   activations: {
     id: int, modelDir: optional(str), outDir: optional(str), cacheDir: optional(str),
     pixels: optional(numbers(true)), testIndex: optional(int), layer: optional(str),

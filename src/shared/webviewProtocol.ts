@@ -2,7 +2,7 @@
 // the host validates every WebviewMessage (see src/host/webviewMessages.ts) before acting on it.
 import type { InsideRecording } from './insideRecording';
 import type {
-  BackendName, CallbackNote, EpochMetrics, SummaryInfo, WorkerEvent, ClassMetrics, Misclassified,
+  BackendName, CallbackNote, ClassAverages, ClassMetrics, EpochMetrics, MisclassifiedCell, SummaryInfo, TestImage, WorkerEvent,
 } from './protocol';
 
 export type { CallbackNote };
@@ -13,8 +13,8 @@ export type RunStatus =
 
 export interface EvaluationResult {
   modelDir: string; dataset: string; classes: string[];
-  loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
-  misclassified: Misclassified[];
+  loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[]; averages: ClassAverages;
+  misclassified: MisclassifiedCell[];
 }
 
 /** A past run found in the output folder. */
@@ -67,6 +67,9 @@ export type HostMessage =
   | { type: 'runs'; runs: RunInfo[] }
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'predictionError'; id: number; message: string }
+  // The images of one page of a confusion cell's misclassified images, in the cell's order.
+  | { type: 'misclassifiedPage'; id: number; images: TestImage[] }
+  | { type: 'misclassifiedPageError'; id: number; message: string }
   // The answer to an inspect request: the worker's activations event (its id is the webview's).
   // source: the model file the run was trained from (its layers link to their code), when known.
   | { type: 'activations'; id: number; result: Omit<Extract<WorkerEvent, { type: 'activations' }>, 'v'>; source?: string }
@@ -82,6 +85,8 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'command'; command: 'start' | 'stop' | 'evaluate' }
   | { type: 'predict'; id: number; pixels: number[] }
+  /** Page `page` (0-based) of the shown evaluation's misclassified images of true class `label` predicted as `predicted`. */
+  | { type: 'misclassifiedPage'; id: number; label: number; predicted: number; page: number }
   /** Every layer's output and kernels of the shown run's model (best: its best/) for a drawing
    *  (784 values 0..1) or a test image of its dataset. */
   | { type: 'inspect'; id: number; best: boolean; pixels: number[] }

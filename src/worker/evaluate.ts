@@ -1,17 +1,13 @@
 // Evaluation of a trained model on a test split: loss, accuracy, confusion matrix, per-class
-// metrics and the first misclassified images (pixels 0..255 to keep the message small).
+// metrics with their averages, and every misclassified image by confusion cell (indices and
+// probabilities only; the images themselves are asked for a page at a time).
 import type { LayersModel } from '@tensorflow/tfjs';
-import { IMAGE_PIXELS } from '../shared/geometry';
-import type { Misclassified, WorkerEvent } from '../shared/protocol';
+import type { WorkerEvent } from '../shared/protocol';
 import { WorkerError } from './errors';
 import type { Tf } from './tf';
-import { argMax, confusionMatrix, lossAndAccuracy, perClassMetrics, predictAll, type Split } from './metrics';
-
-export const MISCLASSIFIED_LIMIT = 100;
+import { classAverages, confusionMatrix, lossAndAccuracy, misclassifiedCells, perClassMetrics, predictAll, type Split } from './metrics';
 
 type Evaluation = Omit<Extract<WorkerEvent, { type: 'evaluation' }>, 'v'>;
-
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function evaluateModel(
   tf: Tf, model: LayersModel, test: Split, classes: string[], meta: { modelDir: string; dataset: string },
@@ -22,21 +18,11 @@ export async function evaluateModel(
   assertProbabilities(probs, n, meta.modelDir);
   const { loss, acc } = lossAndAccuracy(probs, test.labels, test.count, n);
   const confusion = confusionMatrix(probs, test.labels, test.count, n);
-  const per = test.count ? test.images.length / test.count : IMAGE_PIXELS;
-  const misclassified: Misclassified[] = [];
-  for (let i = 0; i < test.count && misclassified.length < MISCLASSIFIED_LIMIT; i++) {
-    const row = probs.subarray(i * n, (i + 1) * n);
-    const predicted = argMax(row);
-    if (predicted === test.labels[i]) continue;
-    misclassified.push({
-      index: i, label: test.labels[i], predicted,
-      probabilities: Array.from(row, (p) => round(p, 6)),
-      pixels: Array.from(test.images.subarray(i * per, (i + 1) * per), (x) => Math.round(x * 255)),
-    });
-  }
+  const perClass = perClassMetrics(confusion);
   return {
     type: 'evaluation', modelDir: meta.modelDir, dataset: meta.dataset, classes,
-    loss, acc, confusion, perClass: perClassMetrics(confusion), misclassified,
+    loss, acc, confusion, perClass, averages: classAverages(perClass),
+    misclassified: misclassifiedCells(probs, test.labels, test.count, n),
   };
 }
 

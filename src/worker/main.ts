@@ -32,17 +32,17 @@ function send(e: EventBody): Promise<void> {
   });
 }
 
-/** `id`: the predict or activations request that failed, so the parent knows exactly whose error it is. */
+/** `id`: the predict, activations or testImages request that failed, so the parent knows exactly whose error it is. */
 function sendError(err: unknown, id?: number): void {
   const info = toErrorInfo(err);
   if (info.internal) process.stderr.write(`lenet-lab worker: ${(err as Error)?.stack ?? String(err)}\n`);
   void send({ type: 'error', code: info.code, message: info.message, ...(id !== undefined ? { id } : {}) });
 }
 
-/** The id of a request (predict, activations) that failed validation, when it has a usable one. */
+/** The id of a request (predict, activations, testImages) that failed validation, when it has a usable one. */
 function predictIdOf(raw: unknown): number | undefined {
   const o = raw as { type?: unknown; id?: unknown } | null;
-  return typeof o === 'object' && o !== null && (o.type === 'predict' || o.type === 'activations') && Number.isInteger(o.id) ? (o.id as number) : undefined;
+  return typeof o === 'object' && o !== null && (o.type === 'predict' || o.type === 'activations' || o.type === 'testImages') && Number.isInteger(o.id) ? (o.id as number) : undefined;
 }
 
 function argBackend(): BackendChoice {
@@ -63,8 +63,11 @@ let live: LayersModel | null = null;
 let current: { model: LayersModel; from: string } | null = null;
 /** The last outDir used, so evaluate/predict without arguments find the latest run. */
 let lastOutDir = resolve('.lenet', 'runs'); // the CLI's and the extension's default
-/** Loaded datasets are big (220 MB for 60k images): keep only the last one. */
-let cachedData: { key: string; data: DatasetLike } | null = null;
+/** Loaded datasets are big (220 MB for 60k images): keep only the last one, under the name asked
+ *  for and its resolved name (`auto` -> `mnist-sample`, the name an evaluation reports). */
+let cachedData: { keys: string[]; data: DatasetLike } | null = null;
+
+const datasetKey = (name: string, cacheDir: string) => `${name}\0${cacheDir}`;
 
 async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   const have = backend ? await backend.catch(() => null) : null;
@@ -94,8 +97,8 @@ function downloadSettings(env: NodeJS.ProcessEnv): { mirrors?: { mnist: string[]
 }
 
 async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> {
-  const key = `${name}\0${cacheDir}`;
-  if (cachedData?.key === key) return cachedData.data;
+  const key = datasetKey(name, cacheDir);
+  if (cachedData?.keys.includes(key)) return cachedData.data;
   cachedData = null; // free the old one before loading the next
   abort = new AbortController();
   try {
@@ -105,7 +108,7 @@ async function getDataset(name: string, cacheDir: string): Promise<DatasetLike> 
       ...downloadSettings(process.env),
       onProgress: (file: string, bytes: number, total: number) => void send({ type: 'downloadProgress', file, bytes, total }),
     });
-    cachedData = { key, data };
+    cachedData = { keys: [key, datasetKey(data.name, cacheDir)], data };
     return data;
   } finally {
     abort = null;
@@ -234,19 +237,42 @@ async function activationInput(cmd: Extract<WorkerCommand, { type: 'activations'
     }
     return { kind: 'pixels' as const, shape, values: cmd.pixels };
   }
-  const name = datasetOfRun(dir);
-  // Training keeps its dataset loaded; another one would replace it under the running loop.
-  if (busy && cachedData?.key !== `${name}\0${cmd.cacheDir ?? ''}`) {
-    throw new WorkerError('BUSY', `activations: the test images of ${name} cannot be loaded while ${busy === 'train' ? 'training' : 'evaluating'}; draw an input, or wait until it ends`);
-  }
-  const data = await getDataset(name, cmd.cacheDir ?? '');
+  const data = await requestDataset(datasetOfRun(dir), cmd.cacheDir ?? '', 'activations');
   const index = cmd.testIndex!;
-  if (index < 0 || index >= data.test.count) {
-    throw new WorkerError('BAD_CONFIG', `activations: test image ${index} does not exist (${data.name} has ${data.test.count} test images: 0..${data.test.count - 1})`);
-  }
+  assertTestIndex(data, index, 'activations');
   const per = data.test.images.length / data.test.count;
   const values = Array.from(data.test.images.subarray(index * per, (index + 1) * per));
   return { kind: 'test' as const, index, label: data.test.labels[index], dataset: data.name, shape, values };
+}
+
+/**
+ * The dataset of a request (activations, testImages) that can come while a train or evaluate runs:
+ * the one already loaded, else loaded now when nothing runs.
+ */
+async function requestDataset(name: string, cacheDir: string, what: string): Promise<DatasetLike> {
+  // Training keeps its dataset loaded; another one would replace it under the running loop.
+  if (busy && !cachedData?.keys.includes(datasetKey(name, cacheDir))) {
+    throw new WorkerError('BUSY', `${what}: the test images of ${name} cannot be loaded while ${busy === 'train' ? 'training' : 'evaluating'}; ${what === 'activations' ? 'draw an input, or ' : ''}wait until it ends`);
+  }
+  return getDataset(name, cacheDir);
+}
+
+function assertTestIndex(data: DatasetLike, index: number, what: string): void {
+  if (index < 0 || index >= data.test.count) {
+    throw new WorkerError('BAD_CONFIG', `${what}: test image ${index} does not exist (${data.name} has ${data.test.count} test images: 0..${data.test.count - 1})`);
+  }
+}
+
+/** Test images by index, pixels 0..255: a page of an evaluation's misclassified images. */
+async function testImages(cmd: Extract<WorkerCommand, { type: 'testImages' }>): Promise<void> {
+  const data = await requestDataset(cmd.dataset, cmd.cacheDir ?? '', 'testImages');
+  for (const index of cmd.indices) assertTestIndex(data, index, 'testImages');
+  const per = data.test.images.length / data.test.count;
+  const images = cmd.indices.map((index) => ({
+    index, label: data.test.labels[index],
+    pixels: Array.from(data.test.images.subarray(index * per, (index + 1) * per), (x) => Math.round(x * 255)),
+  }));
+  await send({ type: 'testImages', id: cmd.id, dataset: data.name, images });
 }
 
 async function activations(cmd: Extract<WorkerCommand, { type: 'activations' }>): Promise<void> {
@@ -299,6 +325,7 @@ function onMessage(raw: unknown): void {
     case 'evaluate': return exclusive('evaluate', () => evaluate(cmd));
     case 'predict': void predict(cmd).catch((err) => sendError(err, cmd.id)); return;
     case 'activations': void activations(cmd).catch((err) => sendError(err, cmd.id)); return;
+    case 'testImages': void testImages(cmd).catch((err) => sendError(err, cmd.id)); return;
     case 'stop':
       // Harmless when idle or repeated: only a running train/download looks at it.
       if (busy === 'train') {

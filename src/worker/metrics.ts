@@ -1,7 +1,8 @@
 // Inference over a whole split in batches, and the numbers computed from the probabilities:
-// Keras-style loss/accuracy, confusion matrix, per-class precision/recall/F1.
+// Keras-style loss/accuracy, confusion matrix, per-class precision/recall/F1 and their averages,
+// and the misclassified images of every confusion cell.
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import type { ClassMetrics } from '../shared/protocol';
+import type { ClassAverages, ClassMetrics, MisclassifiedCell } from '../shared/protocol';
 import type { Split } from '../data/types';
 import type { Tf } from './tf';
 
@@ -74,4 +75,45 @@ export function perClassMetrics(confusion: number[][]): ClassMetrics[] {
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
     return { precision, recall, f1, support };
   });
+}
+
+/**
+ * scikit-learn's classification_report averages over the classes of perClassMetrics: macro is the
+ * plain mean of each column (its F1 is the mean of the F1s, not the F1 of the mean precision and
+ * recall), weighted the mean weighted by support; both have the total support.
+ */
+export function classAverages(perClass: ClassMetrics[]): ClassAverages {
+  const support = perClass.reduce((a, m) => a + m.support, 0);
+  const mean = (key: 'precision' | 'recall' | 'f1', weighted: boolean) => {
+    const den = weighted ? support : perClass.length;
+    return den ? perClass.reduce((a, m) => a + m[key] * (weighted ? m.support : 1), 0) / den : 0;
+  };
+  const avg = (weighted: boolean): ClassMetrics => ({
+    precision: mean('precision', weighted), recall: mean('recall', weighted), f1: mean('f1', weighted), support,
+  });
+  return { macro: avg(false), weighted: avg(true) };
+}
+
+const round4 = (p: number) => Math.round(p * 1e4) / 1e4;
+
+/**
+ * Every misclassified image, grouped by confusion cell (the non-empty off-diagonal ones, by true
+ * then predicted class), in test-set order, with the predicted and the true class's probability.
+ * Indices only: the pixels stay in the worker and are sent a page at a time (testImages).
+ */
+export function misclassifiedCells(probs: Float32Array, labels: Uint8Array, count: number, numClasses: number): MisclassifiedCell[] {
+  const cells = new Map<number, MisclassifiedCell>();
+  for (let i = 0; i < count; i++) {
+    const row = probs.subarray(i * numClasses, (i + 1) * numClasses);
+    const label = labels[i];
+    const predicted = argMax(row);
+    if (predicted === label) continue;
+    const key = label * numClasses + predicted;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { label, predicted, indices: [], probability: [], trueProbability: [] }));
+    cell.indices.push(i);
+    cell.probability.push(round4(row[predicted]));
+    cell.trueProbability.push(round4(row[label]));
+  }
+  return [...cells.keys()].sort((a, b) => a - b).map((k) => cells.get(k)!);
 }

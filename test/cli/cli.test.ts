@@ -132,6 +132,29 @@ test('train --json emits every event as a JSON line; evaluate --json reports on 
   assert.equal(evaluation.modelDir, done.runDir);
   assert.equal(evaluation.confusion.flat().reduce((a: number, b: number) => a + b, 0), 2000);
   assert.ok(Math.abs(evaluation.acc - done.history[1].val_acc) < 1e-9);
+  // Every misclassified image, by cell: as many as the matrix's off-diagonal counts.
+  const wrong = 2000 - evaluation.confusion.reduce((a: number, row: number[], i: number) => a + row[i], 0);
+  assert.ok(wrong > 100, `${wrong} misclassified after 8 steps`);
+  type Cell = { label: number; predicted: number; indices: number[]; probability: number[]; trueProbability: number[] };
+  const cells: Cell[] = evaluation.misclassified;
+  assert.equal(cells.reduce((a, c) => a + c.indices.length, 0), wrong);
+  for (const c of cells) {
+    assert.equal(c.indices.length, evaluation.confusion[c.label][c.predicted]);
+    assert.equal(c.probability.length, c.indices.length);
+    assert.equal(c.trueProbability.length, c.indices.length);
+  }
+  assert.equal(evaluation.averages.macro.support, 2000);
+  assert.equal(evaluation.averages.weighted.support, 2000);
+
+  // The text report has scikit-learn's accuracy, macro avg and weighted avg rows, with the same numbers.
+  const text = cli(['evaluate', '--out', out]);
+  assert.equal(text.code, 0, text.stderr);
+  const f4 = (x: number) => x.toFixed(4);
+  const { macro, weighted } = evaluation.averages;
+  assert.match(text.stdout, new RegExp(`^accuracy {23,}${f4(evaluation.acc)} +2000$`, 'm'));
+  assert.match(text.stdout, new RegExp(`^macro avg +${f4(macro.precision)} +${f4(macro.recall)} +${f4(macro.f1)} +2000$`, 'm'));
+  assert.match(text.stdout, new RegExp(`^weighted avg +${f4(weighted.precision)} +${f4(weighted.recall)} +${f4(weighted.f1)} +2000$`, 'm'));
+  assert.match(text.stdout, new RegExp(`^${wrong.toLocaleString('en-US')} of 2,000 test images misclassified \\(--json lists every one`, 'm'));
 });
 
 test('train without a terminal prints one line per epoch', (t) => {

@@ -86,11 +86,13 @@ test('errors set status error except BUSY, which keeps the run going', () => {
   assert.equal(dead.message, 'worker exited with code 1');
 });
 
+const AVG = { macro: { precision: 0.9, recall: 0.9, f1: 0.9, support: 2000 }, weighted: { precision: 0.9, recall: 0.9, f1: 0.9, support: 2000 } };
+
 test('evaluation is stored and summarised with the image count', () => {
   const confusion = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 195 : i === 0 && j === 1 ? 50 : 0)));
   const s = reducePanelState({ ...initialPanelState(), status: 'evaluating' }, {
     v, type: 'evaluation', modelDir: '/r', dataset: 'mnist-sample', classes: [], loss: 0.1, acc: 0.975,
-    confusion, perClass: [], misclassified: [],
+    confusion, perClass: [], averages: AVG, misclassified: [],
   });
   assert.equal(s.status, 'idle', 'no run in this state: back to idle');
   assert.equal(s.evaluation?.acc, 0.975);
@@ -100,7 +102,7 @@ test('evaluation is stored and summarised with the image count', () => {
 test('after an evaluation the status returns to the run outcome (done / stopped), derived from the state', () => {
   const ev: WorkerEvent = {
     v, type: 'evaluation', modelDir: '/r', dataset: 'd', classes: [], loss: 1, acc: 0.5,
-    confusion: Array.from({ length: 10 }, () => new Array(10).fill(1)), perClass: [], misclassified: [],
+    confusion: Array.from({ length: 10 }, () => new Array(10).fill(1)), perClass: [], averages: AVG, misclassified: [],
   };
   const row = (epoch: number) => ({ epoch, loss: 1, acc: 0.5, val_loss: 1, val_acc: 0.5, seconds: 1 });
   const finished: PanelState = { ...initialPanelState(), status: 'evaluating', epochs: 2, history: [row(1), row(2)] };
@@ -180,6 +182,21 @@ test('restorePanelState: junk gives the initial state; a mid-run snapshot is mar
   assert.match(r.message ?? '', /reload/);
   const done = { ...initialPanelState(), status: 'done' as const, runDir: '/r' };
   assert.deepEqual(restorePanelState(done), done);
+});
+
+test('restorePanelState keeps a current evaluation and drops one saved by an older version (first 100 images with pixels)', () => {
+  const evaluation = {
+    modelDir: '/r', dataset: 'mnist-sample', classes: [], loss: 1, acc: 0.5, confusion: [], perClass: [], averages: AVG,
+    misclassified: [{ label: 4, predicted: 9, indices: [7], probability: [0.6], trueProbability: [0.3] }],
+  };
+  const done = { ...initialPanelState(), status: 'done' as const, runDir: '/r', evaluation };
+  assert.deepEqual(restorePanelState(JSON.parse(JSON.stringify(done))), done);
+  const { averages: _a, ...noAverages } = evaluation;
+  const old = { ...done, evaluation: { ...noAverages, misclassified: [{ index: 7, label: 4, predicted: 9, probabilities: [], pixels: [] }] } };
+  const restored = restorePanelState(JSON.parse(JSON.stringify(old)));
+  assert.equal(restored.evaluation, undefined, 'evaluate again to see it');
+  assert.equal(restored.runDir, '/r', 'the rest is kept');
+  assert.equal(restorePanelState({ ...done, evaluation: { ...evaluation, misclassified: [{ index: 7 }] } }).evaluation, undefined);
 });
 
 test('a limited run says how many images it trains on and how many the dataset has', () => {

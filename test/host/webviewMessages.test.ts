@@ -20,6 +20,8 @@ test('valid messages pass and come back as fresh objects with only the known fie
     { type: 'openRun', runDir: '/ws/.lenet/runs/20261128-040000' });
   assert.deepEqual(parseWebviewMessage({ type: 'exportCsv', runDir: '/ws/.lenet/runs/20261128-040000' }, runs),
     { type: 'exportCsv', runDir: '/ws/.lenet/runs/20261128-040000' });
+  assert.deepEqual(parseWebviewMessage({ type: 'misclassifiedPage', id: 3, label: 4, predicted: 9, page: 2 }),
+    { type: 'misclassifiedPage', id: 3, label: 4, predicted: 9, page: 2 });
 });
 
 test('hostile or malformed messages are rejected with a reason', () => {
@@ -56,6 +58,16 @@ test('hostile or malformed messages are rejected with a reason', () => {
     [{ type: 'exportCsv', runDir: '' }, /non-empty string/],
     [{ type: 'exportCsv', runDir: { toString: () => '/x' } }, /non-empty string/],
     [{ type: 'exportCsv', runDir: 'x'.repeat(5000) }, /non-empty string/],
+    // A page's upper bound is the shown evaluation's: the host checks it (test/host/misclassified.test.ts).
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: 9 }, /missing field "page"/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: 9, page: 0, indices: [0] }, /unexpected field "indices"/],
+    [{ type: 'misclassifiedPage', id: -1, label: 4, predicted: 9, page: 0 }, /"id" must be an integer/],
+    [{ type: 'misclassifiedPage', id: 1, label: 10, predicted: 9, page: 0 }, /"label" and "predicted" must be classes 0 to 9/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: '9', page: 0 }, /must be classes 0 to 9/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4.5, predicted: 9, page: 0 }, /must be classes 0 to 9/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: 9, page: -1 }, /"page" must be an integer from 0/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: 9, page: 2 ** 31 }, /"page" must be an integer from 0/],
+    [{ type: 'misclassifiedPage', id: 1, label: 4, predicted: 9, page: NaN }, /"page" must be an integer from 0/],
   ];
   for (const [input, reason] of cases) {
     const r = checkWebviewMessage(input, runs);

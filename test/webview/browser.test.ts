@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { checkWebviewMessage } from '../../src/host/webviewMessages';
 import { needDebianPackage } from '../shared/prerequisites';
-import { bigState, CHROMIUM, evaluationEvent, openPanel, replayTraining, type Panel } from './harness.mjs';
+import type { WorkerEvent } from '../../src/shared/protocol';
+import type { HostMessage } from '../../src/shared/webviewProtocol';
+import { answerMisclassifiedPage, bigState, CHROMIUM, evaluationEvent, openPanel, replayTraining, type Panel } from './harness.mjs';
 
 let p: Panel;
 
@@ -77,23 +79,75 @@ test('buttons post commands, and Stop is disabled when nothing runs', async () =
   assert.equal(await p.page.getAttribute('[data-testid=btn-stop]', 'disabled'), '');
 });
 
-test('evaluation: confusion matrix counts, misclassified images on click, per-class table', async () => {
-  await p.send(evaluationEvent(10000));
+test('evaluation: confusion matrix counts, a cell\'s misclassified images page by page (mouse and keyboard), per-class table with averages', async () => {
+  const ev = evaluationEvent(10000) as Extract<HostMessage, { type: 'event' }>;
+  const e = ev.event as Extract<WorkerEvent, { type: 'evaluation' }>;
+  await p.send(ev);
   const page = p.page;
   await page.waitForSelector('[data-testid=confusion-cell]');
   const counts = await page.$$eval('[data-testid=confusion-cell]', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
   assert.equal(counts.length, 100);
   assert.equal(counts.reduce((a, b) => a + b, 0), 10000);
   assert.match(await page.textContent('[data-testid=eval-acc]') ?? '', /^0\.9\d{3}$/);
+  const cell = e.misclassified.find((c) => c.label === 4 && c.predicted === 9)!;
+  const total = cell.indices.length;
+  assert.ok(total > 100, `the 4 -> 9 cell has ${total} images: more than two pages`);
+  const pages = Math.ceil(total / 48);
   await page.click('[data-testid=confusion-cell][data-row="4"][data-col="9"]');
   const miss = page.locator('[data-testid=misclassified]');
-  assert.equal(await miss.locator('canvas').count(), 12);
-  assert.match(await miss.textContent() ?? '', /True 4, predicted 9/);
-  // The images are drawn from their pixels: the canvas is not blank.
-  const lit = await miss.locator('canvas').first().evaluate((c: HTMLCanvasElement) =>
+  assert.match(await miss.textContent() ?? '', new RegExp(`True 4, predicted 9: ${total} images`));
+  assert.equal(await page.getAttribute('[data-testid=miss-page]', 'aria-live'), 'polite', 'page changes are announced');
+  const lit = () => miss.locator('canvas').first().evaluate((c: HTMLCanvasElement) =>
     Array.from(c.getContext('2d')!.getImageData(0, 0, 28, 28).data).filter((v, i) => i % 4 === 0 && v > 128).length);
-  assert.ok(lit > 20, `misclassified image has ${lit} bright pixels`);
-  assert.equal(await page.locator('[data-testid=per-class] tbody tr').count(), 10);
+  const seen: number[] = [];
+  let previousId = -1;
+  for (let n = 0; n < pages; n++) {
+    await page.waitForFunction((k) => (window as any).__posted.filter((m: any) => m.type === 'misclassifiedPage').length > k, n);
+    const req = (await posted('misclassifiedPage')).at(-1);
+    assert.deepEqual(req, { type: 'misclassifiedPage', id: req.id, label: 4, predicted: 9, page: n });
+    assert.ok(checkWebviewMessage(req).ok);
+    const first = 48 * n + 1;
+    const last = Math.min(total, 48 * (n + 1));
+    assert.equal(await page.textContent('[data-testid=miss-page]'), `${first}–${last} of ${total} · page ${n + 1} of ${pages}`);
+    assert.equal(await miss.locator('figure').count(), last - first + 1, 'the page\'s cards are there before the images');
+    assert.equal(await lit(), 0, 'blank until the images arrive');
+    if (previousId >= 0) {
+      // An answer to the previous page's request does not draw over this page.
+      await p.send({ type: 'misclassifiedPage', id: previousId, images: [{ index: seen.at(-1)!, label: 4, pixels: new Array(784).fill(255) }] });
+      assert.equal(await lit(), 0);
+    }
+    seen.push(...await answerMisclassifiedPage(p, req));
+    await page.waitForFunction(() => document.querySelector('[data-testid=misclassified] canvas')?.getAttribute('data-drawn') === 'true');
+    assert.ok(await lit() > 20, 'the images are drawn from their pixels');
+    const probs = await miss.locator('figure').first().locator('li').allTextContents();
+    assert.deepEqual(probs, [`pred 9 ${(100 * cell.probability[48 * n]).toFixed(1)}%`, `true 4 ${(100 * cell.trueProbability[48 * n]).toFixed(1)}%`], 'predicted, then true class probability');
+    assert.equal(await page.getAttribute('[data-testid=miss-prev]', 'disabled'), n === 0 ? '' : null);
+    assert.equal(await page.getAttribute('[data-testid=miss-next]', 'disabled'), n === pages - 1 ? '' : null);
+    previousId = req.id;
+    if (n < pages - 1) {
+      // Mouse for the first page turn, keyboard after: Tab-reachable, Enter turns the page.
+      if (n === 0) await page.click('[data-testid=miss-next]');
+      else {
+        await page.focus('[data-testid=miss-next]');
+        await page.keyboard.press('Enter');
+      }
+    }
+  }
+  assert.deepEqual(seen, cell.indices, 'every image of the cell, each once, across the pages');
+  // Back one page with the keyboard, and an error answer is shown for that page.
+  await page.focus('[data-testid=miss-prev]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => (window as any).__posted.filter((m: any) => m.type === 'misclassifiedPage').length > k, pages);
+  const back = (await posted('misclassifiedPage')).at(-1);
+  assert.equal(back.page, pages - 2);
+  await p.send({ type: 'misclassifiedPageError', id: back.id, message: 'The worker is not running.' });
+  await page.waitForSelector('[data-testid=miss-error]');
+  assert.equal(await page.textContent('[data-testid=miss-error]'), 'The worker is not running.');
+
+  assert.equal(await page.locator('[data-testid=per-class] tbody tr').count(), 12, '10 classes and the two averages');
+  const cellsOf = (id: string) => page.locator(`[data-testid=${id}] > *`).allTextContents();
+  assert.deepEqual(await cellsOf('avg-macro'), ['Macro avg', ...[e.averages.macro.precision, e.averages.macro.recall, e.averages.macro.f1].map((x) => x.toFixed(3)), '10,000']);
+  assert.deepEqual(await cellsOf('avg-weighted'), ['Weighted avg', ...[e.averages.weighted.precision, e.averages.weighted.recall, e.averages.weighted.f1].map((x) => x.toFixed(3)), '10,000']);
 });
 
 test('try-it pad: a drawing is preprocessed to 784 values and the answer fills 10 bars', async () => {

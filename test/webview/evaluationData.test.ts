@@ -1,7 +1,7 @@
 // Evaluation view data (webview/evaluationData.ts) and theme colour conversion (webview/colour.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classNames, confusionCells, confusionTotal, misclassifiedFor, pixelsToRgba, topK } from '../../webview/evaluationData';
+import { classNames, confusionCells, confusionTotal, pixelsToRgba } from '../../webview/evaluationData';
 import { withAlpha } from '../../webview/colour';
 
 test('confusion cells: diagonal heat is the row recall, errors are scaled to the worst confusion', () => {
@@ -27,15 +27,6 @@ test('a ragged confusion matrix is rejected with the row number', () => {
   assert.throws(() => confusionCells([[1, 2], [3]]), /row 1 has 1 columns, expected 2/);
 });
 
-test('misclassified images of one cell, and top-k probabilities', () => {
-  const mk = (label: number, predicted: number) => ({ index: 0, label, predicted, probabilities: [], pixels: [] });
-  const list = [mk(4, 9), mk(4, 9), mk(9, 4), mk(3, 5)];
-  assert.equal(misclassifiedFor(list, 4, 9).length, 2);
-  assert.equal(misclassifiedFor(list, 9, 4).length, 1);
-  assert.equal(misclassifiedFor(list, 1, 2).length, 0);
-  assert.deepEqual(topK([0.1, 0.6, 0.05, 0.25], 2), [{ cls: 1, p: 0.6 }, { cls: 3, p: 0.25 }]);
-});
-
 test('pixels 0..255 become opaque grey RGBA', () => {
   const rgba = pixelsToRgba([0, 128, 255]);
   assert.deepEqual([...rgba], [0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
@@ -58,17 +49,19 @@ test('theme colours with alpha for canvas strokes', () => {
   assert.equal(withAlpha('red', 0.5), 'red');
 });
 
-test('the persisted state drops the misclassified pixels and nothing else', async () => {
+test('the persisted state drops the lists of misclassified images and nothing else', async () => {
   const { persistableState } = await import('../../webview/persist');
   const base = { status: 'done' as const, history: [], batchSeries: { x: [1], loss: [2], acc: [0.5] }, runs: [] };
   assert.equal(persistableState(base), base, 'unchanged without an evaluation');
   const evaluation = {
     modelDir: 'm', dataset: 'mnist', classes: [], loss: 0.1, acc: 0.9, confusion: [[1]], perClass: [],
-    misclassified: [{ index: 1, label: 4, predicted: 9, probabilities: [], pixels: new Array(784).fill(0) }],
+    averages: { macro: { precision: 1, recall: 1, f1: 1, support: 1 }, weighted: { precision: 1, recall: 1, f1: 1, support: 1 } },
+    misclassified: [{ label: 4, predicted: 9, indices: [1], probability: [0.5], trueProbability: [0.25] }],
   };
   const p = persistableState({ ...base, evaluation });
   assert.deepEqual(p.evaluation?.misclassified, []);
   assert.equal(p.evaluation?.acc, 0.9);
+  assert.deepEqual(p.evaluation?.averages, evaluation.averages);
   assert.deepEqual(p.batchSeries, base.batchSeries);
   assert.equal(evaluation.misclassified.length, 1, 'the live state is not mutated');
 });

@@ -29,4 +29,6 @@ export function replayTraining(
 ): Promise<{ ms: number; messages: number }>;
 export function bigState(points: number, epochs?: number): PanelState;
 export function evaluationEvent(total?: number): HostMessage;
+export function digitPixels(index: number): number[];
+export function answerMisclassifiedPage(p: Panel, req: { id: number; label: number }): Promise<number[]>;
 export function stats(values: number[]): { n: number; mean?: number; p50?: number; p95?: number; max?: number };

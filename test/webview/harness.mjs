@@ -322,7 +322,7 @@ export function bigState(points, epochs = 50) {
   };
 }
 
-/** Evaluation result with a plausible confusion matrix over `total` images and some misclassified images. */
+/** Evaluation result with a plausible confusion matrix over `total` images, every misclassified image listed by cell. */
 export function evaluationEvent(total = 10000) {
   const k = 10;
   const per = total / k;
@@ -339,17 +339,24 @@ export function evaluationEvent(total = 10000) {
     row[r] = left;
     confusion.push(row);
   }
-  confusion[4][9] += 20; confusion[4][4] -= 20; // a typical 4 -> 9 confusion
+  // A typical 4 -> 9 confusion, larger than one page of images (when there are enough images).
+  const extra = Math.min(110, Math.floor(per / 2));
+  confusion[4][9] += extra; confusion[4][4] -= extra;
+  // Test image i has label i % 10: each cell takes the next unused images of its true class.
+  const next = new Array(k).fill(0);
   const misclassified = [];
-  for (let i = 0; i < 12; i++) {
-    const pixels = new Array(784).fill(0);
-    // a crude "4"-ish stroke so the canvases show something
-    for (let y = 6; y < 22; y++) { pixels[y * 28 + 9 + (i % 3)] = 255; pixels[y * 28 + 18] = 220; }
-    for (let x = 9; x < 20; x++) pixels[14 * 28 + x] = 255;
-    const probabilities = new Array(10).fill(0.01);
-    probabilities[9] = 0.6 - i * 0.01; probabilities[4] = 0.3 + i * 0.01;
-    const s = probabilities.reduce((a, b) => a + b, 0);
-    misclassified.push({ index: 100 + i * 37, label: 4, predicted: 9, probabilities: probabilities.map((p) => p / s), pixels });
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      const n = confusion[r][c];
+      if (r === c || n === 0) continue;
+      const indices = [], probability = [], trueProbability = [];
+      for (let j = 0; j < n; j++) {
+        indices.push(r + k * next[r]++);
+        probability.push(Math.round((0.9 - (j % 40) * 0.01) * 1e4) / 1e4);
+        trueProbability.push(Math.round((0.05 + (j % 40) * 0.005) * 1e4) / 1e4);
+      }
+      misclassified.push({ label: r, predicted: c, indices, probability, trueProbability });
+    }
   }
   const correct = confusion.reduce((a, row, i) => a + row[i], 0);
   const perClass = confusion.map((row, i) => {
@@ -359,14 +366,31 @@ export function evaluationEvent(total = 10000) {
     const precision = tp / colSum, recall = tp / rowSum;
     return { precision, recall, f1: (2 * precision * recall) / (precision + recall), support: rowSum };
   });
+  const mean = (key, weighted) => perClass.reduce((a, m) => a + m[key] * (weighted ? m.support : 1), 0) / (weighted ? total : k);
+  const avg = (weighted) => ({ precision: mean('precision', weighted), recall: mean('recall', weighted), f1: mean('f1', weighted), support: total });
   return {
     type: 'event',
     event: {
       v: 1, type: 'evaluation', modelDir: '.lenet/runs/2026-11-28T04-00-00/model', dataset: 'mnist',
       classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], loss: 0.0412, acc: correct / total,
-      confusion, perClass, misclassified,
+      confusion, perClass, averages: { macro: avg(false), weighted: avg(true) }, misclassified,
     },
   };
+}
+
+/** A crude "4"-ish stroke (varying with the index) so the canvases show something. */
+export function digitPixels(index) {
+  const pixels = new Array(784).fill(0);
+  for (let y = 6; y < 22; y++) { pixels[y * 28 + 9 + (index % 3)] = 255; pixels[y * 28 + 18] = 220; }
+  for (let x = 9; x < 20; x++) pixels[14 * 28 + x] = 255;
+  return pixels;
+}
+
+/** The host's answer to the panel's misclassifiedPage request `req`: the images of the cards it shows. */
+export async function answerMisclassifiedPage(p, req) {
+  const indices = await p.page.$$eval('[data-testid=misclassified] figure', (els) => els.map((e) => Number(e.getAttribute('data-index'))));
+  await p.send({ type: 'misclassifiedPage', id: req.id, images: indices.map((index) => ({ index, label: req.label, pixels: digitPixels(index) })) });
+  return indices;
 }
 
 export function stats(values) {

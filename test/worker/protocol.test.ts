@@ -7,6 +7,9 @@ const v = PROTOCOL_VERSION;
 const probs = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
 const eye = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 5 : 0)));
 const pc = Array.from({ length: 10 }, () => ({ precision: 1, recall: 1, f1: 1, support: 5 }));
+const avg = { macro: { precision: 1, recall: 1, f1: 1, support: 50 }, weighted: { precision: 1, recall: 1, f1: 1, support: 50 } };
+const cell = { label: 1, predicted: 2, indices: [3, 17], probability: [0.6, 0.9], trueProbability: [0.3, 0.05] };
+const evaluation = { v, type: 'evaluation', modelDir: '/m', dataset: 'd', classes: [], loss: 0.3, acc: 1, confusion: eye, perClass: pc, averages: avg };
 const hist = { epoch: 1, loss: 0.5, acc: 0.8, val_loss: 0.6, val_acc: 0.7, seconds: 3 };
 
 const goodEvents: unknown[] = [
@@ -22,8 +25,9 @@ const goodEvents: unknown[] = [
   { v, type: 'epochEnd', epochs: 50, samplesPerSecond: 1500, ...hist },
   { v, type: 'stopped', epoch: 1, batch: 0 },
   { v, type: 'done', history: [hist], runDir: '/tmp/r', stopped: false },
-  { v, type: 'evaluation', modelDir: '/m', dataset: 'd', classes: [], loss: 0.3, acc: 1, confusion: eye, perClass: pc,
-    misclassified: [{ index: 3, label: 1, predicted: 2, probabilities: probs, pixels: new Array(784).fill(255) }] },
+  { ...evaluation, misclassified: [cell] },
+  { ...evaluation, misclassified: [] },
+  { v, type: 'testImages', id: -5, dataset: 'mnist', images: [{ index: 3, label: 1, pixels: new Array(784).fill(255) }] },
   { v, type: 'prediction', id: 7, probabilities: probs },
   { v, type: 'activations', id: 3, model: '/runs/r', input: { kind: 'test', index: 4, label: 9, dataset: 'mnist', shape: [2], values: [0, 1] },
     layers: [{ name: 'C1', type: 'Conv2D', shape: [1, 1, 2], min: NaN, max: Infinity, mean: NaN, values: [NaN, Infinity], // diverged
@@ -54,9 +58,16 @@ const badEvents: [unknown, RegExp][] = [
   [{ v, type: 'done', history: [{ ...hist, epoch: 0 }], runDir: '/r', stopped: false }, /done\.history\[0\]\.epoch/],
   [{ v, type: 'prediction', id: 1, probabilities: probs.slice(1) }, /must have 10 items, got 9/],
   [{ v, type: 'prediction', id: 1, probabilities: [...probs.slice(1), 2] }, /probabilities\[9\] must be a probability/],
-  [{ v, type: 'evaluation', modelDir: '/m', dataset: 'd', classes: [], loss: 0, acc: 1, confusion: eye.slice(1), perClass: pc, misclassified: [] }, /confusion must have 10 items/],
-  [{ v, type: 'evaluation', modelDir: '/m', dataset: 'd', classes: [], loss: 0, acc: 1, confusion: eye, perClass: pc,
-    misclassified: [{ index: 0, label: 1, predicted: 2, probabilities: probs, pixels: [1, 2] }] }, /pixels must have 784 items/],
+  [{ ...evaluation, confusion: eye.slice(1), misclassified: [] }, /confusion must have 10 items/],
+  [{ ...evaluation, averages: { macro: avg.macro }, misclassified: [] }, /evaluation\.averages\.weighted must be an object/],
+  [{ ...evaluation, misclassified: [{ ...cell, predicted: 1 }] }, /misclassified\[0\] must be an off-diagonal cell/],
+  [{ ...evaluation, misclassified: [{ ...cell, label: 10 }] }, /misclassified\[0\] must be an off-diagonal cell/],
+  [{ ...evaluation, misclassified: [{ ...cell, probability: [0.6] }] }, /must have the same length/],
+  [{ ...evaluation, misclassified: [{ ...cell, indices: [3, 1.5] }] }, /misclassified\[0\]\.indices\[1\] must be an integer >= 0/],
+  [{ ...evaluation, misclassified: [{ ...cell, trueProbability: [0.3, 1.5] }] }, /probabilities at 1 must be 0\.\.1/],
+  [{ ...evaluation, misclassified: [{ index: 0, label: 1, predicted: 2, probabilities: probs, pixels: [] }] }, /misclassified\[0\]\.indices must be an array/],
+  [{ v, type: 'testImages', id: 1, dataset: 'd', images: [{ index: 0, label: 1, pixels: [1, 2] }] }, /pixels must have 784 items/],
+  [{ v, type: 'testImages', id: 1, dataset: 'd', images: new Array(257).fill({ index: 0, label: 1, pixels: [] }) }, /testImages\.images must have at most 256 items, got 257/],
   [{ v, type: 'summary', layers: [{ name: 'C1', type: 'Conv2D', outputShape: [null, -1], params: 1 }], totalParams: 1, trainableParams: 1, nonTrainableParams: 0 }, /outputShape\[1\]/],
   [{ v, type: 'error', code: 'OOPS', message: 'x' }, /error\.code must be one of/],
   [{ v, type: 'error', code: 'MODEL', message: 'x', id: '7' }, /error\.id must be an integer/],
@@ -99,6 +110,8 @@ test('commands: valid ones pass, invalid ones say why', () => {
     { v, type: 'predict', id: 1, pixels: new Array(784).fill(0.5) },
     { v, type: 'activations', id: 2, modelDir: '/m/best', pixels: new Array(784).fill(0.5), layer: 'C1' },
     { v, type: 'activations', id: 3, outDir: '/runs', testIndex: 12, cacheDir: '/c' },
+    { v, type: 'testImages', id: -3, dataset: 'mnist-sample', indices: [0, 1999] },
+    { v, type: 'testImages', id: -4, dataset: 'idx:/data', cacheDir: '/c', indices: [] },
     { v, type: 'shutdown' },
   ];
   for (const c of good) assert.equal(parseWorkerCommand(c), c);
@@ -113,6 +126,9 @@ test('commands: valid ones pass, invalid ones say why', () => {
     [{ v, type: 'activations', id: 1, pixels: [0, Infinity] }, /activations\.pixels\[1\] must be a finite number/],
     [{ v, type: 'activations', id: 1, testIndex: '3' }, /activations\.testIndex must be an integer/],
     [{ v, type: 'activations', id: 1, testIndex: 3, layer: 5 }, /activations\.layer must be a string/],
+    [{ v, type: 'testImages', id: 1, dataset: 'mnist', indices: [-1] }, /testImages\.indices\[0\] must be an integer >= 0/],
+    [{ v, type: 'testImages', id: 1, dataset: 'mnist', indices: new Array(257).fill(0) }, /testImages\.indices must have at most 256 items, got 257/],
+    [{ v, type: 'testImages', id: 1, indices: [0] }, /testImages\.dataset must be a string/],
     [{ v: 0, type: 'stop' }, /protocol version 0/],
     [{ v, type: 'fly' }, /unknown type/],
   ];

@@ -17,6 +17,7 @@ describe('one worker: train, evaluate, predict, stop', () => {
   let w: ReturnType<typeof startWorker>;
   let out: string;
   let done: EventOf<'done'>;
+  let lastEvaluation: EventOf<'evaluation'>;
   // Cleanups registered from inside before() would run too early: collect them here instead.
   const cleanups: (() => unknown)[] = [];
   const ctx = { after: (fn: () => unknown) => void cleanups.push(fn) };
@@ -112,12 +113,36 @@ describe('one worker: train, evaluate, predict, stop', () => {
     assert.ok(Math.abs(e.acc - trace / total) < 1e-12);
     assert.ok(Math.abs(e.acc - done.history[0].val_acc) < 1e-9, 'same numbers as the validation of the last epoch');
     assert.deepEqual(e.perClass.map((p) => p.support), e.confusion.map((r) => r.reduce((a, b) => a + b, 0)));
-    assert.equal(e.misclassified.length, Math.min(100, total - trace));
-    const m = e.misclassified[0];
-    assert.notEqual(m.label, m.predicted);
-    assert.equal(m.pixels.length, 784);
-    assert.ok(m.pixels.every((p) => Number.isInteger(p) && p >= 0 && p <= 255));
-    assert.ok(Math.abs(m.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    const wrong = total - trace;
+    // Four steps leave most images wrong: far more than the 100 an evaluation once kept.
+    assert.ok(wrong > 100, `${wrong} misclassified`);
+    assert.equal(e.misclassified.reduce((a, c) => a + c.indices.length, 0), wrong, 'every misclassified image is listed');
+    for (const c of e.misclassified) assert.equal(c.indices.length, e.confusion[c.label][c.predicted], `cell ${c.label}->${c.predicted}`);
+    const all = e.misclassified.flatMap((c) => c.indices);
+    assert.equal(new Set(all).size, all.length, 'each image in one cell');
+    assert.ok(e.misclassified.every((c) => c.probability.every((p, i) => p >= c.trueProbability[i] && p <= 1)), 'the predicted class is the most probable');
+    // Averages as scikit-learn: macro = plain mean, weighted by support (= recall's weighted mean = accuracy).
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(Math.abs(e.averages.macro.f1 - mean(e.perClass.map((p) => p.f1))) < 1e-12);
+    assert.ok(Math.abs(e.averages.weighted.recall - e.acc) < 1e-12, 'weighted recall is the accuracy');
+    assert.equal(e.averages.weighted.support, total);
+    lastEvaluation = e;
+  });
+
+  test('testImages answers a page of test images by index, with their labels; bad indices fail that request only', async () => {
+    const cell = lastEvaluation.misclassified.reduce((a, c) => (c.indices.length > a.indices.length ? c : a));
+    const indices = cell.indices.slice(0, 48);
+    w.client.send({ type: 'testImages', id: -9, dataset: lastEvaluation.dataset, cacheDir: join(out, 'cache'), indices });
+    const page = await w.client.waitFor('testImages', 30_000);
+    assert.equal(page.id, -9);
+    assert.deepEqual(page.images.map((m) => m.index), indices);
+    assert.ok(page.images.every((m) => m.label === cell.label), 'each image has the true class of its cell');
+    assert.ok(page.images.every((m) => m.pixels.length === 784 && m.pixels.every((p) => Number.isInteger(p) && p >= 0 && p <= 255)));
+    assert.ok(page.images.every((m) => m.pixels.some((p) => p > 128)), 'real digits, not blanks');
+    w.client.send({ type: 'testImages', id: -10, dataset: lastEvaluation.dataset, cacheDir: join(out, 'cache'), indices: [0, 2000] });
+    await assert.rejects(w.client.waitFor('testImages', 30_000), /testImages: test image 2000 does not exist \(mnist-sample has 2000 test images: 0\.\.1999\)/);
+    w.client.send({ type: 'testImages', id: -11, dataset: lastEvaluation.dataset, indices: new Array(257).fill(0) } as never);
+    await assert.rejects(w.client.waitFor('testImages', 30_000), /at most 256 items/);
   });
 
   test('predict returns 10 probabilities that sum to 1; bad pixels are refused', async () => {
