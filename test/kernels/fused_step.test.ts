@@ -13,16 +13,10 @@ import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
 import { LENET_CONFIG, trainLeNet } from './train_lenet';
+import { randomBatch } from './fused_batches';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
 
-function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
-  const r = rng(seed);
-  const images = new Float32Array(size * inputSize);
-  for (let i = 0; i < images.length; i++) images[i] = r();
-  const labels = Uint8Array.from({ length: size }, () => Math.floor(r() * classes));
-  return { images, labels, size };
-}
 
 /** tfjs's gradients of the batch mean cross-entropy, in model.trainableWeights order. */
 function tfjsGradients(model: tf.LayersModel, batch: Batch, inputShape: number[], classes: number): Float32Array[] {
@@ -156,12 +150,17 @@ test('the fused step names what it cannot serve', async () => {
   await wasmTf();
   const ctx = (spec: ModelSpec, opt: tf.Optimizer) => ({ model: buildModel(tf, spec, { seed: 1 }), optimizer: opt, inputShape: spec.inputShape, numClasses: 10 });
   assert.equal(fusedUnsupported(ctx(LENET5, tf.train.sgd(0.1))), null);
-  assert.match(fusedUnsupported(ctx(LENET5, tf.train.adam(0.1)))!, /optimizer Adam is not fused/);
+  assert.equal(fusedUnsupported(ctx(LENET5, tf.train.adam(0.1))), null);
+  assert.equal(fusedUnsupported(ctx(LENET5, tf.train.rmsprop(0.1))), null);
+  assert.match(fusedUnsupported(ctx(LENET5, tf.train.adagrad(0.1)))!, /optimizer Adagrad is not fused/);
+  assert.match(fusedUnsupported(ctx(LENET5, tf.train.rmsprop(0.1, 0.9, 0, 1e-7, true)))!, /centered RMSProp is not fused/);
   const dropout: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 6), { type: 'Dropout', rate: 0.5 }, ...LENET5.layers.slice(6)] };
-  assert.match(fusedUnsupported(ctx(dropout, tf.train.sgd(0.1)))!, /Dropout layer .*dropout is not fused/);
+  assert.equal(fusedUnsupported(ctx(dropout, tf.train.sgd(0.1))), null);
+  const spatial: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 2), { type: 'SpatialDropout2D', rate: 0.5 }, ...LENET5.layers.slice(2)] };
+  assert.match(fusedUnsupported(ctx(spatial, tf.train.sgd(0.1)))!, /Dropout layer .*a noise shape is not fused/);
   const noSoftmax: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 7), { type: 'Dense', units: 10, activation: 'sigmoid' }] };
   assert.match(fusedUnsupported(ctx(noSoftmax, tf.train.sgd(0.1)))!, /last layer is not a Dense softmax/);
-  assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.rmsprop(0.1), [28, 28, 1], 10, 64), /optimizer RMSProp is not fused/);
+  assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.adamax(0.1), [28, 28, 1], 10, 64), /optimizer Adamax is not fused/);
 });
 
 test('two fused threads give the one-thread fused step\'s losses and weights', async () => {

@@ -33,12 +33,12 @@ export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepO
   if (opts.fused && fusedUnsupported(ctx) === null) {
     if (threads === 2) {
       try {
-        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive });
+        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive, seed: config.seed });
       } catch (err) {
         opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
       }
     }
-    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
+    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize, config.seed);
   }
   // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
   // would drift apart between threads: those models train on one thread.
