@@ -13,14 +13,8 @@ import type { ModelSpec } from '../../src/model/spec';
 import { FusedTrainStep } from '../../src/worker/fused/step';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
-import { randomBatch } from './fused_batches';
+import { LENET_DROPOUT, randomBatch } from './fused_fixtures';
 import { LENET_CONFIG, trainLeNet } from './train_lenet';
-
-/** LeNet-5 with dropout after C5's flatten and after FC6, so the masks enter the gradients. */
-const LENET_DROPOUT: ModelSpec = {
-  ...LENET5,
-  layers: [...LENET5.layers.slice(0, 6), { type: 'Dropout', rate: 0.3 }, LENET5.layers[6], { type: 'Dropout', rate: 0.5 }, LENET5.layers[7]],
-};
 
 const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
   sgd: () => tf.train.sgd(0.05),

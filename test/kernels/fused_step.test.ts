@@ -13,7 +13,7 @@ import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
 import { LENET_CONFIG, trainLeNet } from './train_lenet';
-import { randomBatch } from './fused_batches';
+import { randomBatch } from './fused_fixtures';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
 

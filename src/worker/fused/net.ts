@@ -252,6 +252,11 @@ export class FusedNet {
     }
   }
 
+  /** Copies of the dropout masks of the last training forward of `n` images, by dropout op (tests). */
+  dropoutMasks(n: number): Float32Array[] {
+    return this.ops.flatMap((op, i) => (op.kind === 'dropout' ? [this.mem.floats(this.bufs[i].mask!, n * op.size).slice()] : []));
+  }
+
   /** Copies of the gradients (model.trainableWeights order). */
   gradients(): Float32Array[] {
     return this.grads.map((p, i) => this.mem.floats(p, this.sizes[i]).slice());
