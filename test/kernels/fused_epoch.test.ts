@@ -44,7 +44,15 @@ async function oneEpochBothSteps(t: TestContext, spec: ModelSpec, optimizer: Tra
     saved.dispose();
     r.model.dispose();
     assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
-    return { r, step: JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')).trainStep as string, weights };
+    const saidConfig = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8'));
+    if (fused) {
+      assert.match(saidConfig.trainStepLabel, /^fused wasm \((1 thread|2 threads)\)$/);
+      assert.equal(saidConfig.trainStepReason, undefined);
+    } else {
+      assert.match(saidConfig.trainStepLabel, /^tfjs \(wasm, (1 thread|2 threads)\)$/);
+      assert.equal(saidConfig.trainStepReason, 'the fused step is off');
+    }
+    return { r, step: saidConfig.trainStep as string, weights };
   };
   const current = await run(false);
   const fused = await run(true);

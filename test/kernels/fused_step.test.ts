@@ -161,6 +161,12 @@ test('the fused step names what it cannot serve', async () => {
   const noSoftmax: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 7), { type: 'Dense', units: 10, activation: 'sigmoid' }] };
   assert.match(fusedUnsupported(ctx(noSoftmax, tf.train.sgd(0.1)))!, /last layer is not a Dense softmax/);
   assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.adamax(0.1), [28, 28, 1], 10, 64), /optimizer Adamax is not fused/);
+  // The step that trains instead says why, for config.json and the panel.
+  const declined = await createWasmTrainStep({ ...ctx(LENET5, tf.train.adagrad(0.1)), tf, backend: 'wasm', config: LENET_CONFIG },
+    { fused: true, threads: 1, wasmDir: wasmDir() });
+  assert.equal(declined?.name, 'wasm-fast');
+  assert.equal(declined?.declined, 'optimizer Adagrad is not fused');
+  declined?.dispose();
 });
 
 test('two fused threads give the one-thread fused step\'s losses and weights', async () => {
