@@ -8,33 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { maxAbs, maxAbsDiff, wasmTf } from './wasm_env';
 import { buildModel } from '../../src/worker/buildModel';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec';
-import { categoricalCrossentropy } from '../../src/worker/trainStep';
 import { FusedTrainStep } from '../../src/worker/fused/step';
 import { dropoutKey, FusedNet } from '../../src/worker/fused/net';
 import { planModel } from '../../src/worker/fused/plan';
 import { predictAll } from '../../src/worker/metrics';
-import { LENET_DROPOUT, randomBatch } from './fused_fixtures';
-
-/** tfjs's gradients with each Dropout layer replaced by a product with the given mask. */
-function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Array, labels: Uint8Array, n: number, inputShape: number[], classes: number,
-  masks: Float32Array[]): Float32Array[] {
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return tf.tidy(() => {
-    const xs = tf.tensor(images.subarray(0, n * inputShape.reduce((a, b) => a * b, 1)), [n, ...inputShape]);
-    const ys = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, n)), 'int32'), classes);
-    const { grads } = tf.variableGrads(() => {
-      let x: tf.Tensor = xs;
-      let d = 0;
-      for (const layer of model.layers) {
-        if (layer.getClassName() === 'InputLayer') continue;
-        x = layer.getClassName() === 'Dropout' ? tf.mul(x, tf.tensor(masks[d++], x.shape)) : (layer.apply(x) as tf.Tensor);
-      }
-      assert.equal(d, masks.length);
-      return categoricalCrossentropy(tf, ys, x) as tf.Scalar;
-    }, vars);
-    return vars.map((v) => grads[v.name].dataSync() as Float32Array);
-  });
-}
+import { LENET_DROPOUT, randomBatch, tfjsGradientsWithMasks } from './fused_fixtures';
 
 function assertGradientsWithMasks(label: string, spec: ModelSpec, batchSize: number, seed: number): void {
   const model = buildModel(tf, spec, { seed });

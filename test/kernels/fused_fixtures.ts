@@ -1,6 +1,9 @@
 // Fixtures of the fused step's tests: seeded random batches (images uniform in [0, 1), random
-// labels) and LeNet-5 with dropout.
+// labels), LeNet-5 with dropout, and tfjs's gradients as the oracle.
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
 import { rng } from '../../src/shared/random';
+import { categoricalCrossentropy } from '../../src/worker/trainStep';
 import { LENET5 } from '../../src/model/lenet';
 import type { ModelSpec } from '../../src/model/spec';
 import type { Batch } from '../../src/worker/trainStep';
@@ -18,3 +21,26 @@ export const LENET_DROPOUT: ModelSpec = {
   ...LENET5,
   layers: [...LENET5.layers.slice(0, 6), { type: 'Dropout', rate: 0.3 }, LENET5.layers[6], { type: 'Dropout', rate: 0.5 }, LENET5.layers[7]],
 };
+
+/** tfjs's gradients with each Dropout layer (rate > 0) replaced by a product with the given mask. */
+export function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Array, labels: Uint8Array, n: number, inputShape: number[], classes: number,
+  masks: Float32Array[]): Float32Array[] {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return tf.tidy(() => {
+    const xs = tf.tensor(images.subarray(0, n * inputShape.reduce((a, b) => a * b, 1)), [n, ...inputShape]);
+    const ys = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, n)), 'int32'), classes);
+    const { grads } = tf.variableGrads(() => {
+      let x: tf.Tensor = xs;
+      let d = 0;
+      for (const layer of model.layers) {
+        if (layer.getClassName() === 'InputLayer') continue;
+        if (layer.getClassName() !== 'Dropout') x = layer.apply(x) as tf.Tensor;
+        else if (Number(layer.getConfig().rate) > 0) x = tf.mul(x, tf.tensor(masks[d++], x.shape));
+      }
+      assert.equal(d, masks.length);
+      return categoricalCrossentropy(tf, ys, x) as tf.Scalar;
+    }, vars);
+    return vars.map((v) => grads[v.name].dataSync() as Float32Array);
+  });
+}
+
