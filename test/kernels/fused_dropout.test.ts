@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { maxAbs, maxAbsDiff, wasmTf } from './wasm_env';
+import { maxAbsDiff, wasmTf } from './wasm_env';
 import { buildModel } from '../../src/worker/buildModel';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec';
 import { FusedTrainStep } from '../../src/worker/fused/step';
 import { dropoutKey, FusedNet } from '../../src/worker/fused/net';
 import { planModel } from '../../src/worker/fused/plan';
 import { predictAll } from '../../src/worker/metrics';
-import { LENET_DROPOUT, randomBatch, tfjsGradientsWithMasks } from './fused_fixtures';
+import { assertGradientsMatchTfjs, LENET_DROPOUT, randomBatch } from './fused_fixtures';
 
 function assertGradientsWithMasks(label: string, spec: ModelSpec, batchSize: number, seed: number): void {
   const model = buildModel(tf, spec, { seed });
@@ -22,12 +22,7 @@ function assertGradientsWithMasks(label: string, spec: ModelSpec, batchSize: num
   const { grads } = step.gradients(batch);
   const masks = step.net.dropoutMasks(batch.size);
   assert.ok(masks.length > 0 && masks.every((m) => m.some((v) => v === 0) && m.some((v) => v > 1)), `${label}: the masks drop and scale`);
-  const ref = tfjsGradientsWithMasks(model, batch.images, batch.labels, batch.size, spec.inputShape, 10, masks);
-  grads.forEach((g, i) => {
-    const scale = Math.max(maxAbs(ref[i]), 1e-3);
-    const err = maxAbsDiff(g, ref[i]);
-    assert.ok(err <= 2e-4 * scale, `${label}: ${model.trainableWeights[i].name} differs by ${err} (scale ${scale})`);
-  });
+  assertGradientsMatchTfjs(label, step, model, batch, grads, spec.inputShape, 10);
   step.dispose();
   model.dispose();
   opt.dispose();

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { rng } from '../../src/shared/random';
-import { categoricalCrossentropy } from '../../src/worker/trainStep';
+import { categoricalCrossentropy, type Batch } from '../../src/worker/trainStep';
+import type { FusedTrainStep } from '../../src/worker/fused/step';
+import { maxAbs, maxAbsDiff } from './wasm_env';
 import { LENET5 } from '../../src/model/lenet';
 import type { ModelSpec } from '../../src/model/spec';
-import type { Batch } from '../../src/worker/trainStep';
 
 export function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
   const r = rng(seed);
@@ -23,7 +24,7 @@ export const LENET_DROPOUT: ModelSpec = {
 };
 
 /** tfjs's gradients with each Dropout layer (rate > 0) replaced by a product with the given mask. */
-export function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Array, labels: Uint8Array, n: number, inputShape: number[], classes: number,
+function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Array, labels: Uint8Array, n: number, inputShape: number[], classes: number,
   masks: Float32Array[]): Float32Array[] {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return tf.tidy(() => {
@@ -44,3 +45,18 @@ export function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Arr
   });
 }
 
+
+/**
+ * The fused step's gradients of `batch` (already computed by step.gradients) equal tfjs's, with
+ * tfjs multiplying by the fused step's dropout masks, within float tolerance per weight.
+ */
+export function assertGradientsMatchTfjs(label: string, step: FusedTrainStep, model: tf.LayersModel, batch: Batch, grads: Float32Array[],
+  inputShape: number[], classes: number): void {
+  const ref = tfjsGradientsWithMasks(model, batch.images, batch.labels, batch.size, inputShape, classes, step.net.dropoutMasks(batch.size));
+  assert.equal(grads.length, ref.length);
+  grads.forEach((g, i) => {
+    const scale = Math.max(maxAbs(ref[i]), 1e-3);
+    const err = maxAbsDiff(g, ref[i]);
+    assert.ok(err <= 2e-4 * scale, `${label}: ${model.trainableWeights[i].name} differs by ${err} (scale ${scale})`);
+  });
+}

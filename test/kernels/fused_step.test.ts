@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { wasmTf, maxAbsDiff, maxAbs } from './wasm_env';
+import { wasmTf, maxAbsDiff } from './wasm_env';
 import { rng } from '../../src/shared/random';
 import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
@@ -13,7 +13,7 @@ import { defaultTrainStep, type Batch } from '../../src/worker/trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
 import { LENET_CONFIG, trainLeNet } from './train_lenet';
-import { randomBatch, tfjsGradientsWithMasks } from './fused_fixtures';
+import { assertGradientsMatchTfjs, randomBatch } from './fused_fixtures';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
 
@@ -35,15 +35,7 @@ function assertGradientsMatch(label: string, model: tf.LayersModel, batch: Batch
     const opt = make();
     const step = new FusedTrainStep(tf, model, opt, inputShape, classes, batch.size, 1);
     const { grads } = step.gradients(batch);
-    if (make === OPTIMIZERS[0]) {
-      const ref = tfjsGradientsWithMasks(model, batch.images, batch.labels, batch.size, inputShape, classes, step.net.dropoutMasks(batch.size));
-      assert.equal(grads.length, ref.length);
-      grads.forEach((g, i) => {
-        const scale = Math.max(maxAbs(ref[i]), 1e-3);
-        const err = maxAbsDiff(g, ref[i]);
-        assert.ok(err <= 2e-4 * scale, `${label}: ${model.trainableWeights[i].name} differs by ${err} (scale ${scale})`);
-      });
-    }
+    if (make === OPTIMIZERS[0]) assertGradientsMatchTfjs(label, step, model, batch, grads, inputShape, classes);
     step.update();
     step.sync();
     const fused = vars.map((v) => v.dataSync().slice() as Float32Array);
