@@ -2,6 +2,7 @@
 // Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
 import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
 import { datasetSizeText } from '../src/shared/datasetText';
+import { trainStepText } from '../src/shared/trainStepText';
 import { epochProgress, isActive } from '../src/shared/panelState';
 import { h, setText } from './dom';
 import { duration, epochText, rate, thousands } from './format';
@@ -58,7 +59,7 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       setText(speed, s.samplesPerSecond !== undefined ? rate(s.samplesPerSecond) : '');
       setText(backend, s.backend ? `Backend: ${s.backend.name}` : '');
       backend.title = s.backend?.reason ?? '';
-      setText(step, s.trainStep ? `Step: ${s.trainStep.label}${s.trainStep.reason ? ` (not fused: ${s.trainStep.reason})` : ''}` : '');
+      setText(step, s.trainStep ? `Step: ${trainStepText(s.trainStep)}` : '');
       step.title = s.trainStep?.reason ? `The fused wasm step does not train this run: ${s.trainStep.reason}` : '';
       setText(dataset, s.dataset ? `Dataset: ${s.dataset.name} (${datasetSizeText(s.dataset)})` : '');
       dataset.title = s.dataset?.source ?? '';

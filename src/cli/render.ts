@@ -12,10 +12,6 @@ export function readyText(e: Ev<'ready'>): string {
   return `Backend: ${e.backend} (${e.reason})`;
 }
 
-export function trainStepText(e: Ev<'trainStep'>): string {
-  return `Training step: ${e.label}${e.reason ? ` (not the fused wasm step: ${e.reason})` : ''}`;
-}
-
 export function datasetText(e: Ev<'dataset'>): string {
   return `Dataset: ${e.name}: ${datasetSizeText(e)} images (${e.source})`;
 }
