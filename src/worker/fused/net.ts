@@ -108,11 +108,6 @@ export class FusedNet {
     return this.weights.map((p, i) => this.mem.floats(p, this.sizes[i]).slice());
   }
 
-  /** Whether the model has dropout, i.e. whether a training step needs a dropout key. */
-  get hasDropout(): boolean {
-    return this.ops.some((o) => o.kind === 'dropout');
-  }
-
   /**
    * Logits of `n` images (written into the input buffer first). With `train`, dropout applies
    * its masks: `key` is the step's dropout key and `first` the index of images[0] in the whole
