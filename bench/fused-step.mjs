@@ -1,6 +1,7 @@
-// Milliseconds per LeNet-5 training step (batch 64, SGD 0.01) of the fused wasm SIMD step, with
-// the time of each kernel, against the one-thread tfjs step without input gradient (wasm-fast).
-// Usage: node --import tsx bench/fused-step.mjs [--steps N] [--batch N] [--json]
+// Milliseconds per LeNet-5 training step (batch 64, SGD 0.01 unless --optimizer) of the fused wasm
+// SIMD step, with the time of each kernel, against the one-thread tfjs step without input
+// gradient (wasm-fast). --dropout adds LeNet-5's dropout variant (rate 0.3 after C5, 0.5 after FC6).
+// Usage: node --import tsx bench/fused-step.mjs [--steps N] [--batch N] [--optimizer sgd|momentum|adam|rmsprop] [--dropout] [--json]
 // Benchmark, not a test: numbers depend on machine load (printed with each run); it reports the
 // median of per-step wall times and the process CPU time per step.
 import * as tf from '@tensorflow/tfjs';
@@ -14,11 +15,17 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
 const steps = opt('--steps', 200);
 const B = opt('--batch', 64);
+const optimizerName = args.includes('--optimizer') ? args[args.indexOf('--optimizer') + 1] : 'sgd';
 const { registerWasmKernels } = await import('../src/worker/kernels/index.ts');
 const { buildModel } = await import('../src/worker/buildModel.ts');
 const { LENET5 } = await import('../src/model/lenet.ts');
 const { FusedTrainStep } = await import('../src/worker/fused/step.ts');
 const { fastTrainStep } = await import('../src/worker/parallel/fast_step.ts');
+const { makeOptimizer } = await import('../src/worker/train.ts');
+const makeOpt = () => makeOptimizer(tf, { optimizer: optimizerName, learningRate: 0.01 });
+const spec = args.includes('--dropout')
+  ? { ...LENET5, layers: [...LENET5.layers.slice(0, 6), { type: 'Dropout', rate: 0.3 }, LENET5.layers[6], { type: 'Dropout', rate: 0.5 }, LENET5.layers[7]] }
+  : LENET5;
 
 setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
 registerWasmKernels(tf);
@@ -50,14 +57,14 @@ function measure(step, kernelTimes) {
 
 const rows = [];
 {
-  const model = buildModel(tf, LENET5, { seed: 1 });
-  const step = fastTrainStep(tf, model, tf.train.sgd(0.01), [28, 28, 1], 10);
+  const model = buildModel(tf, spec, { seed: 1 });
+  const step = fastTrainStep(tf, model, makeOpt(), [28, 28, 1], 10);
   rows.push({ step: step.name, ...measure(step) });
   model.dispose();
 }
 {
-  const model = buildModel(tf, LENET5, { seed: 1 });
-  const step = new FusedTrainStep(tf, model, tf.train.sgd(0.01), [28, 28, 1], 10, B);
+  const model = buildModel(tf, spec, { seed: 1 });
+  const step = new FusedTrainStep(tf, model, makeOpt(), [28, 28, 1], 10, B);
   rows.push({ step: step.name, ...measure(step) });
   // Per kernel: the same step with each export timed (adds a little overhead per call).
   const kernelTimes = {};

@@ -2,6 +2,7 @@
 // Start / Stop / Evaluate buttons (they post the same commands as the command palette runs).
 import type { PanelState, RunStatus, WebviewMessage } from '../src/shared/webviewProtocol';
 import { datasetSizeText } from '../src/shared/datasetText';
+import { trainStepText } from '../src/shared/trainStepText';
 import { epochProgress, isActive } from '../src/shared/panelState';
 import { h, setText } from './dom';
 import { duration, epochText, rate, thousands } from './format';
@@ -16,6 +17,7 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
   const ring = progressRing('Working');
   ring.classList.add('busy-ring');
   const backend = h('span', { class: 'meta', 'data-testid': 'backend' });
+  const step = h('span', { class: 'meta', 'data-testid': 'train-step' });
   const dataset = h('span', { class: 'meta', 'data-testid': 'dataset' });
   const epoch = h('span', { class: 'meta epoch', 'data-testid': 'epoch' }, 'Epoch –');
   const progress = h('progress', { class: 'batch-progress', max: 1, value: 0, 'data-testid': 'batch-progress', 'aria-label': 'Batch progress in this epoch' });
@@ -35,7 +37,7 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       eta, speed,
       h('span', { class: 'spacer' }),
       h('span', { class: 'buttons' }, start, stop, evaluate)),
-    h('div', { class: 'toolbar-row secondary' }, backend, dataset, message));
+    h('div', { class: 'toolbar-row secondary' }, backend, step, dataset, message));
 
   return {
     el,
@@ -57,6 +59,8 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       setText(speed, s.samplesPerSecond !== undefined ? rate(s.samplesPerSecond) : '');
       setText(backend, s.backend ? `Backend: ${s.backend.name}` : '');
       backend.title = s.backend?.reason ?? '';
+      setText(step, s.trainStep ? `Step: ${trainStepText(s.trainStep)}` : '');
+      step.title = s.trainStep?.reason ? `The fused wasm step does not train this run: ${s.trainStep.reason}` : '';
       setText(dataset, s.dataset ? `Dataset: ${s.dataset.name} (${datasetSizeText(s.dataset)})` : '');
       dataset.title = s.dataset?.source ?? '';
       setText(message, s.message ?? '');

@@ -22,6 +22,7 @@ import { EXPORT_OPTS, EXPORT_USAGE, runExport } from './exportCommand';
 import { isKerasFile, kerasModelSpec } from './kerasModelFile';
 import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
+import { trainStepText } from '../shared/trainStepText';
 import { errorMessage } from '../shared/errors';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
@@ -238,6 +239,7 @@ function runWorker(session: Session, first: CommandBody): Promise<number> {
           say(datasetText(e));
           break;
         case 'summary': say(formatSummary(inferModel(session.spec)).trimEnd()); break;
+        case 'trainStep': say(`Training step: ${trainStepText(e)}`); break;
         case 'downloadProgress': {
           const pct = e.total ? ` ${Math.floor((100 * e.bytes) / e.total)}%` : '';
           if (process.stdout.isTTY) process.stdout.write(`\rDownloading ${e.file}${pct} (${(e.bytes / 1e6).toFixed(1)} MB)\x1b[K`);

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
 import type { BackendChoice, WorkerEvent } from '../shared/protocol';
+import { trainStepText } from '../shared/trainStepText';
 import { datasetSizeText } from '../shared/datasetText';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
@@ -564,6 +565,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
         break;
       case 'dataset':
         this.log(`Dataset: ${e.name} from ${e.source}: ${datasetSizeText(e)} images`);
+        break;
+      case 'trainStep':
+        this.log(`Training step: ${trainStepText(e)}`);
         break;
       case 'summary': {
         const { type: _t, v: _v, ...s } = e;

@@ -130,6 +130,8 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
         message: `Test accuracy ${(100 * event.acc).toFixed(1)}% on ${event.dataset} (${images.toLocaleString('en-US')} images)`,
       };
     }
+    case 'trainStep':
+      return { ...state, trainStep: { label: event.label, ...(event.reason !== undefined ? { reason: event.reason } : {}) } };
     case 'log':
       return event.level === 'warn' ? { ...state, message: event.message } : state;
     case 'error':

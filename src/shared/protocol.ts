@@ -191,6 +191,9 @@ export type WorkerEvent = V & (
   // notes: what was left out to keep the answer bounded (empty when everything is there).
   | { type: 'activations'; id: number; model: string; input: ActivationInput; layers: LayerActivation[]; kernels: LayerKernel[]; notes: string[] }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
+  // The training step a run uses (config.json's trainStep), e.g. label "fused wasm (2 threads)";
+  // reason: why the fused wasm step does not train this run, when it could have on this backend.
+  | { type: 'trainStep'; name: string; label: string; reason?: string }
   // id: the predict, activations or testImages request this error answers (absent for every other error).
   | { type: 'error'; code: ErrorCode; message: string; id?: number }
 );

@@ -138,6 +138,7 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
     notes: arrayOf(str),
   },
   log: { level: oneOf('info', 'warn'), message: str },
+  trainStep: { name: str, label: str, reason: optional(str) },
   error: { code: oneOf(...ERROR_CODES), message: str, id: optional(int) },
 };
 

@@ -38,6 +38,8 @@ export interface PanelState {
   status: RunStatus;
   message?: string;
   backend?: { name: BackendName; reason: string };
+  /** The training step of the live run: its label and why the fused step declined, if it did. */
+  trainStep?: { label: string; reason?: string };
   /** train: images the run trains on; available: training images in the dataset, when known. */
   dataset?: { name: string; source: string; train: number; available?: number; test: number; classes: string[] };
   epoch?: number;

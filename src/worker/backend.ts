@@ -98,7 +98,8 @@ async function tryCpu(): Promise<Tf> {
 function trainStepFor(backend: BackendName): TrainStepFactory {
   if (backend !== 'wasm') return defaultTrainStep;
   const fused = process.env.LENET_FUSED_STEP !== '0';
-  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused })) ?? defaultTrainStep(ctx);
+  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused, fusedOff: 'turned off by LENET_FUSED_STEP=0' }))
+    ?? defaultTrainStep(ctx);
 }
 
 const ORDER: readonly BackendName[] = BACKEND_NAMES;

@@ -10,7 +10,7 @@ import type { Tf } from './tf';
 import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
 import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
-import type { Batch, TrainStepFactory } from './trainStep';
+import { stepLabel, type Batch, type TrainStepFactory } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
 import { ProbeRecorder } from './probes';
 import { buildInitialModel } from './kerasModel';
@@ -109,12 +109,15 @@ export async function runTraining(
     tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses,
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });
+  const trainStep = { name: step.name, label: stepLabel(step.name, ctx.backend), ...(step.declined ? { reason: step.declined } : {}) };
+  emit({ type: 'trainStep', ...trainStep });
   const runDir = createRunDir(config.outDir);
   const startedAt = new Date();
   const writeConfig = () => writeJsonAtomic(join(runDir, 'config.json'), {
     // train: the images this run uses (after the limit); available: the dataset's training images.
     ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
-    backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
+    backend: ctx.backend, versions: ctx.versions, trainStep: step.name, trainStepLabel: trainStep.label,
+    ...(trainStep.reason ? { trainStepReason: trainStep.reason } : {}), startedAt: startedAt.toISOString(),
   });
   try {
     writeConfig();

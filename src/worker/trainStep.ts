@@ -21,12 +21,25 @@ export interface StepResult {
 
 export interface TrainStep {
   readonly name: string;
+  /** Why the fused wasm step does not train this run, when this backend has it (see stepLabel). */
+  readonly declined?: string;
   run(batch: Batch): StepResult | Promise<StepResult>;
   /** Makes `model` hold the latest weights (before validation and saving). */
   sync(): void | Promise<void>;
   /** Optional: validation probabilities for a whole split (e.g. shared across threads); else predictAll. */
   predictAll?(split: Split): Promise<Float32Array>;
   dispose(): void;
+}
+
+/** What a step's name means to a user: which engine runs the batches, on how many threads. */
+export function stepLabel(name: string, backend: BackendName): string {
+  switch (name) {
+    case 'wasm-fused-2-threads': return 'fused wasm (2 threads)';
+    case 'wasm-fused': return 'fused wasm (1 thread)';
+    case 'wasm-2-threads': return 'tfjs (wasm, 2 threads)';
+    case 'wasm-fast': return 'tfjs (wasm, 1 thread)';
+    default: return `tfjs (${backend})`;
+  }
 }
 
 export interface TrainStepContext {

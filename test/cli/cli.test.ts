@@ -117,7 +117,16 @@ test('train --json emits every event as a JSON line; evaluate --json reports on 
   assert.equal(r.code, 0, r.stderr);
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const types = events.map((e) => e.type);
-  assert.deepEqual(types.slice(0, 4), ['ready', 'dataset', 'summary', 'epochBegin']);
+  assert.deepEqual(types.slice(0, 5), ['ready', 'dataset', 'summary', 'trainStep', 'epochBegin']);
+  // LeNet-5 with SGD: the fused step on wasm, tfjs's own step elsewhere.
+  const step = events[3];
+  if (events[0].backend === 'wasm') {
+    assert.match(step.name, /^wasm-fused/);
+    assert.match(step.label, /^fused wasm \((1 thread|2 threads)\)$/);
+  } else {
+    assert.equal(step.label, `tfjs (${events[0].backend})`);
+  }
+  assert.equal(step.reason, undefined);
   assert.equal(types.at(-1), 'done');
   assert.equal(types.filter((x) => x === 'epochEnd').length, 2);
   assert.ok(types.includes('batchEnd'));
@@ -165,6 +174,7 @@ test('train without a terminal prints one line per epoch', (t) => {
   assert.match(lines[0], /^Backend: (wasm|tensorflow|cpu) \(/);
   assert.match(lines[1], /^Dataset: mnist-sample: 128 of 8,000 train \/ 2,000 test images \(.*\)$/);
   assert.ok(r.stdout.includes('Total params: 61,706 (241.04 KB)'));
+  assert.match(lines.find((l) => l.startsWith('Training step: ')) ?? '', lines[0].startsWith('Backend: wasm') ? /^Training step: fused wasm \((1 thread|2 threads)\)$/ : /^Training step: tfjs \(/);
   const epochs = lines.filter((l) => l.startsWith('Epoch '));
   assert.equal(epochs.length, 2);
   for (const [i, l] of epochs.entries()) {

@@ -28,6 +28,10 @@ test('a short run goes starting -> loading -> training -> done with history and 
   assert.equal(s.dataset?.train, 2000);
   assert.equal(s.dataset?.available, undefined);
   assert.equal(s.message, 'Dataset mnist-sample: 2,000 train / 500 test images (bundled)');
+  assert.equal(s.trainStep, undefined);
+  s = apply(s, [{ v, type: 'trainStep', name: 'wasm-2-threads', label: 'tfjs (wasm, 2 threads)', reason: 'optimizer Adagrad is not fused' }]);
+  assert.deepEqual(s.trainStep, { label: 'tfjs (wasm, 2 threads)', reason: 'optimizer Adagrad is not fused' });
+  assert.equal(startingPanelState(s, 2).trainStep, undefined, 'a new run forgets the last run\'s step');
   assert.equal(s.summary?.totalParams, 61706);
   assert.equal((s.summary as unknown as Record<string, unknown>).type, undefined, 'event tag not copied into summary');
   s = apply(s, [

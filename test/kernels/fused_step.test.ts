@@ -1,52 +1,54 @@
-// The fused wasm step against tfjs as the oracle: per-layer gradients on LeNet-5 and on random
-// plain chains, updates over several batches (SGD and momentum), which models it refuses, and
-// that it leaks no tensors.
+// The fused wasm step against tfjs as the oracle: per-layer gradients and one update with each
+// optimizer on LeNet-5 and on random plain chains (with dropout), updates over several batches,
+// which models it refuses, and that it leaks no tensors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { wasmTf, maxAbsDiff, maxAbs } from './wasm_env';
+import { wasmTf, maxAbsDiff } from './wasm_env';
 import { rng } from '../../src/shared/random';
 import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
 import type { ActivationName, LayerSpec, ModelSpec } from '../../src/model/spec';
-import { categoricalCrossentropy, defaultTrainStep, type Batch } from '../../src/worker/trainStep';
+import { defaultTrainStep, type Batch } from '../../src/worker/trainStep';
 import { FusedTrainStep, fusedUnsupported } from '../../src/worker/fused/step';
 import { predictAll } from '../../src/worker/metrics';
 import { LENET_CONFIG, trainLeNet } from './train_lenet';
+import { assertGradientsMatchTfjs, randomBatch } from './fused_fixtures';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
 
-function randomBatch(seed: number, size: number, inputSize: number, classes: number): Batch {
-  const r = rng(seed);
-  const images = new Float32Array(size * inputSize);
-  for (let i = 0; i < images.length; i++) images[i] = r();
-  const labels = Uint8Array.from({ length: size }, () => Math.floor(r() * classes));
-  return { images, labels, size };
-}
 
-/** tfjs's gradients of the batch mean cross-entropy, in model.trainableWeights order. */
-function tfjsGradients(model: tf.LayersModel, batch: Batch, inputShape: number[], classes: number): Float32Array[] {
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return tf.tidy(() => {
-    const xs = tf.tensor(batch.images, [batch.size, ...inputShape]);
-    const ys = tf.oneHot(tf.tensor1d(Int32Array.from(batch.labels), 'int32'), classes);
-    const { grads } = tf.variableGrads(() => categoricalCrossentropy(tf, ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, vars);
-    return vars.map((v) => grads[v.name].dataSync() as Float32Array);
-  });
-}
+/** An optimizer of each kind the fused step serves, as tfjs makes them. */
+const OPTIMIZERS: Array<() => tf.Optimizer> = [
+  () => tf.train.sgd(0.1), () => tf.train.momentum(0.05, 0.9), () => tf.train.momentum(0.05, 0.9, true),
+  () => tf.train.adam(0.01, 0.9, 0.999, 1e-7), () => tf.train.rmsprop(0.01, 0.9, 0.2, 1e-7),
+];
 
+/**
+ * The fused step's gradients equal tfjs's (tfjs applying the fused step's dropout masks), and one
+ * update with each optimizer equals tfjs's optimizer applying the same gradients, to the bit.
+ */
 function assertGradientsMatch(label: string, model: tf.LayersModel, batch: Batch, inputShape: number[], classes: number) {
-  const ref = tfjsGradients(model, batch, inputShape, classes);
-  const opt = tf.train.sgd(0.1);
-  const step = new FusedTrainStep(tf, model, opt, inputShape, classes, batch.size);
-  const { grads } = step.gradients(batch);
-  assert.equal(grads.length, ref.length);
-  grads.forEach((g, i) => {
-    const scale = Math.max(maxAbs(ref[i]), 1e-3);
-    const err = maxAbsDiff(g, ref[i]);
-    assert.ok(err <= 2e-4 * scale, `${label}: ${model.trainableWeights[i].name} differs by ${err} (scale ${scale})`);
-  });
-  opt.dispose();
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const initial = vars.map((v) => v.dataSync().slice() as Float32Array);
+  for (const make of OPTIMIZERS) {
+    const opt = make();
+    const step = new FusedTrainStep(tf, model, opt, inputShape, classes, batch.size, 1);
+    const { grads } = step.gradients(batch);
+    if (make === OPTIMIZERS[0]) assertGradientsMatchTfjs(label, step, model, batch, grads, inputShape, classes);
+    step.update();
+    step.sync();
+    const fused = vars.map((v) => v.dataSync().slice() as Float32Array);
+    const reset = () => tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(initial[i], v.shape))));
+    reset();
+    const ref = make();
+    tf.tidy(() => ref.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(grads[i], v.shape)]))));
+    vars.forEach((v, i) => assert.equal(maxAbsDiff(fused[i], v.dataSync() as Float32Array), 0, `${label}: ${opt.getClassName()} update of ${v.name}`));
+    reset();
+    step.dispose();
+    opt.dispose();
+    ref.dispose();
+  }
 }
 
 test('fused gradients equal tfjs\'s on LeNet-5 (a full batch and a short one)', async () => {
@@ -73,6 +75,7 @@ function randomChain(r: () => number, classes: number): ModelSpec {
       h = padding === 'same' ? Math.ceil(h / s[0]) : Math.ceil((h - k[0] + 1) / s[0]);
       w = padding === 'same' ? Math.ceil(w / s[1]) : Math.ceil((w - k[1] + 1) / s[1]);
       layers.push({ type: 'Conv2D', filters: int(1, 10), kernelSize: k, strides: s, padding, activation: pick(acts), useBias: r() < 0.8 });
+      if (r() < 0.2) layers.push({ type: 'Dropout', rate: 0.3 });
     } else if (h >= 2 && w >= 2) {
       const p: [number, number] = [int(1, Math.min(3, h)), int(1, Math.min(3, w))];
       h = Math.floor((h - p[0]) / p[0]) + 1;
@@ -81,7 +84,10 @@ function randomChain(r: () => number, classes: number): ModelSpec {
     }
   }
   layers.push({ type: 'Flatten' });
-  for (let i = int(0, 2); i > 0; i--) layers.push({ type: 'Dense', units: int(1, 20), activation: pick(acts), useBias: r() < 0.8 });
+  for (let i = int(0, 2); i > 0; i--) {
+    layers.push({ type: 'Dense', units: int(1, 20), activation: pick(acts), useBias: r() < 0.8 });
+    if (r() < 0.3) layers.push({ type: 'Dropout', rate: pick([0, 0.2, 0.5]) });
+  }
   layers.push({ type: 'Dense', units: classes, activation: 'softmax' });
   return { name: 'random', inputShape, layers };
 }
@@ -107,7 +113,7 @@ test('fused gradients equal tfjs\'s (cpu backend) on random plain chains', async
       assertGradientsMatch(`chain ${i} ${JSON.stringify(spec.layers)}`, model, randomBatch(100 + i, size, inputShape.reduce((a, b) => a * b, 1), classes), inputShape, classes);
       model.dispose();
     }
-    for (const f of ['AveragePooling2D', 'MaxPooling2D', 'Dense', 'same stride 2x2', 'valid stride 1x2', 'kernel 1x1', 'kernel 4x3']) assert.ok(seen.has(f), `no chain had ${f}`);
+    for (const f of ['AveragePooling2D', 'MaxPooling2D', 'Dense', 'Dropout', 'same stride 2x2', 'valid stride 1x2', 'kernel 1x1', 'kernel 4x3']) assert.ok(seen.has(f), `no chain had ${f}`);
   } finally {
     await tf.setBackend('wasm');
   }
@@ -156,12 +162,23 @@ test('the fused step names what it cannot serve', async () => {
   await wasmTf();
   const ctx = (spec: ModelSpec, opt: tf.Optimizer) => ({ model: buildModel(tf, spec, { seed: 1 }), optimizer: opt, inputShape: spec.inputShape, numClasses: 10 });
   assert.equal(fusedUnsupported(ctx(LENET5, tf.train.sgd(0.1))), null);
-  assert.match(fusedUnsupported(ctx(LENET5, tf.train.adam(0.1)))!, /optimizer Adam is not fused/);
+  assert.equal(fusedUnsupported(ctx(LENET5, tf.train.adam(0.1))), null);
+  assert.equal(fusedUnsupported(ctx(LENET5, tf.train.rmsprop(0.1))), null);
+  assert.match(fusedUnsupported(ctx(LENET5, tf.train.adagrad(0.1)))!, /optimizer Adagrad is not fused/);
+  assert.match(fusedUnsupported(ctx(LENET5, tf.train.rmsprop(0.1, 0.9, 0, 1e-7, true)))!, /centered RMSProp is not fused/);
   const dropout: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 6), { type: 'Dropout', rate: 0.5 }, ...LENET5.layers.slice(6)] };
-  assert.match(fusedUnsupported(ctx(dropout, tf.train.sgd(0.1)))!, /Dropout layer .*dropout is not fused/);
+  assert.equal(fusedUnsupported(ctx(dropout, tf.train.sgd(0.1))), null);
+  const spatial: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 2), { type: 'SpatialDropout2D', rate: 0.5 }, ...LENET5.layers.slice(2)] };
+  assert.match(fusedUnsupported(ctx(spatial, tf.train.sgd(0.1)))!, /Dropout layer .*a noise shape is not fused/);
   const noSoftmax: ModelSpec = { ...LENET5, layers: [...LENET5.layers.slice(0, 7), { type: 'Dense', units: 10, activation: 'sigmoid' }] };
   assert.match(fusedUnsupported(ctx(noSoftmax, tf.train.sgd(0.1)))!, /last layer is not a Dense softmax/);
-  assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.rmsprop(0.1), [28, 28, 1], 10, 64), /optimizer RMSProp is not fused/);
+  assert.throws(() => new FusedTrainStep(tf, buildModel(tf, LENET5, { seed: 1 }), tf.train.adamax(0.1), [28, 28, 1], 10, 64), /optimizer Adamax is not fused/);
+  // The step that trains instead says why, for config.json and the panel.
+  const declined = await createWasmTrainStep({ ...ctx(LENET5, tf.train.adagrad(0.1)), tf, backend: 'wasm', config: LENET_CONFIG },
+    { fused: true, threads: 1, wasmDir: wasmDir() });
+  assert.equal(declined?.name, 'wasm-fast');
+  assert.equal(declined?.declined, 'optimizer Adagrad is not fused');
+  declined?.dispose();
 });
 
 test('two fused threads give the one-thread fused step\'s losses and weights', async () => {

@@ -1,9 +1,10 @@
-// Trains LeNet-5 (seed 3) with a step on a list of batches and returns each step's result and the
+// Trains LeNet-5 or another 28x28x1 model (seed 3) with a step on a list of batches and returns each step's result and the
 // final weights, disposing everything: the shared harness of the step comparison tests.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/worker/buildModel';
 import { LENET5 } from '../../src/model/lenet';
+import type { ModelSpec } from '../../src/model/spec';
 import type { TrainConfig } from '../../src/shared/protocol';
 import type { Batch, StepResult, TrainStep, TrainStepContext } from '../../src/worker/trainStep';
 
@@ -21,8 +22,9 @@ export interface Trained {
 export async function trainLeNet(
   make: (ctx: TrainStepContext) => Promise<TrainStep | null> | TrainStep, data: Batch[],
   optimizer: TrainConfig['optimizer'] = 'sgd', makeOptimizer: () => tf.Optimizer = () => (optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001)),
+  spec: ModelSpec = LENET5,
 ): Promise<Trained> {
-  const model = buildModel(tf, LENET5, { seed: 3 });
+  const model = buildModel(tf, spec, { seed: 3 });
   const opt = makeOptimizer();
   const ctx: TrainStepContext = { tf, model, optimizer: opt, config: { ...LENET_CONFIG, optimizer }, backend: 'wasm', inputShape: [28, 28, 1], numClasses: 10 };
   const step = await make(ctx);

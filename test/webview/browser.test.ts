@@ -61,6 +61,8 @@ test('a streamed 2-epoch run fills header, summary, charts, epoch list and live 
   assert.match(await page.textContent('[data-testid=live-region]') ?? '', /Training finished: 2 epochs/);
   assert.match(await page.textContent('[data-testid=backend]') ?? '', /wasm/);
   assert.equal(await page.getAttribute('[data-testid=backend]', 'title'), 'tfjs-node is not installed; wasm with SIMD (1 thread)');
+  assert.equal(await page.textContent('[data-testid=train-step]'), 'Step: tfjs (wasm, 2 threads) (not fused: optimizer Adagrad is not fused)');
+  assert.equal(await page.getAttribute('[data-testid=train-step]', 'title'), 'The fused wasm step does not train this run: optimizer Adagrad is not fused');
 });
 
 test('each epoch end is announced politely', async () => {

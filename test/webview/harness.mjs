@@ -265,6 +265,7 @@ const REPLAY_SOURCE = String.raw`window.__replay = async ({ epochs, batches, chu
       ev({ type: 'ready', backend: 'wasm', reason: 'tfjs-node is not installed; wasm with SIMD (1 thread)', versions: { tfjs: '4.22.0' } });
       ev({ type: 'dataset', name: 'mnist', source: 'cached download', train: 60000, test: 10000, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
       ev({ type: 'summary', ...summary });
+      ev({ type: 'trainStep', name: 'wasm-2-threads', label: 'tfjs (wasm, 2 threads)', reason: "optimizer Adagrad is not fused" });
     }
     let seed = 12345;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);

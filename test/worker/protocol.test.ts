@@ -34,6 +34,8 @@ const goodEvents: unknown[] = [
       window: { kernel: [5, 5], strides: [1, 1], padding: 'same', dilation: [1, 1] } }],
     kernels: [{ layer: 'C1', name: 'C1/kernel', shape: [1, 1, 1, 2], min: -1, max: 1, mean: 0, values: [-1], shown: [1, 1, 1, 1] }], notes: ['C1/kernel: cut'] },
   { v, type: 'log', level: 'warn', message: 'cpu is slow' },
+  { v, type: 'trainStep', name: 'wasm-fused-2-threads', label: 'fused wasm (2 threads)' },
+  { v, type: 'trainStep', name: 'wasm-2-threads', label: 'tfjs (wasm, 2 threads)', reason: "BatchNormalization layer 'bn': not fused" },
   { v, type: 'error', code: 'BAD_CONFIG', message: 'epochs must be an integer >= 1' },
   { v, type: 'error', code: 'MODEL', message: 'model.json is not JSON', id: 7 },
 ];
@@ -72,6 +74,8 @@ const badEvents: [unknown, RegExp][] = [
   [{ v, type: 'error', code: 'OOPS', message: 'x' }, /error\.code must be one of/],
   [{ v, type: 'error', code: 'MODEL', message: 'x', id: '7' }, /error\.id must be an integer/],
   [{ v, type: 'log', level: 'debug', message: 'x' }, /log\.level/],
+  [{ v, type: 'trainStep', name: 'wasm-fused' }, /trainStep\.label/],
+  [{ v, type: 'trainStep', name: 'wasm-fused', label: 'fused wasm (1 thread)', reason: 3 }, /trainStep\.reason/],
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'drawn', shape: [], values: [] }, layers: [], kernels: [], notes: [] }, /activations\.input\.kind must be one of pixels, test/],
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [NaN] }, layers: [], kernels: [], notes: [] }, /activations\.input\.values\[0\] must be a finite number/],
   [{ v, type: 'activations', id: 1, model: '/m', input: { kind: 'pixels', shape: [1], values: [0] }, kernels: [], notes: [],

@@ -34,9 +34,9 @@ describe('one worker: train, evaluate, predict, stop', () => {
 
   test('a 1-epoch run sends its events in order', () => {
     const seq = types(w.events);
-    assert.deepEqual(seq.slice(0, 4), ['ready', 'dataset', 'summary', 'epochBegin']);
+    assert.deepEqual(seq.slice(0, 5), ['ready', 'dataset', 'summary', 'trainStep', 'epochBegin']);
     assert.deepEqual(seq.slice(-2), ['epochEnd', 'done']);
-    const middle = seq.slice(4, -2);
+    const middle = seq.slice(5, -2);
     assert.ok(middle.length >= 1 && middle.every((t) => t === 'batchEnd'), seq.join(','));
     const batchEnds = w.events.filter((e): e is EventOf<'batchEnd'> => e.type === 'batchEnd');
     assert.equal(batchEnds.at(-1)!.batch, 4, 'the last batch of the epoch is always sent');
@@ -49,6 +49,8 @@ describe('one worker: train, evaluate, predict, stop', () => {
     assert.equal(ds.train, 256, 'train counts the images this run uses (limit 256)');
     assert.equal(ds.available, 8000, 'available counts the dataset\'s training images');
     assert.equal(ds.test, 2000);
+    const step = w.events[3] as EventOf<'trainStep'>;
+    assert.match(step.label, ready.backend === 'wasm' ? /^fused wasm \((1 thread|2 threads)\)$/ : /^tfjs \(/, 'LeNet-5 with SGD takes the fused step on wasm');
     const sum = w.events[2] as EventOf<'summary'>;
     assert.equal(sum.totalParams, 61706);
     assert.deepEqual(sum.layers.map((l) => l.name), ['C1', 'S2', 'C3', 'S4', 'C5', 'flatten', 'FC6', 'OUTPUT']);

@@ -21,7 +21,11 @@ export interface FusedExports {
   maxpool(N: I, H: I, W: I, C: I, PH: I, PW: I, sh: I, sw: I, OH: I, OW: I, x: I, y: I, arg: I): void;
   maxpool_grad(nx: I, ny: I, dy: I, arg: I, dx: I): void;
   sgd(n: I, w: I, g: I, lr: number): void;
-  momentum(n: I, w: I, g: I, acc: I, lr: number, mu: number): void;
+  momentum(n: I, w: I, g: I, acc: I, lr: number, mu: number, nesterov: I): void;
+  adam(n: I, w: I, g: I, m: I, v: I, b1: number, omb1: number, b2: number, omb2: number, omab1: number, omab2: number, eps: number, nlr: number): void;
+  rmsprop(n: I, w: I, g: I, ms: I, mom: I, rho: number, omrho: number, mu: number, eps: number, lr: number): void;
+  dropout(n: I, x: I, y: I, mask: I, first: I, key1: I, key2: I, threshold: I, scale: number): void;
+  mul_to(n: I, a: I, b: I, c: I): void;
   add_to(n: I, a: I, b: I): void;
 }
 

@@ -11,6 +11,23 @@ interface OpBuffers {
   cols?: number;
   /** Max pooling: index of each output's maximum. */
   arg?: number;
+  /** Dropout: each value's factor (0 or 1 / keep) in the last training forward. */
+  mask?: number;
+}
+
+/** A 32-bit integer hash (lowbias32): dropout keys from the run's seed, step and layer. */
+export function hash32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** The dropout key of one training step: every mask of the step derives from it. */
+export function dropoutKey(seed: number, step: number): number {
+  return hash32(hash32(seed >>> 0) ^ (step >>> 0));
 }
 
 export interface LossResult {
@@ -40,7 +57,7 @@ export class FusedNet {
     let size = inputSize;
     let maxT = 0;
     let maxCols = 0;
-    this.firstTrainable = ops.findIndex((o) => o.kind !== 'avgpool' && o.kind !== 'maxpool');
+    this.firstTrainable = ops.findIndex((o) => o.kind === 'conv' || o.kind === 'dense');
     ops.forEach((op, i) => {
       this.acts.push(m.alloc(maxBatch * size));
       this.dacts.push(i > this.firstTrainable ? m.alloc(maxBatch * size) : -1);
@@ -58,6 +75,8 @@ export class FusedNet {
         params.push(op.kernel);
         if (op.bias) params.push(op.bias);
         size = op.units;
+      } else if (op.kind === 'dropout') {
+        b.mask = m.alloc(maxBatch * size);
       } else {
         size = op.OH * op.OW * op.C;
         if (op.kind === 'maxpool') b.arg = m.alloc(maxBatch * size);
@@ -89,8 +108,12 @@ export class FusedNet {
     return this.weights.map((p, i) => this.mem.floats(p, this.sizes[i]).slice());
   }
 
-  /** Logits of `n` images (written into the input buffer first). */
-  forward(images: Float32Array, n: number): void {
+  /**
+   * Logits of `n` images (written into the input buffer first). With `train`, dropout applies
+   * its masks: `key` is the step's dropout key and `first` the index of images[0] in the whole
+   * batch (so a batch split over threads draws the masks of the unsplit batch).
+   */
+  forward(images: Float32Array, n: number, train?: { key: number; first: number }): void {
     const { k } = this.mem;
     this.mem.floats(this.acts[0], n * this.inputSize).set(images.subarray(0, n * this.inputSize));
     this.ops.forEach((op, i) => {
@@ -106,6 +129,16 @@ export class FusedNet {
       } else if (op.kind === 'dense') {
         k.gemm_nn(n, op.units, op.inF, x, op.inF, this.weights[op.kernel.index], op.units, y, op.units);
         k.bias_act(n, op.units, y, op.bias ? this.weights[op.bias.index] : 0, op.act === 'softmax' ? ACT.linear : ACT[op.act]);
+      } else if (op.kind === 'dropout') {
+        if (!train) {
+          this.mem.f32.copyWithin(y >> 2, x >> 2, (x >> 2) + n * op.size);
+          return;
+        }
+        const key1 = hash32(train.key ^ hash32(i + 1));
+        const key2 = hash32(key1 + 0x9e3779b9);
+        const keep = 1 - op.rate;
+        const threshold = Math.min(0xffffffff, Math.round(keep * 2 ** 32));
+        k.dropout(n * op.size, x, y, this.bufs[i].mask!, train.first * op.size, key1, key2, threshold, 1 / Math.fround(keep));
       } else if (op.kind === 'avgpool') {
         k.avgpool(n, op.H, op.W, op.C, op.PH, op.PW, op.sh, op.sw, op.OH, op.OW, x, y);
       } else {
@@ -187,6 +220,8 @@ export class FusedNet {
         if (dx < 0) continue;
         k.transpose(op.inF, op.units, this.weights[op.kernel.index], this.scratchT);
         k.gemm_nn(n, op.inF, op.units, dy, op.units, this.scratchT, op.inF, dx, op.inF);
+      } else if (op.kind === 'dropout') {
+        if (dx >= 0) k.mul_to(n * op.size, dx, dy, this.bufs[i].mask!);
       } else if (dx >= 0) {
         if (op.kind === 'avgpool') k.avgpool_grad(n, op.H, op.W, op.C, op.PH, op.PW, op.sh, op.sw, op.OH, op.OW, dy, dx);
         else k.maxpool_grad(n * op.H * op.W * op.C, n * op.OH * op.OW * op.C, dy, this.bufs[i].arg!, dx);
@@ -194,9 +229,9 @@ export class FusedNet {
     }
   }
 
-  /** Gradients of one part of a batch: forward, loss, backward. */
-  compute(images: Float32Array, labels: Uint8Array, n: number, batchSize: number): LossResult {
-    this.forward(images, n);
+  /** Gradients of one part of a batch: forward, loss, backward (`train` as in forward). */
+  compute(images: Float32Array, labels: Uint8Array, n: number, batchSize: number, train = { key: 0, first: 0 }): LossResult {
+    this.forward(images, n, train);
     const r = this.softmaxLoss(labels, n, batchSize);
     this.backward(n);
     return r;
@@ -210,6 +245,11 @@ export class FusedNet {
       this.forward(images.subarray(start * size, (start + n) * size), n);
       probs.set(this.probabilities(n), start * this.numClasses);
     }
+  }
+
+  /** Copies of the dropout masks of the last training forward of `n` images, by dropout op (tests). */
+  dropoutMasks(n: number): Float32Array[] {
+    return this.ops.flatMap((op, i) => (op.kind === 'dropout' ? [this.mem.floats(this.bufs[i].mask!, n * op.size).slice()] : []));
   }
 
   /** Copies of the gradients (model.trainableWeights order). */

@@ -35,7 +35,14 @@ export interface DenseOp {
   bias?: ParamRef;
 }
 
-export type Op = ConvOp | PoolOp | DenseOp;
+/** Keras's inverted dropout (training only) over `size` values per image. */
+export interface DropoutOp {
+  kind: 'dropout';
+  size: number;
+  rate: number;
+}
+
+export type Op = ConvOp | PoolOp | DenseOp | DropoutOp;
 
 export type Plan = { ops: Op[]; inputSize: number; numClasses: number } | { reason: string };
 
@@ -74,12 +81,17 @@ export function planModel(model: LayersModel, inputShape: number[], numClasses: 
     const outS = dims(layer.output.shape);
     const act = activation(c);
     const unsupported = (why: string): Plan => ({ reason: `${cls} layer '${layer.name}': ${why}` });
-    if (cls === 'Dropout') {
-      if (Number(c.rate) === 0) continue;
-      return unsupported('dropout is not fused');
-    }
     if (ops.length > 0 && ops[ops.length - 1].kind === 'dense' && (ops[ops.length - 1] as DenseOp).act === 'softmax') {
       return unsupported('softmax must be the last layer');
+    }
+    if (cls === 'Dropout') {
+      const rate = Number(c.rate);
+      if (rate === 0) continue;
+      // SpatialDropout2D is a Dropout with a noise shape: one draw per channel.
+      if (c.noiseShape != null) return unsupported('a noise shape is not fused');
+      if (!(rate > 0 && rate < 1)) return unsupported(`rate ${String(c.rate)}`);
+      ops.push({ kind: 'dropout', size: inS.reduce((a, b) => a * b, 1), rate });
+      continue;
     }
     if (cls === 'Conv2D') {
       const [dh, dw] = pair(c.dilationRate, 1);

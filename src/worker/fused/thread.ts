@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FusedNet } from './net';
 import type { Op } from './plan';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, receiveSplit, type SharedSizes, type ThreadMessage,
+  BATCH, CMD, DONE, KEY, KIND, KIND_PREDICT, KIND_STOP, NEW_SPLIT, PART, STATUS, layout, receiveSplit, type SharedSizes, type ThreadMessage,
 } from '../parallel/shared';
 
 export interface FusedThreadInit {
@@ -43,7 +43,8 @@ function main(init: FusedThreadInit): void {
         Atomics.notify(sh.ctrl, DONE);
         continue;
       }
-      const r = net.compute(sh.images, sh.labels, sh.ctrl[PART], sh.ctrl[BATCH]);
+      // The thread's share is the batch's tail: its first image is the batch's image BATCH - PART.
+      const r = net.compute(sh.images, sh.labels, sh.ctrl[PART], sh.ctrl[BATCH], { key: sh.ctrl[KEY] >>> 0, first: sh.ctrl[BATCH] - sh.ctrl[PART] });
       off = 0;
       net.grads.forEach((p, i) => {
         sh.grads.set(net.mem.floats(p, net.sizes[i]), off);

@@ -11,7 +11,7 @@ import type { Tf } from '../tf';
 import type { Batch, StepResult, TrainStep } from '../trainStep';
 import { SplitChooser, SYNC_WAIT_MS, ThreadHandle, waitDone, waitDoneSync, type ThreadEntry } from '../parallel/parallel_step';
 import {
-  BATCH, CMD, DONE, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, joinHalves, layout, shareSplit, sharedBytes,
+  BATCH, CMD, DONE, KEY, KIND, KIND_PREDICT, KIND_STEP, KIND_STOP, NEW_SPLIT, PART, STATUS, joinHalves, layout, shareSplit, sharedBytes,
   type SharedLayout, type SharedSizes,
 } from '../parallel/shared';
 import { FusedTrainStep } from './step';
@@ -26,6 +26,8 @@ export interface FusedTwoThreadOptions {
   /** false: split every batch (tests); default true: keep checking that splitting is faster. */
   adaptive?: boolean;
   timeoutMs?: number;
+  /** The run's seed (dropout masks). */
+  seed?: number;
 }
 
 export class FusedTwoThreadStep implements TrainStep {
@@ -54,7 +56,7 @@ export class FusedTwoThreadStep implements TrainStep {
   /** Starts the other thread; rejects with its reason if it cannot start (the caller then uses one thread). */
   static async start(tf: Tf, model: LayersModel, optimizer: Optimizer, inputShape: number[], numClasses: number, maxBatch: number,
     opts: FusedTwoThreadOptions = {}): Promise<FusedTwoThreadStep> {
-    const one = new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, maxBatch);
+    const one = new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, maxBatch, opts.seed);
     const { net } = one;
     const sizes: SharedSizes = {
       params: net.sizes.reduce((a, b) => a + b, 0),
@@ -81,6 +83,7 @@ export class FusedTwoThreadStep implements TrainStep {
     const split = this.chooser.next();
     const nThread = split ? Math.min(Math.round(n * this.share), this.sizes.maxPart, n - 1) : 0;
     const nMain = n - nThread;
+    const key = one.stepKey;
     if (nThread > 0) {
       this.writeWeights();
       const size = net.inputSize;
@@ -88,10 +91,11 @@ export class FusedTwoThreadStep implements TrainStep {
       sh.labels.set(batch.labels.subarray(nMain, n));
       sh.ctrl[PART] = nThread;
       sh.ctrl[BATCH] = n;
+      sh.ctrl[KEY] = key;
       sh.ctrl[KIND] = KIND_STEP;
       this.command();
     }
-    const mine = net.compute(batch.images, batch.labels, nMain, n);
+    const mine = net.compute(batch.images, batch.labels, nMain, n, { key, first: 0 });
     let { loss, correct } = mine;
     if (nThread > 0) {
       const t1 = performance.now();

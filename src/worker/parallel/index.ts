@@ -24,22 +24,31 @@ export interface WasmStepOptions {
   profile?: boolean;
   /** The fused wasm SIMD step (src/worker/fused) for the models and optimizers it serves. */
   fused?: boolean;
+  /** Why the fused step is off when `fused` is false (the run's config.json and panel say it). */
+  fusedOff?: string;
 }
 
 export async function createWasmTrainStep(ctx: TrainStepContext, opts: WasmStepOptions): Promise<TrainStep | null> {
   if (ctx.backend !== 'wasm') return null;
   const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
-  if (opts.fused && fusedUnsupported(ctx) === null) {
+  const declined = opts.fused ? fusedUnsupported(ctx) : opts.fusedOff ?? 'the fused step is off';
+  if (declined === null) {
     if (threads === 2) {
       try {
-        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive });
+        return await FusedTwoThreadStep.start(tf, model, optimizer, inputShape, numClasses, config.batchSize, { adaptive: opts.adaptive, seed: config.seed });
       } catch (err) {
         opts.onFallback?.(`two-thread training unavailable (${(err as Error).message}); using one thread`);
       }
     }
-    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize);
+    return new FusedTrainStep(tf, model, optimizer, inputShape, numClasses, config.batchSize, config.seed);
   }
+  return Object.assign(await tfjsWasmStep(ctx, threads, opts), { declined });
+}
+
+/** The tfjs step on wasm: two threads for a plain chain, else one without the input gradient. */
+async function tfjsWasmStep(ctx: TrainStepContext, threads: 1 | 2, opts: WasmStepOptions): Promise<TrainStep> {
+  const { tf, model, optimizer, inputShape, numClasses, config } = ctx;
   // Layers with state outside the trainable weights (BatchNormalization's moving statistics)
   // would drift apart between threads: those models train on one thread.
   const splittable = model.nonTrainableWeights.length === 0 && isPlainChain(model);

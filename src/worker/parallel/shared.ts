@@ -13,6 +13,7 @@ export const KIND_STEP = 1;
 export const KIND_STOP = 2;
 export const KIND_PREDICT = 3; // probabilities for images [PART, BATCH) of the split last sent
 export const NEW_SPLIT = 6; // 1: a 'split' message with the images to predict is waiting
+export const KEY = 7; // the fused step's dropout key of the step (an unsigned 32-bit value)
 const CTRL_INTS = 8;
 const RESULT_DOUBLES = 6;
 

@@ -297,7 +297,11 @@ EXPORT void maxpool_grad(int nx, int ny, const f32 *dy, const int *arg, f32 *dx)
   for (int i = 0; i < ny; i++) dx[arg[i]] += dy[i];
 }
 
-/* w -= lr * g */
+/* The optimizers' updates, each the same float32 operations in the same order as tfjs's
+ * (tfjs-core/dist/optimizers), so the weights and slots equal what tfjs's optimizer computes from
+ * the same gradients. Baseline SIMD has no fused multiply-add, so nothing is contracted. */
+
+/* SGD: w = -lr * g + w */
 EXPORT void sgd(int n, f32 *w, const f32 *g, f32 lr) {
   int i = 0;
   v128_t l = SPLAT(lr);
@@ -305,12 +309,109 @@ EXPORT void sgd(int n, f32 *w, const f32 *g, f32 lr) {
   for (; i < n; i++) w[i] -= lr * g[i];
 }
 
-/* tfjs's momentum (not Nesterov): acc = mu * acc + g; w -= lr * acc */
-EXPORT void momentum(int n, f32 *w, const f32 *g, f32 *acc, f32 lr, f32 mu) {
-  for (int i = 0; i < n; i++) {
-    acc[i] = mu * acc[i] + g[i];
-    w[i] -= lr * acc[i];
+/* Momentum: acc = mu * acc + g; w = -lr * acc + w, or with Nesterov w = -lr * (g + acc * mu) + w */
+EXPORT void momentum(int n, f32 *w, const f32 *g, f32 *acc, f32 lr, f32 mu, int nesterov) {
+  v128_t l = SPLAT(lr), m = SPLAT(mu);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    v128_t a = ADD(MUL(m, wasm_v128_load(acc + i)), gi);
+    wasm_v128_store(acc + i, a);
+    v128_t step = nesterov ? ADD(gi, MUL(a, m)) : a;
+    wasm_v128_store(w + i, wasm_f32x4_sub(wasm_v128_load(w + i), MUL(l, step)));
   }
+  for (; i < n; i++) {
+    acc[i] = mu * acc[i] + g[i];
+    w[i] -= lr * (nesterov ? g[i] + acc[i] * mu : acc[i]);
+  }
+}
+
+/* Adam: m = m * b1 + g * (1 - b1); v = v * b2 + g^2 * (1 - b2);
+ * w = (m / (1 - accB1)) / (sqrt(v / (1 - accB2)) + eps) * -lr + w. The caller passes the
+ * float32 constants as tfjs rounds them (omb = 1 - b, omab = 1 - accB, nlr = -lr). */
+EXPORT void adam(int n, f32 *w, const f32 *g, f32 *m, f32 *v, f32 b1, f32 omb1, f32 b2, f32 omb2,
+                 f32 omab1, f32 omab2, f32 eps, f32 nlr) {
+  v128_t B1 = SPLAT(b1), O1 = SPLAT(omb1), B2 = SPLAT(b2), O2 = SPLAT(omb2);
+  v128_t A1 = SPLAT(omab1), A2 = SPLAT(omab2), E = SPLAT(eps), L = SPLAT(nlr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    v128_t mi = ADD(MUL(wasm_v128_load(m + i), B1), MUL(gi, O1));
+    v128_t vi = ADD(MUL(wasm_v128_load(v + i), B2), MUL(MUL(gi, gi), O2));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    v128_t mh = wasm_f32x4_div(mi, A1), vh = wasm_f32x4_div(vi, A2);
+    v128_t u = MUL(wasm_f32x4_div(mh, ADD(wasm_f32x4_sqrt(vh), E)), L);
+    wasm_v128_store(w + i, ADD(u, wasm_v128_load(w + i)));
+  }
+  for (; i < n; i++) {
+    f32 gi = g[i];
+    f32 mi = m[i] * b1 + gi * omb1, vi = v[i] * b2 + (gi * gi) * omb2;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = ((mi / omab1) / (__builtin_sqrtf(vi / omab2) + eps)) * nlr + w[i];
+  }
+}
+
+/* RMSprop (not centered): ms = ms * rho + g^2 * (1 - rho); mom = mom * mu + g * lr / sqrt(ms + eps);
+ * w -= mom */
+EXPORT void rmsprop(int n, f32 *w, const f32 *g, f32 *ms, f32 *mom, f32 rho, f32 omrho, f32 mu, f32 eps, f32 lr) {
+  v128_t R = SPLAT(rho), O = SPLAT(omrho), M = SPLAT(mu), E = SPLAT(eps), L = SPLAT(lr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    v128_t s = ADD(MUL(wasm_v128_load(ms + i), R), MUL(MUL(gi, gi), O));
+    v128_t a = ADD(MUL(wasm_v128_load(mom + i), M), wasm_f32x4_div(MUL(gi, L), wasm_f32x4_sqrt(ADD(s, E))));
+    wasm_v128_store(ms + i, s);
+    wasm_v128_store(mom + i, a);
+    wasm_v128_store(w + i, wasm_f32x4_sub(wasm_v128_load(w + i), a));
+  }
+  for (; i < n; i++) {
+    f32 gi = g[i], s = ms[i] * rho + (gi * gi) * omrho;
+    f32 a = mom[i] * mu + (gi * lr) / __builtin_sqrtf(s + eps);
+    ms[i] = s;
+    mom[i] = a;
+    w[i] -= a;
+  }
+}
+
+/* Keras's inverted dropout at training: each value kept with probability keep (as
+ * u32 hash < threshold) and scaled by 1 / keep, else zeroed; mask holds the factor for backward.
+ * The hash of (key, index of the value in the whole batch) makes the mask independent of how a
+ * batch is split over threads. */
+static inline v128_t vmix(v128_t x) {
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat(0x7feb352d));
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 15));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((int)0x846ca68bu));
+  return wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+}
+
+EXPORT void dropout(int n, const f32 *x, f32 *y, f32 *mask, unsigned first, unsigned key1, unsigned key2,
+                    unsigned threshold, f32 scale) {
+  v128_t K1 = wasm_i32x4_splat((int)key1), K2 = wasm_i32x4_splat((int)key2);
+  v128_t T = wasm_i32x4_splat((int)threshold), S = SPLAT(scale);
+  v128_t idx = wasm_i32x4_add(wasm_i32x4_splat((int)first), wasm_i32x4_make(0, 1, 2, 3));
+  int i = 0;
+  for (; i < n; i += 4, idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4))) {
+    v128_t h = vmix(wasm_v128_xor(vmix(wasm_i32x4_add(idx, K1)), K2));
+    v128_t f = wasm_v128_and(wasm_u32x4_lt(h, T), S);
+    if (i + 4 <= n) {
+      wasm_v128_store(mask + i, f);
+      wasm_v128_store(y + i, MUL(wasm_v128_load(x + i), f));
+    } else {
+      f32 t[4];
+      wasm_v128_store(t, f);
+      for (int j = i; j < n; j++) { mask[j] = t[j - i]; y[j] = x[j] * t[j - i]; }
+    }
+  }
+}
+
+/* Elementwise a = b * c (dropout's backward: dx = dy * mask). */
+EXPORT void mul_to(int n, f32 *a, const f32 *b, const f32 *c) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, MUL(wasm_v128_load(b + i), wasm_v128_load(c + i)));
+  for (; i < n; i++) a[i] = b[i] * c[i];
 }
 
 /* Elementwise a += b (two threads' gradient parts). */
