@@ -38,6 +38,8 @@ export interface TrainConfig {
   reduceLrOnPlateau?: ReduceLrConfig;
   /** Per-epoch learning-rate schedule: `step:EVERY:FACTOR` or `cosine[:ALPHA]`; off when absent. */
   lrSchedule?: string;
+  /** Continue this run folder from its last completed epoch (Keras initial_epoch); epochs is the new total. */
+  resumeFrom?: string;
 }
 
 /** Keras's names of the epoch logs a callback can watch. */
@@ -148,7 +150,7 @@ export interface ActivationInput {
 
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
-  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL';
+  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL' | 'RESUME';
 
 interface V { v: number }
 
