@@ -3,7 +3,7 @@
 // Exit codes: 0 ok, 1 runtime error (data, model, worker, disk), 2 usage error, 128+N stopped by
 // signal N (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP), 141 output pipe closed (e.g. `| head`).
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDatasetName } from '../data/datasets';
 import { LENET5 } from '../model/lenet';
 import { inferModel } from '../model/infer';
@@ -23,7 +23,7 @@ import { isKerasFile, kerasModelSpec } from './kerasModelFile';
 import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 import { errorMessage } from '../shared/errors';
-import { readResumable, ResumeError, resumeTotal } from '../shared/resumable';
+import { readResumable, ResumeError, resumeRequest, resumeTotal } from '../shared/resumable';
 import { parseModelSpec } from '../model/validate';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
@@ -308,19 +308,16 @@ const RESUME_OPTS = ['resume', 'epochs', 'backend', 'json'];
 async function resume(opts: Record<string, string | number | boolean>, backendChoice: BackendChoice): Promise<number> {
   const extra = Object.keys(opts).find((k) => !RESUME_OPTS.includes(k));
   if (extra) throw new UsageError(`--${extra} cannot go with --resume: a resumed run keeps its own settings (with --resume: --epochs N for the new total, --backend, --json)`);
-  let total: number;
+  let config: TrainConfig;
   let spec: ModelSpec = LENET5;
-  let runDir: string;
   try {
     const r = readResumable(opts.resume as string);
-    total = resumeTotal(r, opts.epochs as number | undefined);
-    runDir = r.runDir;
-    if (r.model !== undefined) spec = parseModelSpec(r.model, `${join(runDir, 'config.json')} model`);
+    config = resumeRequest(r, resumeTotal(r, opts.epochs as number | undefined), backendChoice, '');
+    if (r.model !== undefined) spec = parseModelSpec(r.model, `${join(r.runDir, 'config.json')} model`);
   } catch (err) {
     if (err instanceof ResumeError && !err.damaged) throw new UsageError(err.message);
     throw new CliError(errorMessage(err));
   }
-  const config: TrainConfig = { ...trainConfig({}, spec), epochs: total, backend: backendChoice, outDir: dirname(runDir), resumeFrom: runDir };
   return runWorker({ json: !!opts.json, spec, backend: backendChoice }, { type: 'train', config });
 }
 

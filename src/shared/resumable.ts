@@ -2,8 +2,9 @@
 // before a worker starts, the extension lists the runs it offers, and the worker checks it again
 // before it touches the folder. A refusal says what, where and what to do, and changes nothing.
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors';
+import type { BackendChoice, TrainConfig } from './protocol';
 import { readSmallFile } from './smallFile';
 
 /** The resume point inside a run folder, replaced as a whole at the end of every epoch. */
@@ -116,4 +117,15 @@ export function resumeTotal(r: Resumable, requested?: number): number {
     throw new ResumeError(`cannot resume ${r.runDir}: it is complete (${r.done} of ${r.epochs} epochs); to train it further, ${how}`);
   }
   throw new ResumeError(`cannot resume ${r.runDir} to ${total} epochs: it already has ${r.done}; ${how}`);
+}
+
+/**
+ * The train request of a resume. The worker takes only epochs, backend, cacheDir and resumeFrom
+ * from it and every training setting from the run's config.json; the others are placeholders.
+ */
+export function resumeRequest(r: Resumable, epochs: number, backend: BackendChoice, cacheDir: string): TrainConfig {
+  return {
+    dataset: 'auto', epochs, batchSize: 1, learningRate: 0.01, optimizer: 'sgd', backend, seed: 0, limit: 0,
+    outDir: dirname(r.runDir), cacheDir, resumeFrom: r.runDir,
+  };
 }
