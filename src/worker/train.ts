@@ -149,7 +149,11 @@ export async function runTraining(
   try {
     writeConfig();
     // An epoch saved after the checkpoint (killed before it) is trained again, not listed twice.
-    if (resumeDir) writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(cp?.state.history ?? []));
+    if (resumeDir) {
+      writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(cp?.state.history ?? []));
+      // Running again: the last session's outcome no longer holds (a kill now leaves it interrupted).
+      rmSync(join(runDir, 'summary.json'), { force: true });
+    }
   } catch (err) {
     // A new folder without even its config is no run at all: leave nothing behind.
     if (!resumeDir) rmSync(runDir, { recursive: true, force: true });
