@@ -123,7 +123,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       return false;
     }
     // The panel starts from the epochs the folder holds; the resumed ones follow them.
-    return this.launch(config, (prev) => ({ ...runPanelState(config.resumeFrom!, prev.runs), runs: prev.runs, status: 'starting', message: `Resuming ${basename(config.resumeFrom!)}` }),
+    return this.launch(config, (prev) => ({
+      ...runPanelState(config.resumeFrom!, prev.runs), viewingRun: undefined, runs: prev.runs, status: 'starting', message: `Resuming ${basename(config.resumeFrom!)}`,
+    }),
       [`Resuming ${config.resumeFrom} to ${config.epochs} epochs, with its own settings`]);
   }
 

@@ -54,6 +54,7 @@ describe('LeNet Lab resume in a real VS Code (code-server 4.96.4)', () => {
     const early = await listed();
     assert.deepEqual(early.slice(0, stopped.epochsCompleted), Array.from({ length: stopped.epochsCompleted }, (_, i) => i + 1));
     await vs.screenshot('resumed-training');
+    assert.equal(await panel().locator('[data-testid=viewing-banner]:not(.hidden)').count(), 0, 'the live run, not "Showing past run"');
     await waitUntil('the resumed run done', async () => /done/i.test(await status()), 240_000);
     await vs.screenshot('resumed-done');
     const all = Array.from({ length: EPOCHS }, (_, i) => i + 1);

@@ -293,6 +293,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     assert.ok(!offered.some((i) => /completed/.test(i.description ?? '')), 'no complete run is offered');
     // From the start the panel shows the epochs the folder holds.
     assert.deepEqual(c.snapshot.history.map((h) => h.epoch), stopped.history.map((h) => h.epoch));
+    assert.equal(c.snapshot.viewingRun, undefined, 'the live run, not a past one');
     const end = await until('resumed run done', 120_000, () => (c.snapshot.status === 'done' ? c.snapshot : undefined));
     assert.deepEqual(end.history.map((h) => h.epoch), [1, 2, 3]);
     assert.equal(end.runDir, runDir);
