@@ -14,7 +14,7 @@ import { readResumable, resumeTotal } from '../../src/shared/resumable';
 import { config, startWorker, tempDir } from './helpers';
 import { readCsv } from './tinyTraining';
 
-const ENV = { ...process.env, LENET_FUSED_STEP: '0', LENET_TRAIN_THREADS: '1' };
+const ENV: NodeJS.ProcessEnv = { ...process.env, LENET_FUSED_STEP: '0', LENET_TRAIN_THREADS: '1' };
 const T = 180_000;
 type Ctx = Parameters<typeof tempDir>[0];
 
@@ -22,8 +22,8 @@ const runDirOf = (out: string) => join(out, readdirSync(out).find((n) => /^\d{8}
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 /** Trains to the end in a fresh worker; returns the run folder. */
-async function trainAll(t: Ctx, c: TrainConfig): Promise<string> {
-  const w = startWorker(t, { env: ENV });
+async function trainAll(t: Ctx, c: TrainConfig, env = ENV): Promise<string> {
+  const w = startWorker(t, { env });
   w.client.send({ type: 'train', config: c });
   const done = await w.client.waitFor('done', T);
   assert.equal(done.stopped, false);
@@ -44,8 +44,8 @@ async function trainThenEnd(t: Ctx, c: TrainConfig, how: 'stop' | 'kill'): Promi
   return runDirOf(c.outDir);
 }
 
-async function resume(t: Ctx, runDir: string, epochs: number, over: Partial<TrainConfig> = {}) {
-  const w = startWorker(t, { env: ENV });
+async function resume(t: Ctx, runDir: string, epochs: number, over: Partial<TrainConfig> = {}, env = ENV) {
+  const w = startWorker(t, { env });
   // Only epochs, backend and cacheDir count: the rest must come from the run's config.json.
   w.client.send({ type: 'train', config: { ...config(join(runDir, '..'), { learningRate: 0.5, seed: 999, limit: 64 }), epochs, resumeFrom: runDir, ...over } });
   const done = await w.client.waitFor('done', T);
@@ -110,6 +110,18 @@ test('Adam + ReduceLROnPlateau: killed after epoch 2 (interrupted) and resumed t
   assertSameRun(runDir, straight, false);
   const rates = readCsv(join(runDir, 'metrics.csv')).map((r) => r.learning_rate);
   assert.deepEqual(rates, readCsv(join(straight, 'metrics.csv')).map((r) => r.learning_rate));
+});
+
+test('the fused wasm step (SGD, one thread): a complete 2-epoch run extended to 4 = trained to 4, bit for bit', async (t) => {
+  const fused: NodeJS.ProcessEnv = { ...process.env, LENET_FUSED_STEP: undefined, LENET_TRAIN_THREADS: '1' };
+  const base = config(tempDir(t), { limit: 512, epochs: 4, optimizer: 'sgd', learningRate: 0.05, backend: 'wasm' });
+  const straight = await trainAll(t, { ...base, outDir: join(base.outDir, 'straight') }, fused);
+  assert.equal(json(join(straight, 'config.json')).trainStep, 'wasm-fused');
+  const runDir = await trainAll(t, { ...base, epochs: 2, outDir: join(base.outDir, 'extended') }, fused);
+  assert.equal(readResumable(runDir).status, 'completed');
+  await resume(t, runDir, 4, { backend: 'wasm' }, fused);
+  assertSameRun(runDir, straight, true);
+  assert.equal(json(join(runDir, 'config.json')).resumes[0].trainStep, 'wasm-fused');
 });
 
 /** Every file of a folder with its hash: what "loses nothing" means. */
