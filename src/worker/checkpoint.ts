@@ -9,7 +9,7 @@
 //                              the model's weight order
 //   state.json                 the epoch, the history, best/'s epoch, the optimizer's iterations and
 //                              slot shapes, the learning rate and the callbacks' counters
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import type { CallbackNote, EpochMetrics, OptimizerName } from '../shared/protocol';
@@ -89,11 +89,23 @@ function concat(arrays: Float32Array[]): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
+/**
+ * A hard link where the file system allows it: every write in a run folder replaces its file by a
+ * rename, never in place, so the link keeps this epoch's bytes and the model costs no extra space.
+ */
+function shareFile(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
 /** Replaces RUN/checkpoint with the epoch just saved (the run's model.json + weights.bin are that epoch's). */
 export async function saveCheckpoint(runDir: string, state: CheckpointState, slots: Float32Array[], earlyStoppingBest?: Float32Array[]): Promise<void> {
   await replaceDirAtomic(join(runDir, CHECKPOINT_DIR), (tmp) => {
     mkdirSync(tmp, { recursive: true });
-    for (const f of [WEIGHTS_FILE, MODEL_FILE]) copyFileSync(join(runDir, f), join(tmp, f));
+    for (const f of [WEIGHTS_FILE, MODEL_FILE]) shareFile(join(runDir, f), join(tmp, f));
     writeFileSync(join(tmp, OPTIMIZER_FILE), concat(slots));
     if (earlyStoppingBest) writeFileSync(join(tmp, BEST_WEIGHTS_FILE), concat(earlyStoppingBest));
     writeFileSync(join(tmp, CHECKPOINT_STATE_FILE), JSON.stringify(state) + '\n');
