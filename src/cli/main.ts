@@ -24,6 +24,8 @@ import { KerasFormatError } from '../keras/modelConfig';
 import { datasetText, doneText, evaluationText, readyText, stoppedText } from './render';
 import { trainStepText } from '../shared/trainStepText';
 import { errorMessage } from '../shared/errors';
+import { readResumable, ResumeError, resumeRequest, resumeTotal } from '../shared/resumable';
+import { parseModelSpec } from '../model/validate';
 
 const DEFAULT_OUT = join('.lenet', 'runs');
 
@@ -43,6 +45,7 @@ const TRAIN_OPTS: Record<string, OptSpec> = {
   limit: { kind: 'int', ...LIMITS.limit, help: 'use only the first N training images (default 0 = all)' },
   seed: { kind: 'int', ...LIMITS.seed, help: 'seed for weights and shuffling (default 42)' },
   out,
+  resume: { kind: 'string', help: "continue this run folder after its last completed epoch, with the run's own settings (--epochs: the new total, default the run's)" },
   model: { kind: 'string', help: 'a model file: *.lenet.json, Keras code in .py/.ipynb, TF.js code in .ts/.js, or a Keras .h5 model (its architecture and weights; default: the seed\'s LeNet-5)' },
   ...CALLBACK_OPTS,
   json,
@@ -63,6 +66,7 @@ const USAGE = `lenet-lab: train the classic LeNet-5 (the seed's Keras model) on 
 Usage:
   lenet-lab summary [--json] [FILE]     Keras-style summary of the seed's LeNet-5 or a model file
   lenet-lab train [options]             train (defaults: the seed's 50 epochs, batch 64, SGD 0.01)
+  lenet-lab train --resume RUN_DIR      continue a stopped or interrupted run in its folder
   lenet-lab evaluate [options]          test-set report of the latest (or a given) trained model
   lenet-lab demo [options]              summary, 3 epochs on the bundled MNIST sample, test accuracy
   lenet-lab export RUN_DIR [--out F.h5] a trained run's model as a Keras .h5 file
@@ -299,6 +303,26 @@ function trainConfig(o: Record<string, string | number | boolean>, spec: ModelSp
   };
 }
 
+/** Options that may go with --resume: the rest are the run's own settings, kept from its config.json. */
+const RESUME_OPTS = ['resume', 'epochs', 'backend', 'json'];
+
+/** train --resume RUN_DIR: checked here (usage errors, exit 2; a damaged run, exit 1), then the worker goes on in the folder. */
+async function resume(opts: Record<string, string | number | boolean>, backendChoice: BackendChoice): Promise<number> {
+  const extra = Object.keys(opts).find((k) => !RESUME_OPTS.includes(k));
+  if (extra) throw new UsageError(`--${extra} cannot go with --resume: a resumed run keeps its own settings (with --resume: --epochs N for the new total, --backend, --json)`);
+  let config: TrainConfig;
+  let spec: ModelSpec = LENET5;
+  try {
+    const r = readResumable(opts.resume as string);
+    config = resumeRequest(r, resumeTotal(r, opts.epochs as number | undefined), backendChoice, '');
+    if (r.model !== undefined) spec = parseModelSpec(r.model, `${join(r.runDir, 'config.json')} model`);
+  } catch (err) {
+    if (err instanceof ResumeError && !err.damaged) throw new UsageError(err.message);
+    throw new CliError(errorMessage(err));
+  }
+  return runWorker({ json: !!opts.json, spec, backend: backendChoice }, { type: 'train', config });
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -333,6 +357,7 @@ async function run(argv: string[]): Promise<number> {
         throw err;
       }
     case 'train': {
+      if (opts.resume !== undefined) return resume(opts, backendChoice);
       const file = opts.model as string | undefined;
       const spec = await modelFromAny(file);
       const config = { ...trainConfig(opts, spec), ...(isKerasFile(file) ? { initialWeights: resolve(file) } : {}) };

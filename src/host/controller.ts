@@ -8,8 +8,12 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
-import type { BackendChoice, WorkerEvent } from '../shared/protocol';
+import type { BackendChoice, TrainConfig, WorkerEvent } from '../shared/protocol';
 import { trainStepText } from '../shared/trainStepText';
+import { readResumable, resumeRequest, resumeTotal } from '../shared/resumable';
+import { BACKEND_CHOICES } from '../shared/trainOptions';
+import { errorMessage } from '../shared/errors';
+import { resumeChoices } from './resumeRun';
 import { datasetSizeText } from '../shared/datasetText';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
@@ -93,15 +97,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
 
   /** `request`: optional { model, source } (lenet.trainThisModel) to train instead of the seed's LeNet-5. */
   async startTraining(request?: unknown): Promise<boolean> {
-    // Restricted Mode: training reads the workspace's data and model files and writes run folders
-    // where its settings say; hovers and summaries work without trust, training asks for it.
-    if (vscode.workspace.isTrusted === false) {
-      this.log('Not started: this workspace is not trusted (Restricted Mode).');
-      void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, MANAGE_TRUST).then((choice) => {
-        if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return false;
-    }
+    if (this.refusesUntrusted()) return false;
     const settings = readTrainSettings((k) => vscode.workspace.getConfiguration('lenet').get(k), this.settingsContext());
     if (!settings.ok) {
       this.log(`Not started: ${settings.errors.join(' ')}`);
@@ -114,6 +110,58 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showErrorMessage(`LeNet: ${picked.error}`);
       return false;
     }
+    const config = picked.model ? { ...settings.config, model: picked.model, ...(picked.source ? { source: picked.source } : {}) } : settings.config;
+    return this.launch(config, (prev) => startingPanelState(prev, config.epochs), [
+      `Training LeNet: ${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, dataset ${config.dataset}${config.limit ? ` (first ${config.limit} images)` : ''}, backend ${config.backend}, seed ${config.seed}`,
+      ...(picked.source ? [`Model from ${picked.source}`] : []),
+      `Run folder under ${config.outDir}`,
+    ]);
+  }
+
+  /** Continues a stopped or interrupted run in its own folder; epochs: the new total (default: the run's). */
+  async resumeRun(runDir: string, epochs?: number): Promise<boolean> {
+    if (this.refusesUntrusted()) return false;
+    let config: TrainConfig;
+    try {
+      const r = readResumable(runDir);
+      const backend = this.setting<string>('backend', 'auto');
+      config = resumeRequest(r, resumeTotal(r, epochs), (BACKEND_CHOICES as readonly string[]).includes(backend) ? (backend as BackendChoice) : 'auto',
+        datasetCacheDir(this.ctx.globalStorageUri.fsPath));
+    } catch (err) {
+      this.log(`Not resumed: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(`LeNet: ${errorMessage(err)}`);
+      return false;
+    }
+    // The panel starts from the epochs the folder holds; the resumed ones follow them.
+    return this.launch(config, (prev) => ({
+      ...runPanelState(config.resumeFrom!, prev.runs), viewingRun: undefined, runs: prev.runs, status: 'starting', message: `Resuming ${basename(config.resumeFrom!)}`,
+    }),
+    [`Resuming ${config.resumeFrom} to ${config.epochs} epochs, with its own settings`]);
+  }
+
+  /** "LeNet: Resume Run...": picks one of the runs that can go on. */
+  async resumePicked(): Promise<boolean> {
+    const choices = resumeChoices(this.outputDirectory());
+    if (choices.length === 0) {
+      void vscode.window.showInformationMessage(`LeNet: no stopped or interrupted run in ${this.outputDirectory()} to resume.`);
+      return false;
+    }
+    const pick = await vscode.window.showQuickPick(choices, { title: 'LeNet: resume which run?', placeHolder: 'Stopped or interrupted runs, newest first' });
+    return pick ? this.resumeRun(pick.runDir) : false;
+  }
+
+  /** Restricted Mode: training reads the workspace's data and model files and writes run folders where its settings say. */
+  private refusesUntrusted(): boolean {
+    if (vscode.workspace.isTrusted !== false) return false;
+    this.log('Not started: this workspace is not trusted (Restricted Mode).');
+    void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, MANAGE_TRUST).then((choice) => {
+      if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return true;
+  }
+
+  /** Starts the worker on config once no other run or evaluation is in the way. */
+  private async launch(config: TrainConfig, initial: (prev: PanelState) => PanelState, lines: string[]): Promise<boolean> {
     if (this.isRunActive()) {
       const choice = await vscode.window.showWarningMessage(
         'LeNet: A training run is active.', 'Stop and Start New', 'Keep Current',
@@ -131,18 +179,15 @@ export class LenetController implements PanelHost, vscode.Disposable {
       void vscode.window.showErrorMessage(`LeNet: the training worker is missing (${workerPath}). Reinstall the extension or run "npm run build".`);
       return false;
     }
-    const config = picked.model ? { ...settings.config, model: picked.model, ...(picked.source ? { source: picked.source } : {}) } : settings.config;
     const worker = this.ensureWorker(config.backend);
     this.viewing = undefined;
     this.kerasModel = undefined;
     this.batchesPerEpoch = 0;
-    this.state = startingPanelState(this.state, config.epochs);
+    this.state = initial(this.state);
     this.broadcastState();
     this.setActive(true);
     this.showOutputLine('');
-    this.log(`Training LeNet: ${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, dataset ${config.dataset}${config.limit ? ` (first ${config.limit} images)` : ''}, backend ${config.backend}, seed ${config.seed}`);
-    if (picked.source) this.log(`Model from ${picked.source}`);
-    this.log(`Run folder under ${config.outDir}`);
+    for (const line of lines) this.log(line);
     this.showPanel(true);
     this.startProgress('LeNet: training', true);
     if (!worker.send({ type: 'train', config })) {

@@ -27,6 +27,9 @@ export function activate(context: vscode.ExtensionContext): { controller: () => 
     vscode.commands.registerCommand('lenet.evaluate', (runDir?: unknown) =>
       get().evaluate(typeof runDir === 'string' ? runDir : undefined)),
     vscode.commands.registerCommand('lenet.evaluateRun', () => get().evaluatePicked()),
+    // An optional run folder (and new total of epochs) resumes that run; else a quick pick.
+    vscode.commands.registerCommand('lenet.resumeRun', (runDir?: unknown, epochs?: unknown) =>
+      typeof runDir === 'string' ? get().resumeRun(runDir, Number.isInteger(epochs) ? (epochs as number) : undefined) : get().resumePicked()),
     // From the explorer's menu on a .h5 file (its Uri), or the palette (an open dialog).
     vscode.commands.registerCommand('lenet.evaluateKerasModel', (file?: unknown) =>
       get().evaluateKerasModel(file instanceof vscode.Uri ? file : undefined)),

@@ -45,7 +45,8 @@ export class EarlyStopping {
   best: number | null = null;
   bestEpoch = 0;
   stoppedEpoch = 0;
-  private haveSnapshot = false;
+  /** A best-weights snapshot exists (restore_best_weights). */
+  haveSnapshot = false;
 
   constructor(readonly options: EarlyStoppingOptions) {
     this.rule = new MonitorRule(options.monitor, options.mode, options.minDelta);

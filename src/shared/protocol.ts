@@ -38,6 +38,8 @@ export interface TrainConfig {
   reduceLrOnPlateau?: ReduceLrConfig;
   /** Per-epoch learning-rate schedule: `step:EVERY:FACTOR` or `cosine[:ALPHA]`; off when absent. */
   lrSchedule?: string;
+  /** Continue this run folder from its last completed epoch (Keras initial_epoch); epochs is the new total. */
+  resumeFrom?: string;
 }
 
 /** Keras's names of the epoch logs a callback can watch. */
@@ -160,7 +162,7 @@ export interface ActivationInput {
 
 export type ErrorCode =
   | 'BAD_CONFIG' | 'BAD_MESSAGE' | 'DATA' | 'DOWNLOAD' | 'OFFLINE' | 'BACKEND' | 'MODEL'
-  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL';
+  | 'NO_MODEL' | 'BUSY' | 'WORKER_EXITED' | 'DISK' | 'DIVERGED' | 'TIMEOUT' | 'INTERNAL' | 'RESUME';
 
 interface V { v: number }
 
@@ -216,4 +218,3 @@ export type WorkerCommand = V & (
 
 /** The most test images one testImages request may ask for (bounds one answer to about 200,000 values). */
 export const MAX_TEST_IMAGES = 256;
-

@@ -58,7 +58,7 @@ const prob: Check = (x, p) => (typeof x === 'number' && x >= 0 && x <= 1 ? null 
 const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
 const ERROR_CODES = [
   'BAD_CONFIG', 'BAD_MESSAGE', 'DATA', 'DOWNLOAD', 'OFFLINE', 'BACKEND', 'MODEL',
-  'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'DISK', 'DIVERGED', 'TIMEOUT', 'INTERNAL',
+  'NO_MODEL', 'BUSY', 'WORKER_EXITED', 'DISK', 'DIVERGED', 'TIMEOUT', 'INTERNAL', 'RESUME',
 ];
 
 /** A long array of numbers (tensor values), checked without building a path string per item. */
@@ -153,6 +153,7 @@ const trainConfig = object({
   reduceLrOnPlateau: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   lrSchedule: optional(str),
   source: optional(str),
+  resumeFrom: optional(str),
 });
 // Command fields are checked for type only; the worker validates values (ranges, names) itself so
 // that it can answer with a precise BAD_CONFIG error instead of a dropped message.

@@ -15,6 +15,15 @@ export function rng(seed: number): () => number {
   };
 }
 
+/**
+ * The random stream of one training epoch (1-based), from the run's seed and the epoch alone, so a
+ * run resumed at any epoch shuffles exactly as the same run trained without a stop. Epoch 1 is
+ * the seed's own stream.
+ */
+export function epochRng(seed: number, epoch: number): () => number {
+  return rng((seed ^ Math.imul(epoch - 1, 0x9e3779b9)) >>> 0);
+}
+
 /** Fisher-Yates shuffle in place (from the end, one draw per position). */
 export function shuffleInPlace(a: Uint32Array, random: () => number): Uint32Array {
   for (let i = a.length - 1; i > 0; i--) {

@@ -93,12 +93,15 @@ async function tryCpu(): Promise<Tf> {
 /**
  * On wasm, our step: the fused wasm SIMD step for the models and optimizers it serves (unless
  * LENET_FUSED_STEP=0), else tfjs with no unused input gradient; each batch split over two threads
- * (one wasm instance per core). tfjs-node and cpu keep tfjs's own step.
+ * (one wasm instance per core) unless LENET_TRAIN_THREADS=1. tfjs-node and cpu keep tfjs's own step.
  */
 function trainStepFor(backend: BackendName): TrainStepFactory {
   if (backend !== 'wasm') return defaultTrainStep;
   const fused = process.env.LENET_FUSED_STEP !== '0';
-  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused, fusedOff: 'turned off by LENET_FUSED_STEP=0' }))
+  // One thread sums each batch's gradient in one order: the same seed gives bit-identical runs
+  // (two threads split batches by measured speed, so runs agree only to float rounding).
+  const threads = process.env.LENET_TRAIN_THREADS === '1' ? 1 : undefined;
+  return async (ctx) => (await createWasmTrainStep(ctx, { wasmDir: wasmDir(), onFallback: ctx.warn, fused, fusedOff: 'turned off by LENET_FUSED_STEP=0', threads }))
     ?? defaultTrainStep(ctx);
 }
 

@@ -10,7 +10,7 @@ export { LIMITS };
 
 const KEYS = [
   'dataset', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'backend', 'seed', 'limit', 'outDir', 'cacheDir', 'model',
-  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights', 'source',
+  'tensorboard', 'earlyStopping', 'reduceLrOnPlateau', 'lrSchedule', 'initialWeights', 'source', 'resumeFrom',
 ];
 
 function bad(msg: string): never {
@@ -58,12 +58,14 @@ export function validateTrainConfig(raw: unknown): TrainConfig {
     bad('model must be a model spec object ({inputShape, layers})');
   }
   if (c.source !== undefined && (typeof c.source !== 'string' || c.source.length > 4096)) bad(`source must be the model file's URI or path, got ${show(c.source)}`);
+  if (c.resumeFrom !== undefined && (typeof c.resumeFrom !== 'string' || c.resumeFrom.trim() === '')) bad(`resumeFrom must be a run folder's path, got ${show(c.resumeFrom)}`);
   return {
     dataset, epochs, batchSize, learningRate: lr, optimizer: optimizer as OptimizerName,
     backend: backend as TrainConfig['backend'], seed, limit, outDir, cacheDir,
     ...(c.model !== undefined ? { model: c.model as TrainConfig['model'] } : {}),
     ...validateCallbackFields(c, epochs),
     ...(c.source !== undefined ? { source: c.source as string } : {}),
+    ...(c.resumeFrom !== undefined ? { resumeFrom: c.resumeFrom as string } : {}),
   };
 }
 

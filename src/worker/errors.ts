@@ -12,7 +12,7 @@ export class WorkerError extends UserError<ErrorCode> {
 }
 
 /** User-error codes of the data and model modules the protocol reports as they are (an aborted load is not one). */
-const PASS_THROUGH: ReadonlySet<string> = new Set(['DATA', 'DOWNLOAD', 'OFFLINE', 'MODEL']);
+const PASS_THROUGH: ReadonlySet<string> = new Set(['DATA', 'DOWNLOAD', 'OFFLINE', 'MODEL', 'RESUME']);
 
 /** Maps any thrown value to {code, message}; user errors from the data and model modules keep their codes. */
 export function toErrorInfo(err: unknown): { code: ErrorCode; message: string; internal: boolean } {

@@ -7,6 +7,7 @@ import type { Tf } from './tf';
 import { EarlyStopping, parseLrSchedule, ReduceLROnPlateau, scheduledLr, type Logs, type LrSchedule } from '../shared/callbacks';
 import { TensorBoardLogs } from './tensorboard';
 import { errorMessage } from '../shared/errors';
+import type { CallbackState } from './checkpoint';
 
 export interface FitCallbackContext {
   tf: Tf;
@@ -110,6 +111,29 @@ export class FitCallbacks {
     if (step.snapshot) this.best = this.ctx.model.getWeights().map((w) => ({ data: (w.dataSync() as Float32Array).slice(), shape: w.shape }));
     if (step.stop) this.queue(m.epoch, 'EarlyStopping', this.early.stopMessage()!);
     return step.stop;
+  }
+
+  /** Everything needed to go on after this epoch as if never stopped (the checkpoint keeps it). */
+  state(): { callbacks: CallbackState; earlyStoppingBest?: { shapes: number[][]; data: Float32Array[] } } {
+    const { early, plateau } = this;
+    return {
+      callbacks: {
+        learningRate: this.lr,
+        ...(early ? { earlyStopping: { wait: early.wait, best: early.best, bestEpoch: early.bestEpoch, haveSnapshot: early.haveSnapshot } } : {}),
+        ...(plateau ? { reduceLrOnPlateau: { wait: plateau.wait, best: plateau.best, cooldownCounter: plateau.cooldownCounter } } : {}),
+        notes: [...this.notes],
+      },
+      ...(this.best ? { earlyStoppingBest: { shapes: this.best.map((w) => w.shape), data: this.best.map((w) => w.data) } } : {}),
+    };
+  }
+
+  /** Continues from a checkpoint's state; the optimizer was made with its learning rate. */
+  restore(s: CallbackState, earlyStoppingBest?: { shapes: number[][]; data: Float32Array[] }): void {
+    this.lr = s.learningRate;
+    if (this.early && s.earlyStopping) Object.assign(this.early, s.earlyStopping);
+    if (this.plateau && s.reduceLrOnPlateau) Object.assign(this.plateau, s.reduceLrOnPlateau);
+    this.notes.push(...s.notes);
+    if (earlyStoppingBest) this.best = earlyStoppingBest.shapes.map((shape, i) => ({ shape, data: earlyStoppingBest.data[i] }));
   }
 
   /** Restores the best weights (restore_best_weights); true when it did (the caller saves the model again). */

@@ -21,6 +21,7 @@ import { computeActivations, inputShapeOf, modelToInspect } from './activations'
 import { latestRunDir, loadModel } from './runDir';
 import { assertActivationMemory, INFER_BATCH } from './memoryBudget';
 import { limitSplit, runTraining, type DatasetLike, type EventBody } from './train';
+import { resumedConfig } from './resume';
 import { IMAGE_PIXELS, IMAGE_SHAPE, NUM_CLASSES } from '../shared/geometry';
 import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
@@ -135,7 +136,9 @@ function setCurrent(model: LayersModel, from: string): void {
 
 // ---- commands --------------------------------------------------------------------------------
 async function train(rawConfig: unknown): Promise<void> {
-  const config = validateTrainConfig(rawConfig);
+  const request = validateTrainConfig(rawConfig);
+  // A resume trains with the run folder's own settings (checked before anything starts).
+  const config = request.resumeFrom ? resumedConfig(request).config : request;
   const info = await useBackend(config.backend);
   lastOutDir = resolve(config.outDir);
   // A spec from the parent is untrusted: normalise and check it like a model file.

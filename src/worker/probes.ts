@@ -3,11 +3,12 @@
 // (every epoch for short runs), with every layer's output and every kernel kept as 8-bit codes
 // (src/shared/insideRecording.ts) in <run>/inside.json.gz. Bounded for any model: at most
 // MAX_SNAPSHOTS snapshots of at most SNAPSHOT_VALUES codes each.
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import {
-  quantize, RECORDING_FILE, RECORDING_FORMAT, RECORDING_VERSION, toBase64,
+  checkRecording, quantize, RECORDING_FILE, RECORDING_FORMAT, RECORDING_VERSION, toBase64,
   type InsideRecording, type QuantizedTensor, type Snapshot,
 } from '../shared/insideRecording';
 import type { TensorValues } from '../shared/protocol';
@@ -27,6 +28,8 @@ export const KERNEL_LIMITS: Limits = { tensor: 4096, answer: 16_384 };
 export const SNAPSHOT_VALUES = PROBES * PROBE_LIMITS.answer + KERNEL_LIMITS.answer;
 /** Codes in one recording at most (one byte each before base64 and gzip). */
 export const MAX_RECORDING_VALUES = MAX_SNAPSHOTS * SNAPSHOT_VALUES;
+/** Far above any recording's size, packed or not (base64 codes plus JSON). */
+const MAX_FILE_BYTES = 64 << 20;
 
 /** Which epochs are recorded for a run of `epochs`: 0, then log-spaced up to the last. */
 export function snapshotEpochs(epochs: number, max = MAX_SNAPSHOTS): number[] {
@@ -88,6 +91,25 @@ export class ProbeRecorder {
     this.recording.snapshots.push(snap);
     this.last = epoch;
     writeFileAtomic(this.file, gzipSync(JSON.stringify(this.recording)));
+  }
+
+  /**
+   * A resumed run: keeps the file's snapshots up to `epoch` that this run's plan has (so a longer
+   * run stays within MAX_SNAPSHOTS), and records only later epochs. An unreadable file starts over.
+   */
+  continueFrom(epoch: number): void {
+    this.last = epoch;
+    try {
+      // A run folder may come from anywhere: a regular file, inflated within a bound.
+      if (!statSync(this.file).isFile() || statSync(this.file).size > MAX_FILE_BYTES) return;
+      const r = checkRecording(JSON.parse(gunzipSync(readFileSync(this.file), { maxOutputLength: MAX_FILE_BYTES }).toString('utf8')));
+      if (typeof r === 'string' || r.probes.map((p) => p.index).join() !== this.recording.probes.map((p) => p.index).join()) return;
+      this.recording.layers = r.layers;
+      this.recording.kernels = r.kernels;
+      this.recording.snapshots = r.snapshots.filter((s) => s.epoch <= epoch && this.planned.has(s.epoch));
+    } catch {
+      // no recording to continue: the later snapshots still get one
+    }
   }
 
   get snapshots(): number { return this.recording.snapshots.length; }

@@ -158,7 +158,7 @@ export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promis
 }
 
 /** Replaces the folder dir as a whole: fill dir.tmp, then swap, so best/ is never half-written. */
-async function replaceDirAtomic(dir: string, fill: (tmp: string) => void | Promise<void>): Promise<void> {
+export async function replaceDirAtomic(dir: string, fill: (tmp: string) => void | Promise<void>): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
   removeLeftovers(dirname(dir));

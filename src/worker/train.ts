@@ -5,11 +5,11 @@ import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo, TrainConfig, WorkerEvent } from '../shared/protocol';
-import { permutation, rng } from '../shared/random';
+import { epochRng, permutation } from '../shared/random';
 import type { Tf } from './tf';
 import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
-import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { copyModelDirAtomic, createRunDir, loadModel, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
 import { stepLabel, type Batch, type TrainStepFactory } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
 import { ProbeRecorder } from './probes';
@@ -17,6 +17,9 @@ import { buildInitialModel } from './kerasModel';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../shared/errors';
+import { optimizerSnapshot, readCheckpoint, restoreOptimizer, saveCheckpoint, type Checkpoint } from './checkpoint';
+import { readResumable, ResumeError } from '../shared/resumable';
+import { readSavedConfig } from './resume';
 
 export type EventBody<T = WorkerEvent> = T extends unknown ? Omit<T, 'v'> : never;
 
@@ -102,18 +105,45 @@ export async function runTraining(
   const per = inputShape.reduce((a, b) => a * b, 1);
   const numClasses = data.classes.length;
 
-  const model = await buildInitialModel(tf, spec, config);
+  // Resuming: everything is read and checked before anything in the folder is changed.
+  const resumeDir = config.resumeFrom;
+  const saved = resumeDir ? readSavedConfig(resumeDir) : undefined;
+  const done = resumeDir ? readResumable(resumeDir).done : 0;
+  if (saved) assertSameData(resumeDir!, saved, data.name, train.count);
+  // With a checkpoint the weights come from it, not from the initial .h5.
+  const model = await buildInitialModel(tf, spec, done ? { ...config, initialWeights: undefined } : config);
+  let cp: Checkpoint | undefined;
+  let optimizer: Optimizer | undefined;
+  try {
+    if (done) cp = await restoreWeights(tf, model, resumeDir!, config);
+    optimizer = makeOptimizer(tf, cp ? { ...config, learningRate: cp.state.callbacks.learningRate } : config);
+    if (cp) await restoreOptimizer(tf, optimizer, cp);
+  } catch (err) {
+    model.dispose();
+    optimizer?.dispose();
+    throw err;
+  }
   ctx.onModel?.(model);
-  const optimizer = makeOptimizer(tf, config);
+  if (cp && !cp.state.optimizer.complete && config.optimizer !== 'sgd') {
+    emit({ type: 'log', level: 'warn', message: `the checkpoint of ${resumeDir} has no ${config.optimizer} slots (its training step kept them to itself): they restart at zero, so the resumed run differs slightly from an uninterrupted one` });
+  }
   const step = await ctx.createStep({
     tf, model, optimizer, config, backend: ctx.backend, inputShape, numClasses,
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });
   const trainStep = { name: step.name, label: stepLabel(step.name, ctx.backend), ...(step.declined ? { reason: step.declined } : {}) };
   emit({ type: 'trainStep', ...trainStep });
-  const runDir = createRunDir(config.outDir);
-  const startedAt = new Date();
-  const writeConfig = () => writeJsonAtomic(join(runDir, 'config.json'), {
+  const runDir = resumeDir ?? createRunDir(config.outDir);
+  const startedAt = saved && typeof saved.startedAt === 'string' ? new Date(saved.startedAt) : new Date();
+  const sessionStart = Date.now();
+  const priorSeconds = cp ? cp.state.history.reduce((a, h) => a + h.seconds, 0) : 0;
+  const writeConfig = () => writeJsonAtomic(join(runDir, 'config.json'), saved ? {
+    // The run's settings stay as they were: only the total and the record of resumes change.
+    ...saved, epochs: config.epochs,
+    resumes: [...(Array.isArray(saved.resumes) ? saved.resumes : []), {
+      at: new Date().toISOString(), fromEpoch: done, epochs: config.epochs, backend: ctx.backend, trainStep: step.name, trainStepLabel: trainStep.label,
+    }],
+  } : {
     // train: the images this run uses (after the limit); available: the dataset's training images.
     ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, trainStepLabel: trainStep.label,
@@ -121,9 +151,15 @@ export async function runTraining(
   });
   try {
     writeConfig();
+    // An epoch saved after the checkpoint (killed before it) is trained again, not listed twice.
+    if (resumeDir) {
+      writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(cp?.state.history ?? []));
+      // Running again: the last session's outcome no longer holds (a kill now leaves it interrupted).
+      rmSync(join(runDir, 'summary.json'), { force: true });
+    }
   } catch (err) {
-    // A folder without even its config is no run at all: leave nothing behind.
-    rmSync(runDir, { recursive: true, force: true });
+    // A new folder without even its config is no run at all: leave nothing behind.
+    if (!resumeDir) rmSync(runDir, { recursive: true, force: true });
     model.dispose();
     step.dispose();
     optimizer.dispose();
@@ -135,6 +171,10 @@ export async function runTraining(
     emitCallback: (note) => emit({ type: 'callback', ...note }),
     warn: (message) => emit({ type: 'log', level: 'warn', message }),
   });
+  if (cp) {
+    const shapes = cp.state.earlyStoppingBest;
+    callbacks.restore(cp.state.callbacks, shapes && cp.earlyStoppingBest ? { shapes, data: cp.earlyStoppingBest } : undefined);
+  }
   let stoppedEarly = false;
   // What happens inside the network over training; a failure to record never stops the run.
   const recorder = new ProbeRecorder(tf, model, data.test, { dataset: data.name, seed: config.seed, epochs: config.epochs, runDir });
@@ -145,26 +185,27 @@ export async function runTraining(
       emit({ type: 'log', level: 'warn', message: `could not record the probe images' activations after epoch ${epoch}: ${errorMessage(err)}` });
     }
   };
-  record(0);
+  if (done) recorder.continueFrom(done);
+  else record(0);
+  if (resumeDir) emit({ type: 'log', level: 'info', message: `Resuming ${runDir} after epoch ${done} of ${config.epochs}` });
 
-  const random = rng(config.seed);
   const batches = Math.ceil(train.count / config.batchSize);
   const batch: Batch = { images: new Float32Array(config.batchSize * per), labels: new Uint8Array(config.batchSize), size: 0 };
-  const history: EpochMetrics[] = [];
-  let best: EpochMetrics | null = null;
+  const history: EpochMetrics[] = cp ? [...cp.state.history] : [];
+  let best: EpochMetrics | null = cp?.state.best ?? null;
   let stoppedAt: { epoch: number; batch: number } | null = null;
 
   try {
-    for (let epoch = 1; epoch <= config.epochs && !stoppedAt && !stoppedEarly; epoch++) {
+    for (let epoch = done + 1; epoch <= config.epochs && !stoppedAt && !stoppedEarly; epoch++) {
       if (ctx.stopRequested()) {
         // Asked during the previous epoch's validation: stop after its last batch, no empty epoch.
-        stoppedAt = epoch === 1 ? { epoch: 1, batch: 0 } : { epoch: epoch - 1, batch: batches };
+        stoppedAt = epoch === done + 1 ? { epoch, batch: 0 } : { epoch: epoch - 1, batch: batches };
         break;
       }
       callbacks.epochBegin(epoch);
       emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
       const t0 = performance.now();
-      const order = permutation(train.count, random);
+      const order = permutation(train.count, epochRng(config.seed, epoch));
       let seen = 0, lossSum = 0, accSum = 0, lastSent = 0;
       for (let b = 0; b < batches; b++) {
         if (ctx.stopRequested()) {
@@ -216,6 +257,7 @@ export async function runTraining(
         best = m;
         await copyModelDirAtomic(runDir, join(runDir, 'best'));
       }
+      await checkpoint(runDir, { epoch, history, best, optimizer, config, model, callbacks });
       emit({
         type: 'epochEnd', ...m, epochs: config.epochs,
         // Training throughput (validation excluded), like Keras's ms/step.
@@ -243,7 +285,7 @@ export async function runTraining(
       best: best ? { epoch: best.epoch, val_accuracy: best.val_acc, val_loss: best.val_loss } : null,
       final: history[history.length - 1] ?? null,
       startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      seconds: priorSeconds + (Date.now() - sessionStart) / 1000,
     });
   } catch (err) {
     model.dispose();
@@ -254,4 +296,37 @@ export async function runTraining(
     optimizer.dispose();
   }
   return { model, runDir, history, stopped: !!stoppedAt };
+}
+
+/** The dataset a resumed run loads must be the one it trained on (same name, same training images). */
+function assertSameData(runDir: string, saved: Record<string, unknown>, name: string, train: number): void {
+  const was = saved.resolvedDataset as { name?: unknown; train?: unknown } | undefined;
+  if (!was || (was.name === name && was.train === train)) return;
+  throw new ResumeError(`cannot resume ${runDir}: it trained on ${String(was.name)} (${String(was.train)} images) but ${name} now gives ${train}; resume where that dataset is available, or start a new run`);
+}
+
+/** The checkpoint's weights into the freshly built model (same layers, same names as the run's). */
+async function restoreWeights(tf: Tf, model: LayersModel, runDir: string, config: TrainConfig): Promise<Checkpoint> {
+  const cp = readCheckpoint(runDir, model, config.optimizer);
+  const loaded = await loadModel(tf, cp.dir);
+  try {
+    model.setWeights(loaded.getWeights());
+  } catch (err) {
+    throw new ResumeError(`cannot resume ${runDir}: the model in ${cp.dir} does not match the run's config.json (${errorMessage(err).split('\n')[0]}); start a new run`);
+  } finally {
+    loaded.dispose();
+  }
+  return cp;
+}
+
+/** Writes RUN/checkpoint for the epoch just saved (after the step's sync(): the optimizer holds its true state). */
+async function checkpoint(runDir: string, s: {
+  epoch: number; history: EpochMetrics[]; best: EpochMetrics | null; optimizer: Optimizer; config: TrainConfig; model: LayersModel; callbacks: FitCallbacks;
+}): Promise<void> {
+  const opt = await optimizerSnapshot(s.optimizer, s.config.optimizer, s.model.trainableWeights.length);
+  const cb = s.callbacks.state();
+  await saveCheckpoint(runDir, {
+    format: 'lenet-lab-checkpoint', version: 1, epoch: s.epoch, history: s.history, best: s.best,
+    optimizer: opt.meta, callbacks: cb.callbacks, ...(cb.earlyStoppingBest ? { earlyStoppingBest: cb.earlyStoppingBest.shapes } : {}),
+  }, opt.slots, cb.earlyStoppingBest?.data);
 }

@@ -270,6 +270,41 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     assert.equal(panel(), restored);
   });
 
+  await t.test('"LeNet: Resume Run...": a quick pick of the stopped and interrupted runs; the picked one goes on in its folder and the panel lists every epoch once', async () => {
+    fake.state.settings = { ...quick, 'lenet.epochs': 3 };
+    assert.equal(await h.run('lenet.startTraining'), true);
+    await until('epoch 1 done', 120_000, () => c.snapshot.history.length >= 1);
+    await h.run('lenet.stopTraining');
+    // 'done' (with the run folder) follows 'stopped'.
+    const stopped = await until('stopped', 60_000, () => (c.snapshot.status === 'stopped' && c.snapshot.runDir ? c.snapshot : undefined));
+    const runDir = stopped.runDir!;
+    const done = stopped.history.length;
+    assert.ok(done >= 1 && done < 3, `stopped after ${done} epochs`);
+    const folders = listRuns(join(ws, '.lenet', 'runs')).length;
+    let offered: { label: string; description?: string; detail?: string }[] = [];
+    fake.quickPicks.push((items, options) => {
+      offered = items;
+      assert.equal(options.title, 'LeNet: resume which run?');
+      return items.find((i) => i.detail === runDir);
+    });
+    assert.equal(await h.run('lenet.resumeRun'), true);
+    assert.equal(offered[0].detail, runDir, 'newest first');
+    assert.equal(offered[0].description, `stopped · ${done} of 3 epochs · mnist-sample`);
+    assert.ok(!offered.some((i) => /completed/.test(i.description ?? '')), 'no complete run is offered');
+    // From the start the panel shows the epochs the folder holds.
+    assert.deepEqual(c.snapshot.history.map((h) => h.epoch), stopped.history.map((h) => h.epoch));
+    assert.equal(c.snapshot.viewingRun, undefined, 'the live run, not a past one');
+    const end = await until('resumed run done', 120_000, () => (c.snapshot.status === 'done' ? c.snapshot : undefined));
+    assert.deepEqual(end.history.map((h) => h.epoch), [1, 2, 3]);
+    assert.equal(end.runDir, runDir);
+    assert.equal(readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').length, 4, 'metrics.csv: every epoch once');
+    assert.equal(listRuns(join(ws, '.lenet', 'runs')).length, folders, 'no new run folder');
+
+    // The same run again: complete, refused with what to do.
+    assert.equal(await c.resumeRun(runDir), false);
+    assert.match(fake.shown.at(-1)!.message, /^LeNet: cannot resume .*: it is complete \(3 of 3 epochs\); to train it further, give a total larger than 3/);
+  });
+
   await t.test('the fake VS Code was only asked for what it models; tfjs never loaded in this (host) process', () => {
     assert.deepEqual(fake.violations, []);
     assert.equal((globalThis as { _tfengine?: unknown })._tfengine, undefined, 'tfjs registers globalThis._tfengine when it loads');

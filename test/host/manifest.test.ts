@@ -90,6 +90,7 @@ test('the main commands are contributed with their palette titles', () => {
     'lenet.stopTraining': 'LeNet: Stop Training',
     'lenet.evaluate': 'LeNet: Evaluate Model',
     'lenet.evaluateRun': 'LeNet: Evaluate Model from a Past Run...',
+    'lenet.resumeRun': 'LeNet: Resume Run...',
     'lenet.evaluateKerasModel': 'LeNet: Evaluate Keras Model (.h5)...',
     'lenet.showPanel': 'LeNet: Show Training Panel',
     'lenet.trainThisModel': 'LeNet: Train This Model',

@@ -45,7 +45,6 @@ function tfjsGradientsWithMasks(model: tf.LayersModel, images: Float32Array, lab
   });
 }
 
-
 /**
  * The fused step's gradients of `batch` (already computed by step.gradients) equal tfjs's, with
  * tfjs multiplying by the fused step's dropout masks, within float tolerance per weight.

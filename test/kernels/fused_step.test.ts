@@ -17,7 +17,6 @@ import { assertGradientsMatchTfjs, randomBatch } from './fused_fixtures';
 import { createWasmTrainStep } from '../../src/worker/parallel';
 import { wasmDir } from '../../src/worker/backend';
 
-
 /** An optimizer of each kind the fused step serves, as tfjs makes them. */
 const OPTIMIZERS: Array<() => tf.Optimizer> = [
   () => tf.train.sgd(0.1), () => tf.train.momentum(0.05, 0.9), () => tf.train.momentum(0.05, 0.9, true),
