@@ -25,6 +25,7 @@ import { WorkerClient } from './workerClient';
 import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from './shapes/trainRequest';
 import { InsideRequests } from './insideRequests';
+import { compareAnswer } from './compareRuns';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -301,6 +302,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
         return;
       case 'refreshRuns':
         this.refreshRuns();
+        return;
+      case 'compareRuns':
+        this.post(compareAnswer(m.id, m.runDirs));
         return;
     }
   }
