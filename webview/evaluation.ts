@@ -5,6 +5,7 @@ import type { EvaluationResult } from '../src/shared/webviewProtocol';
 import { h, replace, setText } from './dom';
 import { classNames, confusionCells, confusionTotal, misclassifiedFor, pixelsToRgba, topK } from './evaluationData';
 import { fixed, percent, thousands } from './format';
+import { counted } from '../src/shared/plural';
 import { button } from './toolkit';
 
 export interface EvaluationView { el: HTMLElement; update(e: EvaluationResult | undefined): void }
@@ -50,12 +51,12 @@ export function createEvaluationView(onSeeInside?: (index: number) => void): Eva
     const items = misclassifiedFor(e.misclassified, row, col);
     miss.querySelector('.empty')?.classList.add('hidden');
     if (row === col) {
-      setText(missTitle, `${names[row]} predicted correctly: ${thousands(count)} images`);
+      setText(missTitle, `${names[row]} predicted correctly: ${counted(count, 'image')}`);
       replace(missList, h('p', { class: 'empty' }, 'Correct predictions are not listed; pick an off-diagonal cell.'));
       return;
     }
     const shownNote = items.length < count ? ` (showing ${items.length})` : '';
-    setText(missTitle, `True ${names[row]}, predicted ${names[col]}: ${thousands(count)} images${shownNote}`);
+    setText(missTitle, `True ${names[row]}, predicted ${names[col]}: ${counted(count, 'image')}${shownNote}`);
     if (items.length === 0) {
       replace(missList, h('p', { class: 'empty' }, count > 0 ? 'The worker sent no sample images for this cell.' : 'No images in this cell.'));
       return;
@@ -77,7 +78,7 @@ export function createEvaluationView(onSeeInside?: (index: number) => void): Eva
       setText(accEl, fixed(e.acc, 4));
       accEl.setAttribute('data-value', String(e.acc));
       setText(lossEl, fixed(e.loss, 4));
-      setText(infoEl, `${thousands(confusionTotal(e.confusion))} test images of ${e.dataset} · model ${e.modelDir}`);
+      setText(infoEl, `${counted(confusionTotal(e.confusion), 'test image')} of ${e.dataset} · model ${e.modelDir}`);
       const names = classNames(e.classes, e.confusion.length);
       const k = e.confusion.length;
       grid.style.setProperty('--k', String(k)); // CSSOM (allowed by the CSP), read by the grid template

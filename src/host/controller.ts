@@ -10,9 +10,10 @@ import { formatSummary } from '../model/summary';
 import type { InferResult } from '../model/infer';
 import type { BackendChoice, WorkerEvent } from '../shared/protocol';
 import { datasetSizeText } from '../shared/datasetText';
+import { counted } from '../shared/plural';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
-  countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
+  countImages, evaluationText, isActive, reducePanelState, restorePanelState, startingPanelState,
 } from '../shared/panelState';
 import type { HostMessage, PanelState, RunInfo, WebviewMessage } from '../shared/webviewProtocol';
 import { TrainingPanel, type PanelHost } from './panel';
@@ -366,10 +367,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         break;
       case 'evaluation': {
         this.progress?.finish();
-        const images = countImages(e.confusion);
-        void vscode.window.showInformationMessage(
-          `Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images)`,
-        );
+        void vscode.window.showInformationMessage(evaluationText(e));
         this.schedulePersist(true);
         break;
       }
@@ -576,7 +574,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         this.log(`${e.stopped ? 'Stopped' : 'Finished'} after ${e.history.length} epoch(s). Run folder: ${e.runDir || '(none)'}`);
         break;
       case 'evaluation':
-        this.log(`Evaluation of ${e.modelDir} on ${e.dataset}: test loss ${e.loss.toFixed(4)} - test accuracy ${e.acc.toFixed(4)} (${countImages(e.confusion)} images)`);
+        this.log(`Evaluation of ${e.modelDir} on ${e.dataset}: test loss ${e.loss.toFixed(4)} - test accuracy ${e.acc.toFixed(4)} (${counted(countImages(e.confusion), 'image')})`);
         break;
       case 'log':
         this.log(`[${e.level}] ${e.message}`);

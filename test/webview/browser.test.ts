@@ -243,7 +243,7 @@ test('runs list: Open, Export CSV, and Back to live run', async () => {
   await p.send({ type: 'runs', runs: [run, stopped] });
   await page.waitForSelector('[data-testid=runs] tr[data-run]');
   assert.match(await page.textContent('[data-testid=runs]') ?? '', /0\.961/);
-  const epochCells = await page.$$eval('[data-testid=runs] tr[data-run] td:nth-of-type(2)', (els) => els.map((e) => e.textContent));
+  const epochCells = await page.$$eval('[data-testid=runs] tr[data-run] td:nth-of-type(3)', (els) => els.map((e) => e.textContent));
   assert.deepEqual(epochCells, ['2', '2 of 50'], 'a run stopped early says so');
   await page.click('[data-testid=runs] [data-testid=run-open]');
   await page.click('[data-testid=runs] [data-testid=run-export]');
