@@ -31,6 +31,18 @@ export function decimalsFor(increment: number): number {
   return d;
 }
 
+/** A chart follows its container's width (panel resizes, side-by-side layout): calls onWidth on each change. */
+export function followWidth(host: HTMLElement, onWidth: (width: number) => void): void {
+  let width = 0;
+  new ResizeObserver((entries) => {
+    const w = Math.floor(entries[0].contentRect.width);
+    if (w > 0 && w !== width) {
+      width = w;
+      onWidth(w);
+    }
+  }).observe(host);
+}
+
 /** The x axis (epoch) and y axis of every chart, in the theme's colours. */
 export function epochAxes(t: Theme): uPlot.Axis[] {
   const axis = { stroke: t.fg, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
@@ -68,15 +80,11 @@ class MetricChart {
     this.empty = h('p', { class: 'chart-empty' }, 'No training data yet. Start training to see the curves.');
     this.el = h('figure', { class: 'chart', 'data-testid': testid, 'data-points': 0 },
       h('figcaption', {}, title), this.plotHost, this.empty);
-    // The chart follows its container's width (panel resizes, side-by-side layout).
-    new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && w !== this.width) {
-        this.width = w;
-        if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
-        else this.create();
-      }
-    }).observe(this.plotHost);
+    followWidth(this.plotHost, (w) => {
+      this.width = w;
+      if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
+      else this.create();
+    });
   }
 
   /** Builds (or rebuilds after a theme change) the uPlot instance with the current colours. */

@@ -4,12 +4,14 @@
 import uPlot from 'uplot';
 import type { ComparedRun, WebviewMessage } from '../src/shared/webviewProtocol';
 import { themeKind } from './chartColours';
-import { epochAxes, fmt, readTheme } from './charts';
+import { epochAxes, fmt, followWidth, readTheme } from './charts';
 import { cssVar } from './colour';
 import { differenceRows, overlaySeries, runColours, type CompareMetric } from './compareData';
 import { h, replace, setText } from './dom';
 
-const HEIGHT = 220;
+const HEIGHT = 240;
+/** Whole epochs only on the x axis: every point is the end of an epoch. */
+const EPOCH_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 const VAL_DASH = [6, 4];
 
 export interface CompareView {
@@ -32,14 +34,11 @@ class OverlayChart {
   constructor(private readonly metric: CompareMetric, title: string, testid: string) {
     this.plotHost = h('div', { class: 'plot' });
     this.el = h('figure', { class: 'chart', 'data-testid': testid, 'data-series': 0 }, h('figcaption', {}, title), this.plotHost);
-    new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && w !== this.width) {
-        this.width = w;
-        if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
-        else this.create();
-      }
-    }).observe(this.plotHost);
+    followWidth(this.plotHost, (w) => {
+      this.width = w;
+      if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
+      else this.create();
+    });
   }
 
   show(runs: ComparedRun[], colours: string[]): void {
@@ -71,7 +70,7 @@ class OverlayChart {
       // One cursor for both overlays; the legend is the view's own (one entry per run).
       cursor: { drag: { x: true, y: false }, points: { size: 7 }, sync: { key: 'lenet-compare' } },
       legend: { show: false },
-      axes: epochAxes(t),
+      axes: epochAxes(t).map((a, i) => (i === 0 ? { ...a, incrs: EPOCH_STEPS } : a)),
       series,
     }, overlaySeries(this.runs, this.metric) as uPlot.AlignedData, this.plotHost);
   }
