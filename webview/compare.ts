@@ -6,7 +6,7 @@ import type { ComparedRun, WebviewMessage } from '../src/shared/webviewProtocol'
 import { themeKind } from './chartColours';
 import { epochAxes, fmt, followWidth, readTheme } from './charts';
 import { cssVar } from './colour';
-import { differenceRows, overlaySeries, runColours, type CompareMetric } from './compareData';
+import { differenceRows, lastEpoch, overlaySeries, runColours, valuesAt, type CompareMetric } from './compareData';
 import { h, replace, setText } from './dom';
 
 const HEIGHT = 240;
@@ -31,7 +31,8 @@ class OverlayChart {
   private runs: ComparedRun[] = [];
   private colours: string[] = [];
 
-  constructor(private readonly metric: CompareMetric, title: string, testid: string) {
+  /** onEpoch: the epoch under the cursor (synced between the charts), undefined when it leaves. */
+  constructor(private readonly metric: CompareMetric, title: string, testid: string, private readonly onEpoch: (epoch: number | undefined) => void) {
     this.plotHost = h('div', { class: 'plot' });
     this.el = h('figure', { class: 'chart', 'data-testid': testid, 'data-series': 0 }, h('figcaption', {}, title), this.plotHost);
     followWidth(this.plotHost, (w) => {
@@ -70,6 +71,12 @@ class OverlayChart {
       // One cursor for both overlays; the legend is the view's own (one entry per run).
       cursor: { drag: { x: true, y: false }, points: { size: 7 }, sync: { key: 'lenet-compare' } },
       legend: { show: false },
+      hooks: {
+        setCursor: [(u) => {
+          const i = u.cursor.idx;
+          this.onEpoch(i === null || i === undefined ? undefined : u.data[0][i]);
+        }],
+      },
       axes: epochAxes(t).map((a, i) => (i === 0 ? { ...a, incrs: EPOCH_STEPS } : a)),
       series,
     }, overlaySeries(this.runs, this.metric) as uPlot.AlignedData, this.plotHost);
@@ -82,8 +89,9 @@ export function createCompareView(post: (m: WebviewMessage) => void): CompareVie
   const key = h('p', { class: 'compare-key meta' },
     h('span', { class: 'line-key solid', 'aria-hidden': 'true' }), ' training ',
     h('span', { class: 'line-key dashed', 'aria-hidden': 'true' }), ' validation · per epoch; drag to zoom, double-click to reset');
-  const loss = new OverlayChart('loss', 'Loss', 'compare-loss');
-  const acc = new OverlayChart('acc', 'Accuracy', 'compare-acc');
+  const loss = new OverlayChart('loss', 'Loss', 'compare-loss', (e) => readout(e));
+  const acc = new OverlayChart('acc', 'Accuracy', 'compare-acc', (e) => readout(e));
+  let readoutEpoch: number | undefined;
   const table = h('table', { class: 'data compare-diff', 'data-testid': 'compare-diff' });
   const body = h('div', { class: 'compare-body hidden' }, legend, key, h('div', { class: 'charts' }, loss.el, acc.el),
     h('div', { class: 'table-scroll' }, table));
@@ -105,6 +113,20 @@ export function createCompareView(post: (m: WebviewMessage) => void): CompareVie
     return s;
   }
 
+  /** The table's "at epoch N" rows: the epoch under the cursor, else the last one. */
+  function readout(epoch: number | undefined): void {
+    const e = epoch ?? lastEpoch(shown);
+    if (e === readoutEpoch) return;
+    readoutEpoch = e;
+    const v = e === undefined ? { loss: [], acc: [] } : valuesAt(shown, e);
+    for (const [metric, values] of [['loss', v.loss], ['acc', v.acc]] as const) {
+      const row = table.querySelector(`tr[data-field=${metric}-at]`);
+      if (!row) continue;
+      setText(row.querySelector('th')!, `${metric === 'loss' ? 'Loss' : 'Accuracy'} at epoch ${e ?? '–'} (train / val)`);
+      row.querySelectorAll('td').forEach((td, i) => setText(td, values[i] ?? '–'));
+    }
+  }
+
   function render(): void {
     const c = colours();
     replace(legend, ...shown.map((r, i) => h('li', { 'data-testid': 'compare-legend-item', 'data-run': r.runDir, title: r.runDir }, swatch(c[i]), r.label)));
@@ -117,7 +139,11 @@ export function createCompareView(post: (m: WebviewMessage) => void): CompareVie
       h('tbody', {}, ...rows.map((row) => h('tr', { class: row.differs ? 'differs' : '', 'data-field': row.field, 'data-differs': String(row.differs) },
         h('th', { scope: 'row' }, row.label, row.differs ? h('span', { class: 'differs-mark', title: 'differs between the runs' }, ' ≠') : null,
           row.differs ? h('span', { class: 'visually-hidden' }, ' (differs)') : null),
-        ...row.values.map((v) => h('td', { class: 'mono' }, v))))));
+        ...row.values.map((v) => h('td', { class: 'mono' }, v)))),
+      ...(['loss', 'acc'] as const).map((metric) => h('tr', { class: 'readout', 'data-field': `${metric}-at` },
+        h('th', { scope: 'row' }), ...shown.map(() => h('td', { class: 'mono' }))))));
+    readoutEpoch = undefined;
+    readout(undefined);
     body.classList.remove('hidden');
   }
 

@@ -99,3 +99,19 @@ export function runColours(kind: ThemeKind, read: (name: string, fallback: strin
     .map((name) => name === 'foreground' ? foreground
       : withContrast(read(`--vscode-charts-${name}`, DEFAULTS[kind][name]), [background], RUN_LINE_CONTRAST, foreground));
 }
+
+/** Each run's "training / validation" loss and accuracy at one epoch ("–" where it has none). */
+export function valuesAt(runs: ComparedRun[], epoch: number): { loss: string[]; acc: string[] } {
+  const pair = (a: number | undefined, b: number | undefined) => `${fixed(a, 4)} / ${fixed(b, 4)}`;
+  const rows = runs.map((r) => r.history.find((m) => m.epoch === epoch));
+  return {
+    loss: rows.map((m) => pair(m?.loss, m?.val_loss)),
+    acc: rows.map((m) => pair(m?.acc, m?.val_acc)),
+  };
+}
+
+/** The last epoch any of the runs reached (the readout's epoch when the cursor is not on a chart). */
+export function lastEpoch(runs: ComparedRun[]): number | undefined {
+  const all = runs.flatMap((r) => r.history.map((m) => m.epoch));
+  return all.length ? Math.max(...all) : undefined;
+}

@@ -106,6 +106,21 @@ test('ticking runs asks the host (checked like the host does), and the answer is
     return hits;
   }, swatches);
   assert.ok(drawn.every((n) => n > 20), `pixels of each run's colour on the loss overlay: ${drawn}`);
+  // The table reads out both metrics at the last epoch, and at the epoch under the cursor.
+  const readout = () => page.$$eval('[data-testid=compare-diff] tr.readout', (els) => els.map((e) => Array.from(e.children).map((c) => c.textContent)));
+  assert.deepEqual(await readout(), [
+    ['Loss at epoch 2 (train / val)', '0.7400 / 0.7000', '0.7000 / 0.7000'],
+    ['Accuracy at epoch 2 (train / val)', '0.7100 / 0.7600', '0.7500 / 0.8000'],
+  ]);
+  await page.locator('[data-testid=compare-acc] .u-over').scrollIntoViewIfNeeded();
+  const over = (await page.locator('[data-testid=compare-acc] .u-over').boundingBox())!;
+  await page.mouse.move(over.x + 3, over.y + over.height / 2);
+  await page.mouse.move(over.x + 5, over.y + over.height / 2);
+  await frames();
+  assert.deepEqual((await readout())[0], ['Loss at epoch 1 (train / val)', '1.4900 / 1.4000', '1.4500 / 1.4000'], 'the accuracy chart\'s cursor at epoch 1');
+  await page.mouse.move(2, 2);
+  await frames();
+  assert.match((await readout())[0][0], /epoch 2/, 'back to the last epoch when the cursor leaves');
   // Unticking one leaves one: the overlay goes, the hint comes back.
   await boxes.nth(0).uncheck();
   assert.equal(await page.isVisible('[data-testid=compare-legend]'), false);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { differenceRows, overlaySeries, runColours, RUN_LINE_CONTRAST, secondsText } from '../../webview/compareData';
+import { differenceRows, lastEpoch, overlaySeries, runColours, RUN_LINE_CONTRAST, secondsText, valuesAt } from '../../webview/compareData';
 import { contrastRatio, parseColour, withContrast } from '../../webview/colour';
 import { readableStatusColours, TEXT_CONTRAST } from '../../webview/themeText';
 import type { ThemeKind } from '../../webview/chartColours';
@@ -124,4 +124,13 @@ test('run colours: six per theme, each 3:1 over the chart background, each pair 
     }
   }
   console.log(`# run colours ${JSON.stringify(seen)}`);
+});
+
+test('valuesAt: each run\'s training / validation loss and accuracy at one epoch; lastEpoch: the furthest any run got', () => {
+  const a = run({});
+  const b = run({ runDir: '/r/b', history: [...a.history, { epoch: 3, loss: 0.5, acc: 0.9, val_loss: NaN, val_acc: 0.88, seconds: 0 }] });
+  assert.equal(lastEpoch([a, b]), 3);
+  assert.equal(lastEpoch([]), undefined);
+  assert.deepEqual(valuesAt([a, b], 2), { loss: ['0.8000 / 0.7000', '0.8000 / 0.7000'], acc: ['0.7500 / 0.8123', '0.7500 / 0.8123'] });
+  assert.deepEqual(valuesAt([a, b], 3), { loss: ['– / –', '0.5000 / –'], acc: ['– / –', '0.9000 / 0.8800'] });
 });
