@@ -5,6 +5,9 @@ import { h, replace, setText } from './dom';
 import { fixed } from './format';
 import { button } from './toolkit';
 
+/** A state saved by an older version has runs without labels. */
+const labelOf = (r: RunInfo): string => r.label ?? r.name;
+
 /** el: the runs table; banner: the 'showing a past run' strip, placed under the header. */
 export interface RunsView { el: HTMLElement; banner: HTMLElement; update(s: PanelState): void }
 
@@ -38,7 +41,7 @@ export function createRunsView(post: (m: WebviewMessage) => void, onCompare: (ru
   }
 
   function tickBox(r: RunInfo): HTMLElement {
-    const box = h('input', { type: 'checkbox', class: 'compare-tick', 'data-testid': 'run-compare', 'aria-label': `Compare ${r.label}` });
+    const box = h('input', { type: 'checkbox', class: 'compare-tick', 'data-testid': 'run-compare', 'aria-label': `Compare ${labelOf(r)}` });
     box.checked = ticked.includes(r.runDir);
     box.addEventListener('change', () => {
       ticked = box.checked ? [...ticked.filter((d) => d !== r.runDir), r.runDir] : ticked.filter((d) => d !== r.runDir);
@@ -63,7 +66,7 @@ export function createRunsView(post: (m: WebviewMessage) => void, onCompare: (ru
           const keras = button('Export for Keras', { testid: 'run-export-keras', title: `Save the model of ${r.name} as a Keras .h5 file`, onClick: () => post({ type: 'exportKeras', runDir: r.runDir }) });
           return h('tr', { 'data-run': r.runDir, class: r.runDir === s.viewingRun ? 'current' : '' },
             h('td', { class: 'tick' }, tickBox(r)),
-            h('th', { scope: 'row', title: `${r.label}\n${r.runDir}` }, r.name),
+            h('th', { scope: 'row', title: `${labelOf(r)}\n${r.runDir}` }, r.name),
             h('td', {}, r.dataset ?? '–'),
             // "2" for a finished 2-epoch run, "2 of 50" for one stopped early.
             h('td', { class: 'num mono', title: `${r.final?.epoch ?? 0} of ${r.epochs} epochs completed` },
