@@ -10,7 +10,7 @@ import type { EpochMetrics } from '../shared/protocol';
 import { errorMessage } from '../shared/errors';
 import { defaultRunLabel } from '../shared/runLabel';
 import type { ComparedRun, HostMessage } from '../shared/webviewProtocol';
-import { datasetName, modelName, readHistory, readJson } from './runs';
+import { datasetName, modelName, readHistory, readJson, withSummarySeconds } from './runs';
 
 /** The epoch with the highest finite val_accuracy; the first of equals (best/ is replaced only on a strict improvement). */
 export function bestEpoch(history: EpochMetrics[]): { epoch: number; valAcc: number } | undefined {
@@ -59,10 +59,7 @@ function modelText(config: Record<string, unknown> | undefined): string {
 /** One run of a comparison from its files. */
 export function comparedRun(runDir: string, files: RunFiles): ComparedRun {
   const { config, summary } = files;
-  // summary.json's final row has the last epoch's seconds, which metrics.csv lacks.
-  const final = summary?.final as Partial<EpochMetrics> | null | undefined;
-  const history = files.history.map((m, i) =>
-    i === files.history.length - 1 && final?.epoch === m.epoch && finite(final.seconds) ? { ...m, seconds: final.seconds! } : m);
+  const history = withSummarySeconds(files.history, summary);
   const started = typeof config?.startedAt === 'string' ? Date.parse(config.startedAt) : NaN;
   const span = Number.isFinite(started) && files.metricsWrittenMs !== undefined ? (files.metricsWrittenMs - started) / 1000 : undefined;
   const best = bestEpoch(history);

@@ -105,10 +105,18 @@ export function datasetName(config: Record<string, unknown> | undefined): string
   return typeof config?.dataset === 'string' ? config.dataset : undefined;
 }
 
-/** config.json's model name (Keras's "sequential" when the spec has none). */
+/** config.json's model name, when its spec has one. */
 export function modelName(config: Record<string, unknown> | undefined): string | undefined {
   const name = (config?.model as { name?: unknown } | undefined)?.name;
   return typeof name === 'string' ? name : undefined;
+}
+
+/** The history with its last epoch's seconds from summary.json's final row (metrics.csv, Keras's columns, has no time). */
+export function withSummarySeconds(history: EpochMetrics[], summary: Record<string, unknown> | undefined): EpochMetrics[] {
+  const final = summary?.final as Partial<EpochMetrics> | null | undefined;
+  const last = history[history.length - 1];
+  if (!last || final?.epoch !== last.epoch || typeof final.seconds !== 'number' || !Number.isFinite(final.seconds)) return history;
+  return [...history.slice(0, -1), { ...last, seconds: final.seconds }];
 }
 
 export interface RunDetails extends RunInfo {
@@ -121,11 +129,7 @@ export function readRun(runDir: string): RunDetails | undefined {
   const history = readHistory(runDir);
   if (!config && history.length === 0) return undefined;
   const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
-  const summary = readJson(join(runDir, 'summary.json'));
-  // summary.json's final row has the epoch's seconds, which metrics.csv (Keras columns) lacks.
-  const finalFromSummary = summary?.final as EpochMetrics | null | undefined;
-  const last = history[history.length - 1];
-  const final = last && finalFromSummary && finalFromSummary.epoch === last.epoch ? { ...last, seconds: finalFromSummary.seconds } : last;
+  const final = withSummarySeconds(history, readJson(join(runDir, 'summary.json'))).at(-1);
   return {
     runDir,
     name: basename(runDir),
