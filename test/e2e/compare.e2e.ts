@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { VSCodeSession, artifactsDir, waitUntil } from './harness';
+import { VSCodeSession, artifactsDir, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
 import { CONTRAST_RATIO, entry, flowTest, inEachTheme, QUICK, vsix } from './suite';
 
@@ -35,7 +35,7 @@ describe('Compare runs in a real VS Code (code-server 4.96.4)', () => {
     for (const lr of [0.01, 0.05]) {
       vs.writeWorkspaceSettings({ ...QUICK, 'lenet.learningRate': lr });
       const before = runCount();
-      await new Promise((r) => setTimeout(r, 1_500)); // let the file watcher deliver the new configuration
+      await sleep(1_500); // let the file watcher deliver the new configuration
       await vs.runCommand(commandTitle('lenet.startTraining')!);
       await waitUntil(`run ${before + 1} done`, async () => runCount() > before && /done/i.test(await text('status').catch(() => '')), 150_000);
     }
