@@ -11,9 +11,10 @@ import { callbackNotes, noteX } from './callbackNotes';
 
 const HEIGHT = 240;
 
-interface Theme extends ChartColours { font: string }
+export interface Theme extends ChartColours { font: string }
 
-function readTheme(): Theme {
+/** The charts' colours and font from the current theme's variables. */
+export function readTheme(): Theme {
   const family = cssVar('--vscode-font-family', 'system-ui, sans-serif');
   const size = parseFloat(cssVar('--vscode-font-size', '13px')) || 13;
   return {
@@ -23,11 +24,32 @@ function readTheme(): Theme {
 }
 
 /** Tick labels share one number of decimals, enough for the tick spacing (0.5 -> 1, 0.25 -> 2). */
-function decimalsFor(increment: number): number {
+export function decimalsFor(increment: number): number {
   if (!(increment > 0)) return 2;
   let d = 0;
   while (d < 6 && Math.abs(Math.round(increment * 10 ** d) - increment * 10 ** d) > 1e-9) d++;
   return d;
+}
+
+/** A chart follows its container's width (panel resizes, side-by-side layout): calls onWidth on each change. */
+export function followWidth(host: HTMLElement, onWidth: (width: number) => void): void {
+  let width = 0;
+  new ResizeObserver((entries) => {
+    const w = Math.floor(entries[0].contentRect.width);
+    if (w > 0 && w !== width) {
+      width = w;
+      onWidth(w);
+    }
+  }).observe(host);
+}
+
+/** The x axis (epoch) and y axis of every chart, in the theme's colours. */
+export function epochAxes(t: Theme): uPlot.Axis[] {
+  const axis = { stroke: t.fg, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
+  return [
+    { ...axis, label: 'epoch', labelFont: t.font, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
+    { ...axis, size: 52, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
+  ];
 }
 
 function lastValueAtOrBefore(values: ArrayLike<number | null | undefined>, i: number | null): number | null {
@@ -38,7 +60,7 @@ function lastValueAtOrBefore(values: ArrayLike<number | null | undefined>, i: nu
   return null;
 }
 
-function fmt(v: number | null | undefined, digits: number): string {
+export function fmt(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
 
@@ -58,15 +80,11 @@ class MetricChart {
     this.empty = h('p', { class: 'chart-empty' }, 'No training data yet. Start training to see the curves.');
     this.el = h('figure', { class: 'chart', 'data-testid': testid, 'data-points': 0 },
       h('figcaption', {}, title), this.plotHost, this.empty);
-    // The chart follows its container's width (panel resizes, side-by-side layout).
-    new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && w !== this.width) {
-        this.width = w;
-        if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
-        else this.create();
-      }
-    }).observe(this.plotHost);
+    followWidth(this.plotHost, (w) => {
+      this.width = w;
+      if (this.plot) this.plot.setSize({ width: w, height: HEIGHT });
+      else this.create();
+    });
   }
 
   /** Builds (or rebuilds after a theme change) the uPlot instance with the current colours. */
@@ -75,18 +93,15 @@ class MetricChart {
     this.plot?.destroy();
     const t = readTheme();
     const digits = 4;
-    const axis = { stroke: t.fg, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
     const opts: uPlot.Options = {
       width: this.width,
       height: HEIGHT,
       pxAlign: false,
       scales: { x: { time: false } },
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      // The loss and accuracy charts share one cursor: hovering an epoch on one shows it on both.
+      cursor: { drag: { x: true, y: false }, points: { size: 6 }, sync: { key: 'lenet-training' } },
       legend: { live: true },
-      axes: [
-        { ...axis, label: 'epoch', labelFont: t.font, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
-        { ...axis, size: 52, values: (_u, ticks, _a, _s, incr) => ticks.map((v) => fmt(v, decimalsFor(incr))) },
-      ],
+      axes: epochAxes(t),
       series: [
         { label: 'epoch', value: (_u, v) => fmt(v, 2) },
         { label: 'train (raw)', stroke: t.raw, width: 1, spanGaps: true, points: { show: false }, value: (_u, v) => fmt(v, digits) },

@@ -36,3 +36,46 @@ export function cssVar(name: string, fallback: string, el: Element = document.do
   const v = getComputedStyle(el).getPropertyValue(name).trim();
   return v || fallback;
 }
+
+type Rgb = { r: number; g: number; b: number };
+
+/** The colour as drawn over an opaque background (alpha composited). */
+function over(c: { r: number; g: number; b: number; a: number }, bg: Rgb): Rgb {
+  return { r: c.r * c.a + bg.r * (1 - c.a), g: c.g * c.a + bg.g * (1 - c.a), b: c.b * c.a + bg.b * (1 - c.a) };
+}
+
+/** WCAG 2 relative luminance. */
+function luminance({ r, g, b }: Rgb): number {
+  const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+
+/** WCAG contrast ratio (1 to 21) of a colour over an opaque background; NaN if either cannot be parsed. */
+export function contrastRatio(colour: string, background: string): number {
+  const bg = parseColour(background), c = parseColour(colour);
+  if (!bg || !c) return NaN;
+  const base = { r: bg.r, g: bg.g, b: bg.b };
+  const [a, b] = [luminance(over(c, base)), luminance(base)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+const hex2 = (v: number) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, '0');
+
+/**
+ * The colour, mixed towards `towards` (the theme's foreground) in 5% steps until it reaches
+ * `min` contrast over every background: theme colours made readable as text without leaving the
+ * theme's hue. Unparseable input comes back unchanged.
+ */
+export function withContrast(colour: string, backgrounds: string[], min: number, towards: string): string {
+  const c = parseColour(colour), t = parseColour(towards);
+  const bgs = backgrounds.map(parseColour);
+  if (!c || !t || bgs.some((b) => !b)) return colour.trim();
+  for (let step = 0; step <= 20; step++) {
+    const k = step / 20;
+    const base = bgs[0]!;
+    const cc = over(c, base), tt = over(t, base);
+    const mix = `#${hex2(cc.r + (tt.r - cc.r) * k)}${hex2(cc.g + (tt.g - cc.g) * k)}${hex2(cc.b + (tt.b - cc.b) * k)}`;
+    if (bgs.every((b) => contrastRatio(mix, `rgb(${b!.r}, ${b!.g}, ${b!.b})`) >= min)) return mix;
+  }
+  return towards.trim();
+}

@@ -7,6 +7,7 @@ import type { EvaluationResult, WebviewMessage } from '../src/shared/webviewProt
 import { h, replace, setText } from './dom';
 import { classNames, confusionCells, confusionTotal, pixelsToRgba } from './evaluationData';
 import { fixed, percent, thousands } from './format';
+import { counted } from '../src/shared/plural';
 import { button, setDisabled } from './toolkit';
 
 export interface EvaluationView {
@@ -68,11 +69,11 @@ export function createEvaluationView(post: (m: WebviewMessage) => void, onSeeIns
     current = undefined;
     if (row === col) {
       pager.classList.add('hidden');
-      setText(missTitle, `${names[row]} predicted correctly: ${thousands(count)} images`);
+      setText(missTitle, `${names[row]} predicted correctly: ${counted(count, 'image')}`);
       replace(missList, h('p', { class: 'empty' }, 'Correct predictions are not listed; pick an off-diagonal cell.'));
       return;
     }
-    setText(missTitle, `True ${names[row]}, predicted ${names[col]}: ${thousands(count)} images`);
+    setText(missTitle, `True ${names[row]}, predicted ${names[col]}: ${counted(count, 'image')}`);
     if (count === 0) {
       pager.classList.add('hidden');
       replace(missList, h('p', { class: 'empty' }, 'No images in this cell.'));
@@ -133,7 +134,7 @@ export function createEvaluationView(post: (m: WebviewMessage) => void, onSeeIns
       setText(accEl, fixed(e.acc, 4));
       accEl.setAttribute('data-value', String(e.acc));
       setText(lossEl, fixed(e.loss, 4));
-      setText(infoEl, `${thousands(confusionTotal(e.confusion))} test images of ${e.dataset} · model ${e.modelDir}`);
+      setText(infoEl, `${counted(confusionTotal(e.confusion), 'test image')} of ${e.dataset} · model ${e.modelDir}`);
       const names = classNames(e.classes, e.confusion.length);
       const k = e.confusion.length;
       grid.style.setProperty('--k', String(k)); // CSSOM (allowed by the CSP), read by the grid template

@@ -19,6 +19,7 @@ import type { EpochMetrics, WorkerEvent } from '../src/shared/protocol';
 import type { HostMessage, PanelState, WebviewMessage } from '../src/shared/webviewProtocol';
 import { reducePanelState, restorePanelState } from '../src/shared/panelState';
 import { createCharts } from './charts';
+import { createCompareView } from './compare';
 import { h, section, setText } from './dom';
 import { createEpochList } from './epochs';
 import { createCallbackNotes } from './callbackNotes';
@@ -29,6 +30,7 @@ import { createInsideView } from './inside';
 import { persistableState } from './persist';
 import { createRunsView } from './runs';
 import { createSummaryTable } from './summary';
+import { applyStatusColours } from './themeText';
 import { registerToolkit } from './toolkit';
 import { createTryItPad } from './tryit';
 import { createBridge } from './vscodeApi';
@@ -41,6 +43,7 @@ declare global { interface Window { __lenetPerf?: PerfLog } }
 
 function start(): void {
   registerToolkit();
+  applyStatusColours();
   const root = document.getElementById('app');
   if (!root) throw new Error('LeNet Lab panel: the page has no <div id="app"> to render into');
 
@@ -58,7 +61,8 @@ function start(): void {
   const inside = createInsideView(post);
   const evaluation = createEvaluationView(post, (index) => inside.showTestImage(index));
   const tryit = createTryItPad(post, (pixels) => inside.setDrawing(pixels));
-  const runs = createRunsView(post);
+  const compare = createCompareView(post);
+  const runs = createRunsView(post, (runDirs) => compare.setRuns(runDirs));
   const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status', 'data-testid': 'live-region' });
   const renderError = h('p', { class: 'render-error hidden', role: 'alert', 'data-testid': 'render-error' });
 
@@ -73,7 +77,8 @@ function start(): void {
       section('evaluation', 'Evaluation', evaluation.el),
       section('tryit', 'Try it', tryit.el),
       section('inside', 'Inside the network', inside.el),
-      section('runs', 'Runs', runs.el)),
+      section('runs', 'Runs', runs.el),
+      section('compare', 'Compare runs', compare.el)),
     live);
 
   const perf: PerfLog = { frames: [], chartFrames: [], messages: 0 };
@@ -205,6 +210,13 @@ function start(): void {
       case 'insideRecordingError':
         inside.onRecordingError(msg.id, msg.message);
         return;
+      case 'comparison':
+        if (!Array.isArray(msg.runs)) return;
+        compare.onComparison(msg.id, msg.runs);
+        return;
+      case 'comparisonError':
+        compare.onComparisonError(msg.id, String(msg.message));
+        return;
       case 'showLayer':
         if (typeof msg.layer === 'string') inside.showLayer(msg.layer);
         return;
@@ -221,7 +233,7 @@ function start(): void {
   const onTheme = () => {
     if (themeFrame) return;
     themeFrame = true;
-    requestAnimationFrame(() => { themeFrame = false; charts.refreshTheme(); inside.refreshTheme(); });
+    requestAnimationFrame(() => { themeFrame = false; applyStatusColours(); tryit.refreshTheme(); charts.refreshTheme(); inside.refreshTheme(); compare.refreshTheme(); });
   };
   const mo = new MutationObserver(onTheme);
   mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });

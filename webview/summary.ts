@@ -15,7 +15,8 @@ export function createSummaryTable(): SummaryTable {
     body, foot);
   const empty = h('p', { class: 'empty' }, 'The layer summary appears when training starts.');
   const el = h('div', { class: 'summary-block' }, empty, table);
-  let shown: SummaryInfo | undefined;
+  // null: nothing shown yet, so the first update (even with no summary) hides the empty table.
+  let shown: SummaryInfo | undefined | null = null;
   return {
     el,
     update(s) {

@@ -20,6 +20,8 @@ export interface TryItPad {
   setClasses(classes: string[] | undefined): void;
   onPrediction(id: number, probabilities: number[]): void;
   onPredictionError(id: number, message: string): void;
+  /** Repaints the drawing in the new theme's ink colour. */
+  refreshTheme(): void;
 }
 
 /** onDrawing: each preprocessed drawing as it is sent for prediction (784 values 0..1). */
@@ -76,8 +78,10 @@ export function createTryItPad(post: (m: WebviewMessage) => void, onDrawing?: (p
     return { x: ((ev.clientX - r.left) / r.width) * PAD_SIZE, y: ((ev.clientY - r.top) / r.height) * PAD_SIZE };
   }
 
+  const ink = () => cssVar('--vscode-editor-foreground', cssVar('--vscode-foreground', '#fff'));
+
   function stroke(from: { x: number; y: number }, to: { x: number; y: number }): void {
-    ctx!.strokeStyle = cssVar('--vscode-editor-foreground', cssVar('--vscode-foreground', '#fff'));
+    ctx!.strokeStyle = ink();
     ctx!.lineWidth = PEN_WIDTH;
     ctx!.lineCap = 'round';
     ctx!.lineJoin = 'round';
@@ -225,6 +229,15 @@ export function createTryItPad(post: (m: WebviewMessage) => void, onDrawing?: (p
       renderProbs();
       const best = v.indexOf(Math.max(...v));
       setText(note, `Looks like ${names[best] ?? best} (${percent(v[best])}).`);
+    },
+    refreshTheme() {
+      // The model reads the ink from the alpha channel only, so recolouring keeps the drawing:
+      // 'source-in' paints the new colour exactly where there is ink, with its alpha.
+      ctx.save();
+      ctx.globalCompositeOperation = 'source-in';
+      ctx.fillStyle = ink();
+      ctx.fillRect(0, 0, PAD_SIZE, PAD_SIZE);
+      ctx.restore();
     },
     onPredictionError(id, message) {
       if (id !== latestSent) return;

@@ -15,9 +15,10 @@ import { BACKEND_CHOICES } from '../shared/trainOptions';
 import { errorMessage } from '../shared/errors';
 import { resumeChoices } from './resumeRun';
 import { datasetSizeText } from '../shared/datasetText';
+import { counted } from '../shared/plural';
 import { formatEpochHeader, formatEpochLine } from '../shared/kerasLog';
 import {
-  countImages, isActive, reducePanelState, restorePanelState, startingPanelState,
+  countImages, evaluationText, isActive, reducePanelState, restorePanelState, startingPanelState,
 } from '../shared/panelState';
 import type { HostMessage, PanelState, RunInfo, WebviewMessage } from '../shared/webviewProtocol';
 import { TrainingPanel, type PanelHost } from './panel';
@@ -31,6 +32,7 @@ import { exportRunForKeras, isKerasModelFile } from './exportKeras';
 import { readTrainRequest } from '../editor/trainRequest';
 import { InsideRequests } from './insideRequests';
 import { MisclassifiedRequests } from './misclassifiedRequests';
+import { compareAnswer } from './compareRuns';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -360,6 +362,9 @@ export class LenetController implements PanelHost, vscode.Disposable {
       case 'refreshRuns':
         this.refreshRuns();
         return;
+      case 'compareRuns':
+        this.post(compareAnswer(m.id, m.runDirs));
+        return;
     }
   }
 
@@ -420,10 +425,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         break;
       case 'evaluation': {
         this.progress?.finish();
-        const images = countImages(e.confusion);
-        void vscode.window.showInformationMessage(
-          `Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images)`,
-        );
+        void vscode.window.showInformationMessage(evaluationText(e));
         this.schedulePersist(true);
         break;
       }
@@ -633,7 +635,7 @@ export class LenetController implements PanelHost, vscode.Disposable {
         this.log(`${e.stopped ? 'Stopped' : 'Finished'} after ${e.history.length} epoch(s). Run folder: ${e.runDir || '(none)'}`);
         break;
       case 'evaluation':
-        this.log(`Evaluation of ${e.modelDir} on ${e.dataset}: test loss ${e.loss.toFixed(4)} - test accuracy ${e.acc.toFixed(4)} (${countImages(e.confusion)} images)`);
+        this.log(`Evaluation of ${e.modelDir} on ${e.dataset}: test loss ${e.loss.toFixed(4)} - test accuracy ${e.acc.toFixed(4)} (${counted(countImages(e.confusion), 'image')})`);
         break;
       case 'log':
         this.log(`[${e.level}] ${e.message}`);

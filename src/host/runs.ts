@@ -10,6 +10,7 @@ import type { BackendName, EpochMetrics, SummaryInfo } from '../shared/protocol'
 import { initialPanelState } from '../shared/panelState';
 import type { CallbackNote, PanelState, RunInfo } from '../shared/webviewProtocol';
 import { readSmallFile } from '../shared/smallFile';
+import { defaultRunLabel } from '../shared/runLabel';
 
 const RUN_NAME = /^(\d{8}-\d{6})(?:-(\d+))?$/;
 
@@ -44,7 +45,7 @@ function runNames(outDir: string): string[] {
 /** config.json, summary.json and metrics.csv of a run are a few KB; a run folder may be hostile. */
 const MAX_RUN_FILE_BYTES = 16 << 20;
 
-function readJson(path: string): Record<string, unknown> | undefined {
+export function readJson(path: string): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(readSmallFile(path, MAX_RUN_FILE_BYTES));
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
@@ -90,7 +91,7 @@ export function parseMetricsCsv(text: string): EpochMetrics[] {
   return out;
 }
 
-function readHistory(runDir: string): EpochMetrics[] {
+export function readHistory(runDir: string): EpochMetrics[] {
   try {
     return parseMetricsCsv(readSmallFile(join(runDir, 'metrics.csv'), MAX_RUN_FILE_BYTES));
   } catch {
@@ -98,10 +99,24 @@ function readHistory(runDir: string): EpochMetrics[] {
   }
 }
 
-function datasetName(config: Record<string, unknown> | undefined): string | undefined {
+export function datasetName(config: Record<string, unknown> | undefined): string | undefined {
   const resolved = config?.resolvedDataset as { name?: unknown } | undefined;
   if (typeof resolved?.name === 'string') return resolved.name;
   return typeof config?.dataset === 'string' ? config.dataset : undefined;
+}
+
+/** config.json's model name, when its spec has one. */
+export function modelName(config: Record<string, unknown> | undefined): string | undefined {
+  const name = (config?.model as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The history with its last epoch's seconds from summary.json's final row (metrics.csv, Keras's columns, has no time). */
+export function withSummarySeconds(history: EpochMetrics[], summary: Record<string, unknown> | undefined): EpochMetrics[] {
+  const final = summary?.final as Partial<EpochMetrics> | null | undefined;
+  const last = history[history.length - 1];
+  if (!last || final?.epoch !== last.epoch || typeof final.seconds !== 'number' || !Number.isFinite(final.seconds)) return history;
+  return [...history.slice(0, -1), { ...last, seconds: final.seconds }];
 }
 
 export interface RunDetails extends RunInfo {
@@ -114,14 +129,11 @@ export function readRun(runDir: string): RunDetails | undefined {
   const history = readHistory(runDir);
   if (!config && history.length === 0) return undefined;
   const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
-  const summary = readJson(join(runDir, 'summary.json'));
-  // summary.json's final row has the epoch's seconds, which metrics.csv (Keras columns) lacks.
-  const finalFromSummary = summary?.final as EpochMetrics | null | undefined;
-  const last = history[history.length - 1];
-  const final = last && finalFromSummary && finalFromSummary.epoch === last.epoch ? { ...last, seconds: finalFromSummary.seconds } : last;
+  const final = withSummarySeconds(history, readJson(join(runDir, 'summary.json'))).at(-1);
   return {
     runDir,
     name: basename(runDir),
+    label: defaultRunLabel(modelName(config), basename(runDir)),
     dataset: datasetName(config),
     epochs,
     ...(final ? { final } : {}),

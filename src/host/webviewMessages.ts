@@ -3,7 +3,7 @@
 // bounded sizes) or it is dropped; the caller logs the reason and never acts on it.
 // Pure (no vscode import), unit-tested with hostile inputs.
 import { NUM_CLASSES } from '../shared/geometry';
-import type { WebviewMessage } from '../shared/webviewProtocol';
+import { MAX_COMPARED_RUNS, type WebviewMessage } from '../shared/webviewProtocol';
 
 /** The try-it pad sends 28x28 intensities in 0..1 (the webview's preprocessDigit output, MNIST /255 scale). */
 export const PREDICT_PIXELS = 784;
@@ -132,6 +132,23 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
       }
       if (!knownRuns.has(runDir)) return no(`${type}: "runDir" is not one of the listed runs`);
       return { ok: true, message: { type, runDir } };
+    }
+    case 'compareRuns': {
+      if ((err = shape(['id', 'runDirs']))) return no(`compareRuns: ${err}`);
+      const id = requestId(x.id);
+      if (id === undefined) return no('compareRuns: "id" must be an integer from 0 to 2^31-1');
+      const dirs = x.runDirs;
+      if (!Array.isArray(dirs) || dirs.length < 2 || dirs.length > MAX_COMPARED_RUNS) {
+        return no(`compareRuns: "runDirs" must be an array of 2 to ${MAX_COMPARED_RUNS} run folders`);
+      }
+      const runDirs: string[] = [];
+      for (let i = 0; i < dirs.length; i++) {
+        const d = dirs[i];
+        if (typeof d !== 'string' || !knownRuns.has(d)) return no(`compareRuns: runDirs[${i}] is not one of the listed runs`);
+        if (runDirs.includes(d)) return no(`compareRuns: runDirs[${i}] is listed twice`);
+        runDirs.push(d);
+      }
+      return { ok: true, message: { type: 'compareRuns', id, runDirs } };
     }
     default:
       return no(`unknown type ${JSON.stringify(type.slice(0, 40))}`);

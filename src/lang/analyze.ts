@@ -107,9 +107,10 @@ export function analyzeModel(model: SourceModel, diagnostics: ShapeDiagnostic[] 
       shape = info.outputShape;
     } catch (e) {
       la.status = 'error';
-      la.message = e instanceof ShapeError ? e.message : `${name}: ${e instanceof Error ? e.message : String(e)}`;
+      // The reason alone: whoever shows it names the layer once ("C3 (Conv2D): 15x15 kernel ...").
+      la.message = e instanceof ShapeError ? e.reason : e instanceof Error ? e.message : String(e);
       stopped = name;
-      diagnostics.push({ span: src.callSpan, severity: 'error', message: la.message });
+      diagnostics.push({ span: src.callSpan, severity: 'error', message: `${name}: ${la.message}` });
     }
   });
   const complete = layers.every((l) => l.status === 'ok');
@@ -146,7 +147,7 @@ export function analyzeModel(model: SourceModel, diagnostics: ShapeDiagnostic[] 
     if (e instanceof ShapeError && e.layerIndex >= 0 && layers[e.layerIndex]) {
       const la = layers[e.layerIndex];
       la.status = 'error';
-      la.message = e.message;
+      la.message = e.reason;
       out.complete = false;
       diagnostics.push({ span: la.source.callSpan, severity: 'error', message: e.message });
     }

@@ -52,7 +52,7 @@ export function firstModelFromSource(path: string, text: string): SourceModelRes
   }
   const bad = m.layers.find((l) => l.status !== 'ok');
   if (bad) {
-    const what = bad.status === 'error' ? bad.message : `${bad.name} (${bad.type}) not analyzed: ${bad.message}`;
+    const what = bad.status === 'error' ? `${bad.name}: ${bad.message}` : `${bad.name} (${bad.type}) not analyzed: ${bad.message}`;
     throw new SourceModelError(`${where(bad.source.classSpan.start)}: ${what}`);
   }
   if (m.layers.length === 0) throw new SourceModelError(`${where(m.source.createSpan.start)}: the model has no layers`);

@@ -2,6 +2,8 @@
 // keep the snapshot it re-sends to a reopened or restored panel; the webview runs the same code on
 // the events streamed to it, so both sides always agree. No vscode, no DOM, no clock unless given.
 import { datasetSizeText } from './datasetText';
+import { kerasNumber } from './kerasLog';
+import { counted } from './plural';
 import type { EpochMetrics, WorkerEvent } from './protocol';
 import type { BatchSeries, EvaluationResult, PanelState, RunStatus } from './webviewProtocol';
 
@@ -122,12 +124,11 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       };
     case 'evaluation': {
       const { type: _t, v: _v, ...evaluation } = event;
-      const images = countImages(event.confusion);
       return {
         ...state,
         evaluation,
         status: state.status === 'evaluating' ? statusAfterEvaluation(state) : state.status,
-        message: `Test accuracy ${(100 * event.acc).toFixed(1)}% on ${event.dataset} (${images.toLocaleString('en-US')} images)`,
+        message: evaluationText(event),
       };
     }
     case 'trainStep':
@@ -182,6 +183,11 @@ function statusAfterEvaluation(s: PanelState): RunStatus {
 /** While stopping, progress events must not flip the status back to training. */
 function keepBusy(current: RunStatus, wanted: RunStatus): RunStatus {
   return current === 'stopping' ? current : wanted;
+}
+
+/** "Test accuracy 0.9750 on mnist-sample (2,000 images)": accuracy as Keras logs it, a fraction. */
+export function evaluationText(e: { acc: number; dataset: string; confusion: number[][] }): string {
+  return `Test accuracy ${kerasNumber(e.acc)} on ${e.dataset} (${counted(countImages(e.confusion), 'image')})`;
 }
 
 export function countImages(confusion: number[][]): number {

@@ -24,6 +24,33 @@ export interface RunInfo {
   dataset?: string;
   epochs: number;
   final?: EpochMetrics;
+  /** The run's label: set by the user, else "<model name> · <start time>". */
+  label: string;
+}
+
+/** At most this many runs are compared at once (one colour each). */
+export const MAX_COMPARED_RUNS = 6;
+
+/** One run of a comparison, read from its folder (config.json, metrics.csv, summary.json). */
+export interface ComparedRun {
+  runDir: string;
+  label: string;
+  /** Model name, parameter count and the file it was trained from, e.g. "sequential · 61,706 params". */
+  model: string;
+  dataset?: string;
+  /** Training images the run used (after the limit). */
+  trainImages?: number;
+  optimizer?: string;
+  learningRate?: number;
+  batchSize?: number;
+  /** Epochs asked for, and completed (metrics.csv's rows). */
+  epochs: number;
+  epochsDone: number;
+  /** The epoch with the highest val_accuracy (the first of equals, as best/ keeps it). */
+  bestEpoch?: number;
+  bestValAcc?: number;
+  secondsPerEpoch?: number;
+  history: EpochMetrics[];
 }
 
 /**
@@ -80,7 +107,10 @@ export type HostMessage =
   | { type: 'insideRecording'; id: number; runDir: string; recording: InsideRecording; source?: string }
   | { type: 'insideRecordingError'; id: number; message: string }
   /** Show this layer in "Inside the network" (the editor hover's "Show activations"). */
-  | { type: 'showLayer'; layer: string };
+  | { type: 'showLayer'; layer: string }
+  /** The answer to compareRuns: the runs in the order asked. */
+  | { type: 'comparison'; id: number; runs: ComparedRun[] }
+  | { type: 'comparisonError'; id: number; message: string };
 
 // webview -> host (untrusted)
 export type WebviewMessage =
@@ -100,4 +130,6 @@ export type WebviewMessage =
   | { type: 'showLive' }
   | { type: 'exportCsv'; runDir: string }
   | { type: 'exportKeras'; runDir: string }
-  | { type: 'refreshRuns' };
+  | { type: 'refreshRuns' }
+  /** Overlay these listed runs (2 to MAX_COMPARED_RUNS, distinct). */
+  | { type: 'compareRuns'; id: number; runDirs: string[] };

@@ -200,7 +200,7 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     await vs.screenshot('past-run-pick');
     // (Each row's detail line, the run folder's path, is a label-name element too.)
     assert.deepEqual(labels.filter((l) => /^\d{8}-\d{6}(-\d+)?$/.test(l)), runNames().filter((n) => existsSync(join(runsDir(), n, 'model.json'))).reverse(), 'the runs with a model, newest first');
-    const expected = `${(100 * lastValAcc(oldest)).toFixed(1)}%`;
+    const expected = lastValAcc(oldest).toFixed(4);
     await vs.notification(/^Test accuracy/).first().waitFor({ timeout: 60_000 });
     timings.pickToEvaluationMs = since(t0);
     const note = (await vs.notification(/^Test accuracy/).first().innerText()).trim();

@@ -8,30 +8,9 @@ import { after, before, describe } from 'node:test';
 import { VSCodeSession, artifactsDir, since, sleep, waitUntil } from './harness';
 import { commandTitle, extensionId, missingParts } from './landed';
 import { QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
-import { entry, flowTest, QUICK, vsix } from './suite';
+import { CONTRAST_RATIO, entry, flowTest, inEachTheme, QUICK, vsix } from './suite';
 
 const SAMPLE_TEST_COUNT = 2000;
-
-/**
- * WCAG contrast ratio of an element's text against the first opaque background behind it.
- * Kept as source text: tsx would wrap named inner functions in a helper that does not exist
- * inside the page.
- */
-const CONTRAST_RATIO = new Function('el', `
-  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  let bg = [0, 0, 0, 0];
-  for (let e = el; e && (bg[3] ?? 1) === 0; e = e.parentElement) {
-    const c = rgb(getComputedStyle(e).backgroundColor);
-    bg = c.length === 3 ? [...c, 1] : c;
-  }
-  const fg = rgb(getComputedStyle(el).color);
-  const lum = ([r, g, b]) => {
-    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-  return (a + 0.05) / (b + 0.05);
-`) as (el: Element) => number;
 
 describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
   let vs: VSCodeSession;
@@ -267,24 +246,14 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
 
   flow('themes: the panel follows dark and high-contrast themes with readable text', { timeout: 90_000 }, async () => {
     requireParts({ testIds: ['summary-table', 'status'] });
-    const themes = [
-      { theme: 'Default Dark Modern', bodyClass: 'vscode-dark' },
-      { theme: 'Default High Contrast', bodyClass: 'vscode-high-contrast' },
-      { theme: 'Default Light Modern', bodyClass: 'vscode-light' },
-    ];
-    for (const { theme, bodyClass } of themes) {
-      vs.writeWorkspaceSettings({ ...QUICK, 'workbench.colorTheme': theme });
-      // VS Code tells the webview by a class on its <body> and new --vscode-* values.
-      await waitUntil(`the panel in "${theme}"`, async () => (await panel().locator('body').getAttribute('class'))?.split(/\s+/).includes(bodyClass), 20_000);
-      await sleep(300);
+    await inEachTheme(vs, panel, QUICK, async ({ theme, bodyClass }) => {
       await panel().locator('[data-testid=summary-table]').scrollIntoViewIfNeeded();
       await vs.screenshot(`theme-${bodyClass}`);
       // WCAG contrast of the summary table's text against what is behind it.
       const ratio = await panel().locator('[data-testid=summary-table] td').first().evaluate(CONTRAST_RATIO);
       console.log(`# summary text contrast in "${theme}": ${ratio.toFixed(2)}:1`);
       assert.ok(ratio >= 4.5, `summary text contrast in "${theme}" is ${ratio.toFixed(2)}:1 (WCAG AA needs 4.5:1)`);
-    }
-    vs.writeWorkspaceSettings(QUICK);
+    });
   });
 
   // --- layer shapes where the model is written ------------------------------------

@@ -122,7 +122,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     const n = ev.confusion.flat().reduce((a, b) => a + b, 0);
     assert.equal(n, c.snapshot.dataset?.test);
     const note = await until('notification', 2000, () => fake.shown.find((s) => s.message.startsWith('Test accuracy')));
-    assert.match(note.message, new RegExp(`^Test accuracy \\d+\\.\\d% on mnist-sample \\(${n.toLocaleString('en-US')} images\\)$`));
+    assert.match(note.message, new RegExp(`^Test accuracy 0\\.\\d{4} on mnist-sample \\(${n.toLocaleString('en-US')} images\\)$`));
     assert.equal(c.snapshot.status, 'done', 'back to the run outcome');
   });
 

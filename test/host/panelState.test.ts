@@ -100,7 +100,7 @@ test('evaluation is stored and summarised with the image count', () => {
   });
   assert.equal(s.status, 'idle', 'no run in this state: back to idle');
   assert.equal(s.evaluation?.acc, 0.975);
-  assert.equal(s.message, 'Test accuracy 97.5% on mnist-sample (2,000 images)');
+  assert.equal(s.message, 'Test accuracy 0.9750 on mnist-sample (2,000 images)');
 });
 
 test('after an evaluation the status returns to the run outcome (done / stopped), derived from the state', () => {

@@ -293,13 +293,13 @@ test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C cle
 
 test('runs list: Open, Export CSV, and Back to live run', async () => {
   const page = p.page;
-  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', label: 'sequential · 2026-11-28 03:00:00', dataset: 'mnist', epochs: 2,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
   const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50 };
   await p.send({ type: 'runs', runs: [run, stopped] });
   await page.waitForSelector('[data-testid=runs] tr[data-run]');
   assert.match(await page.textContent('[data-testid=runs]') ?? '', /0\.961/);
-  const epochCells = await page.$$eval('[data-testid=runs] tr[data-run] td:nth-of-type(2)', (els) => els.map((e) => e.textContent));
+  const epochCells = await page.$$eval('[data-testid=runs] tr[data-run] td:nth-of-type(3)', (els) => els.map((e) => e.textContent));
   assert.deepEqual(epochCells, ['2', '2 of 50'], 'a run stopped early says so');
   await page.click('[data-testid=runs] [data-testid=run-open]');
   await page.click('[data-testid=runs] [data-testid=run-export]');
@@ -323,7 +323,7 @@ test('callbacks: Keras\'s lines under the validation list and dashed markers on 
     ['EarlyStopping', 'Epoch 2: early stopping (val_loss did not improve for 1 epoch; best 0.3 at epoch 1)'],
   ]);
   for (const id of ['chart-loss', 'chart-acc']) assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'data-markers'), '2 2');
-  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', label: 'sequential · 2026-11-28 03:00:00', dataset: 'mnist', epochs: 2,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
   await p.send({ type: 'runs', runs: [run] });
   await page.waitForSelector(`[data-testid=runs] tr[data-run="${run.runDir}"] [data-testid=run-export-keras]`);

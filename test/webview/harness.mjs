@@ -67,7 +67,8 @@ export const THEMES = {
       '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400', '--vscode-errorForeground': '#f85149',
       '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-inactiveSelectionBackground': '#e4e6f1',
       '--vscode-disabledForeground': '#61616180', '--vscode-editor-selectionBackground': '#add6ff',
-      '--vscode-testing-iconPassed': '#388a34', '--vscode-editorWarning-foreground': '#bf8803',
+      // testing.iconPassed: VS Code's registered light default (Light Modern keeps it): 2.0:1 on white.
+      '--vscode-testing-iconPassed': '#73c991', '--vscode-editorWarning-foreground': '#bf8803',
       '--vscode-textLink-foreground': '#005fb8',
     },
   },
