@@ -9,7 +9,7 @@ import { permutation, rng } from '../shared/random';
 import type { Tf } from './tf';
 import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
-import { copyModelDirAtomic, createRunDir, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { copyModelDirAtomic, createRunDir, markFailed, metricsCsv, saveModel, TIMES_FILE, timesCsv, writeFileAtomic, writeJsonAtomic } from './runDir';
 import type { Batch, TrainStepFactory } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
 import { ProbeRecorder } from './probes';
@@ -75,21 +75,6 @@ function diverged(config: TrainConfig, what: string, epochsSaved: number, runDir
   );
 }
 
-/**
- * A run that failed after its folder exists says so in summary.json (status "failed" and the
- * error), so it never passes for a finished run. Best effort: the disk may be what failed.
- */
-function markFailed(runDir: string, err: unknown, progress: Record<string, unknown>): void {
-  const info = toErrorInfo(err);
-  try {
-    writeJsonAtomic(join(runDir, 'summary.json'), {
-      status: 'failed', error: { code: info.code, message: info.message }, ...progress, finishedAt: new Date().toISOString(),
-    });
-  } catch {
-    // nothing more to do: the error itself is reported to the user
-  }
-}
-
 export async function runTraining(
   ctx: TrainContext, config: TrainConfig, data: DatasetLike, spec: ModelSpec, summary: SummaryInfo,
 ): Promise<TrainResult> {
@@ -115,6 +100,8 @@ export async function runTraining(
     // train: the images this run uses (after the limit); available: the dataset's training images.
     ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, startedAt: startedAt.toISOString(),
+    // Whose run this is while it trains: a reader tells a live run from one a crash left behind.
+    pid: process.pid,
   });
   try {
     writeConfig();
@@ -159,7 +146,7 @@ export async function runTraining(
         break;
       }
       callbacks.epochBegin(epoch);
-      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
+      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors, runDir });
       const t0 = performance.now();
       const order = permutation(train.count, random);
       let seen = 0, lossSum = 0, accSum = 0, lastSent = 0;
@@ -207,6 +194,7 @@ export async function runTraining(
       stoppedEarly = callbacks.epochEnd(m);
       history.push(m);
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
+      writeFileAtomic(join(runDir, TIMES_FILE), timesCsv(history));
       await saveModel(tf, model, runDir);
       record(epoch);
       if (!best || m.val_acc > best.val_acc) {
@@ -244,7 +232,8 @@ export async function runTraining(
     });
   } catch (err) {
     model.dispose();
-    markFailed(runDir, err, { epochsCompleted: history.length, epochs: config.epochs, final: history[history.length - 1] ?? null, startedAt });
+    const info = toErrorInfo(err);
+    markFailed(runDir, info.code, info.message, { epochsCompleted: history.length, epochs: config.epochs, final: history[history.length - 1] ?? null, startedAt });
     throw err;
   } finally {
     step.dispose();

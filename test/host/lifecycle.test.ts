@@ -12,7 +12,7 @@ import { LONG_SETTINGS, QUICK_SETTINGS, root, startHost, workerBuilt } from './h
 import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 import { listRuns } from '../../src/host/runs';
 import { datasetCacheDir } from '../../src/host/settings';
-import { WorkerClient } from '../../src/host/workerClient';
+import { WorkerClient } from '../../src/client/workerClient';
 import type { WorkerEvent } from '../../src/shared/protocol';
 
 const h = startHost('lenet-lifecycle-');

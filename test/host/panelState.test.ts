@@ -27,7 +27,7 @@ test('a short run goes starting -> loading -> training -> done with history and 
   assert.deepEqual(s.backend, { name: 'wasm', reason: 'tfjs-node is not installed' });
   assert.equal(s.dataset?.train, 2000);
   assert.equal(s.dataset?.available, undefined);
-  assert.equal(s.message, 'Dataset mnist-sample: 2,000 train / 500 test images (bundled)');
+  assert.equal(s.message, 'Building the model', 'the header shows the dataset; the message does not repeat it');
   assert.equal(s.summary?.totalParams, 61706);
   assert.equal((s.summary as unknown as Record<string, unknown>).type, undefined, 'event tag not copied into summary');
   s = apply(s, [
@@ -175,7 +175,7 @@ test('restorePanelState: junk gives the initial state; a mid-run snapshot is mar
   assert.deepEqual(restorePanelState({ status: 'done', history: [], runs: [], batchSeries: { x: [1], loss: [], acc: [] } }), initialPanelState());
   const mid = { ...initialPanelState(), status: 'training' as const, epoch: 3, etaSeconds: 100 };
   const r = restorePanelState(JSON.parse(JSON.stringify(mid)));
-  assert.equal(r.status, 'stopped');
+  assert.equal(r.status, 'interrupted');
   assert.equal(r.etaSeconds, undefined);
   assert.match(r.message ?? '', /reload/);
   const done = { ...initialPanelState(), status: 'done' as const, runDir: '/r' };
@@ -186,6 +186,6 @@ test('a limited run says how many images it trains on and how many the dataset h
   const s = reducePanelState(startingPanelState(initialPanelState(), 2),
     { v, type: 'dataset', name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
   assert.deepEqual(s.dataset, { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
-  assert.equal(s.message, 'Dataset mnist-sample: 2,000 of 8,000 train / 2,000 test images (bundled)');
+  assert.equal(s.message, 'Building the model');
   assert.equal(datasetSizeText({ train: 8000, available: 8000, test: 2000 }), '8,000 train / 2,000 test', 'no "of" when all are used');
 });

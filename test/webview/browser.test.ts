@@ -238,8 +238,9 @@ test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C cle
 test('runs list: Open, Export CSV, and Back to live run', async () => {
   const page = p.page;
   const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+    label: 'lenet5 · 2026-11-28 03:00', status: 'done' as const, hasModel: true,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
-  const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50 };
+  const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50, status: 'stopped' as const };
   await p.send({ type: 'runs', runs: [run, stopped] });
   await page.waitForSelector('[data-testid=runs] tr[data-run]');
   assert.match(await page.textContent('[data-testid=runs]') ?? '', /0\.961/);
@@ -268,6 +269,7 @@ test('callbacks: Keras\'s lines under the validation list and dashed markers on 
   ]);
   for (const id of ['chart-loss', 'chart-acc']) assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'data-markers'), '2 2');
   const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+    label: 'lenet5 · 2026-11-28 03:00', status: 'done' as const, hasModel: true,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
   await p.send({ type: 'runs', runs: [run] });
   await page.waitForSelector(`[data-testid=runs] tr[data-run="${run.runDir}"] [data-testid=run-export-keras]`);
