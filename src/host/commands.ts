@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorMessage } from '../shared/errors';
 import type { TrainConfig } from '../shared/protocol';
-import type { LenetController } from './controller';
+import type { Lab } from './lab';
 import { isKerasModelFile } from './exportKeras';
 import { offerGitignore } from './gitignore';
 import { readRunConfig } from './runs';
@@ -17,7 +17,7 @@ export const UNTRUSTED_MESSAGE = 'LeNet: training reads data and model files of 
 const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /** `request`: optional { model, source, compiled } (lenet.trainThisModel) to train instead of the seed's LeNet-5. */
-export async function startTraining(lab: LenetController, request?: unknown): Promise<boolean> {
+export async function startTraining(lab: Lab, request?: unknown): Promise<boolean> {
   // Restricted Mode: training reads the workspace's data and model files and writes run folders
   // where its settings say; hovers and summaries work without trust, training asks for it.
   if (vscode.workspace.isTrusted === false) {
@@ -52,7 +52,7 @@ export async function startTraining(lab: LenetController, request?: unknown): Pr
 }
 
 /** Continues a stopped or interrupted run in its folder from its last completed epoch. */
-export async function resumeRun(lab: LenetController, runDir: string, epochs?: number): Promise<boolean> {
+export async function resumeRun(lab: Lab, runDir: string, epochs?: number): Promise<boolean> {
   const saved = readRunConfig(runDir);
   if (!saved) {
     void vscode.window.showErrorMessage(`LeNet: ${runDir} has no readable config.json to resume from.`);
@@ -65,7 +65,7 @@ export async function resumeRun(lab: LenetController, runDir: string, epochs?: n
 }
 
 /** Starts `config` once no run or evaluation is in the way (asking to stop an active run). */
-async function begin(lab: LenetController, config: TrainConfig, notice: string | undefined): Promise<boolean> {
+async function begin(lab: Lab, config: TrainConfig, notice: string | undefined): Promise<boolean> {
   if (lab.isRunActive()) {
     const choice = await vscode.window.showWarningMessage('LeNet: A training run is active.', 'Stop and Start New', 'Keep Current');
     if (choice !== 'Stop and Start New') return false;
@@ -98,7 +98,7 @@ async function begin(lab: LenetController, config: TrainConfig, notice: string |
   return sent;
 }
 
-export function stopTraining(lab: LenetController): void {
+export function stopTraining(lab: Lab): void {
   if (!lab.isRunActive()) {
     void vscode.window.showInformationMessage('LeNet: no training run is active.');
     return;
@@ -109,7 +109,7 @@ export function stopTraining(lab: LenetController): void {
 }
 
 /** Says why an evaluation cannot start now (a run or another evaluation is busy), if it cannot. */
-function refusesEvaluation(lab: LenetController): boolean {
+function refusesEvaluation(lab: Lab): boolean {
   if (lab.isRunActive()) {
     void vscode.window.showWarningMessage('LeNet: stop the training run before evaluating (LeNet: Stop Training).');
     return true;
@@ -125,7 +125,7 @@ function refusesEvaluation(lab: LenetController): boolean {
  * Evaluates a model on its test set: `modelDir` (a listed run, its best/, or a Keras .h5), else
  * the selected run, else the newest run with a model. The evaluated run becomes the selected one.
  */
-export async function evaluate(lab: LenetController, modelDir?: string): Promise<boolean> {
+export async function evaluate(lab: Lab, modelDir?: string): Promise<boolean> {
   if (refusesEvaluation(lab)) return false;
   lab.refreshRuns(false);
   const store = lab.runStore;
@@ -173,7 +173,7 @@ export async function evaluate(lab: LenetController, modelDir?: string): Promise
 }
 
 /** Evaluates a Keras .h5 model: the file given (explorer menu), else one picked in an open dialog. */
-export async function evaluateKerasModel(lab: LenetController, file?: vscode.Uri): Promise<boolean> {
+export async function evaluateKerasModel(lab: Lab, file?: vscode.Uri): Promise<boolean> {
   const target = file ?? (await vscode.window.showOpenDialog({
     title: 'LeNet: evaluate which Keras model?', canSelectMany: false, filters: { 'Keras HDF5 model': ['h5', 'hdf5'] },
   }))?.[0];
@@ -181,7 +181,7 @@ export async function evaluateKerasModel(lab: LenetController, file?: vscode.Uri
 }
 
 /** Quick pick of the runs that have a model, newest first, then evaluate the picked one. */
-export async function evaluatePicked(lab: LenetController): Promise<boolean> {
+export async function evaluatePicked(lab: Lab): Promise<boolean> {
   // Refused before the pick: asking which run, then refusing, wastes the user's choice.
   if (refusesEvaluation(lab)) return false;
   lab.refreshRuns(false);
@@ -205,14 +205,14 @@ export async function evaluatePicked(lab: LenetController): Promise<boolean> {
 }
 
 /** The editor hover's "Show activations": the panel's Inside the network, at that layer. */
-export function showActivations(lab: LenetController, layer?: unknown): void {
+export function showActivations(lab: Lab, layer?: unknown): void {
   const live = lab.panelVisible();
   lab.showPanel();
   lab.inside.showLayer(layer, live);
 }
 
 /** The Evaluate button: the run the panel shows. */
-export function evaluateShown(lab: LenetController): Promise<boolean> {
+export function evaluateShown(lab: Lab): Promise<boolean> {
   const sel = selectedRun(lab.runStore);
   return evaluate(lab, lab.kerasModel ?? (sel === 'live' ? undefined : sel));
 }

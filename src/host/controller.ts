@@ -9,6 +9,7 @@ import { restorePanelState } from '../shared/panelState';
 import { pidAlive } from '../shared/pid';
 import type { EvaluationResult, HostMessage, PanelState, WebviewMessage } from '../shared/webviewProtocol';
 import { Disposable, toDisposable } from './dispose';
+import type { Lab } from './lab';
 import { InsideRequests } from './insideRequests';
 import { Output } from './output';
 import { TrainingPanel, type PanelHost } from './panel';
@@ -29,7 +30,7 @@ export const STATE_KEY = 'lenetLab.panelState';
 export const CONTEXT_ACTIVE = 'lenet.trainingActive';
 const PERSIST_DELAY_MS = 2000;
 
-export class LenetController extends Disposable implements PanelHost {
+export class LenetController extends Disposable implements PanelHost, Lab {
   readonly output = this._register(new Output());
   readonly session: TrainingSession;
   private store: RunStoreState = emptyRunStore();

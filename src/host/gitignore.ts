@@ -3,13 +3,13 @@ import * as vscode from 'vscode';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { errorMessage } from '../shared/errors';
-import type { LenetController } from './controller';
+import type { Lab } from './lab';
 
 const ASKED_KEY = 'lenetLab.gitignoreOffered';
 const ADD = 'Add to .gitignore';
 
 /** When the output folder is the workspace's .lenet/ and .gitignore does not name it: ask, once. */
-export async function offerGitignore(lab: LenetController, outDir: string): Promise<void> {
+export async function offerGitignore(lab: Lab, outDir: string): Promise<void> {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!ws || lab.ctx.workspaceState.get(ASKED_KEY)) return;
   const rel = relative(ws, outDir).split(sep);

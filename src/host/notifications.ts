@@ -2,7 +2,7 @@
 // actions that make sense then (Evaluate / Open Run after a finished run, Show Output after an error).
 import * as vscode from 'vscode';
 import type { WorkerEvent } from '../shared/protocol';
-import type { LenetController } from './controller';
+import type { Lab } from './lab';
 import { runInfo, type RunStoreAction } from './runStore';
 
 const EVALUATE = 'Evaluate';
@@ -10,7 +10,7 @@ const OPEN_RUN = 'Open Run';
 const SHOW_OUTPUT = 'Show Output';
 
 /** A run finished (all its epochs): say so, offer to evaluate it or open it in the panel. */
-export function onRunEnded(lab: LenetController, a: Extract<RunStoreAction, { type: 'ended' }>): void {
+export function onRunEnded(lab: Lab, a: Extract<RunStoreAction, { type: 'ended' }>): void {
   const runDir = a.runDir ?? lab.runStore.lastEnd?.runDir;
   if (a.status !== 'done' || !runDir) return;
   const run = runInfo(lab.runStore, runDir);
@@ -25,7 +25,7 @@ export function onRunEnded(lab: LenetController, a: Extract<RunStoreAction, { ty
 }
 
 /** A worker error that is not a request's answer: `live` when it ended the live run. */
-export function onWorkerError(lab: LenetController, e: Extract<WorkerEvent, { type: 'error' }>, live: boolean): void {
+export function onWorkerError(lab: Lab, e: Extract<WorkerEvent, { type: 'error' }>, live: boolean): void {
   if (e.code === 'BUSY') {
     void vscode.window.showWarningMessage(`LeNet: ${e.message}`);
     return;

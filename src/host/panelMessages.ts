@@ -3,11 +3,11 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../shared/errors';
 import type { WebviewMessage } from '../shared/webviewProtocol';
-import type { LenetController } from './controller';
+import type { Lab } from './lab';
 import { evaluate, evaluateShown, resumeRun } from './commands';
 import { deleteRun, exportCsv, exportKeras, renameRun, revealRun } from './runActions';
 
-type Handlers = { [K in WebviewMessage['type']]: (lab: LenetController, m: Extract<WebviewMessage, { type: K }>) => void };
+type Handlers = { [K in WebviewMessage['type']]: (lab: Lab, m: Extract<WebviewMessage, { type: K }>) => void };
 
 const HANDLERS: Handlers = {
   ready: (lab) => {
@@ -45,12 +45,12 @@ const HANDLERS: Handlers = {
   },
 };
 
-export function handleWebviewMessage(lab: LenetController, m: WebviewMessage): void {
-  (HANDLERS[m.type] as (lab: LenetController, m: WebviewMessage) => void)(lab, m);
+export function handleWebviewMessage(lab: Lab, m: WebviewMessage): void {
+  (HANDLERS[m.type] as (lab: Lab, m: WebviewMessage) => void)(lab, m);
 }
 
 /** The try-it pad: the answering model's 10 probabilities, or why not, for the pad's request id. */
-async function predict(lab: LenetController, id: number, pixels: number[]): Promise<void> {
+async function predict(lab: Lab, id: number, pixels: number[]): Promise<void> {
   const modelDir = lab.answeringModel();
   try {
     if (!modelDir) throw new Error('No trained model yet: train one first (LeNet: Start Training).');

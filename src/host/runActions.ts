@@ -5,7 +5,7 @@ import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../shared/errors';
-import type { LenetController } from './controller';
+import type { Lab } from './lab';
 import { exportRunForKeras } from './exportKeras';
 import { MAX_LABEL, MAX_NOTES, readRunMeta, writeRunMeta } from './runMeta';
 import { runInfo } from './runStore';
@@ -31,7 +31,7 @@ export async function exportCsv(runDir: string): Promise<void> {
   }
 }
 
-export async function exportKeras(lab: LenetController, runDir: string): Promise<void> {
+export async function exportKeras(lab: Lab, runDir: string): Promise<void> {
   if (!existsSync(join(runDir, 'model.json'))) {
     void vscode.window.showErrorMessage(`LeNet: ${basename(runDir)} has no saved model to export.`);
     return;
@@ -54,7 +54,7 @@ export async function revealRun(runDir: string): Promise<void> {
 }
 
 /** Asks for a new label, then for notes (Escape at either keeps what was there). */
-export async function renameRun(lab: LenetController, runDir: string): Promise<void> {
+export async function renameRun(lab: Lab, runDir: string): Promise<void> {
   const run = runInfo(lab.runStore, runDir);
   const meta = readRunMeta(runDir);
   const label = await vscode.window.showInputBox({
@@ -77,7 +77,7 @@ export async function renameRun(lab: LenetController, runDir: string): Promise<v
 }
 
 /** Moves a run folder to the trash after a modal confirmation; never the run that is training. */
-export async function deleteRun(lab: LenetController, runDir: string): Promise<void> {
+export async function deleteRun(lab: Lab, runDir: string): Promise<void> {
   if (runDir === lab.runStore.live?.runDir) {
     void vscode.window.showWarningMessage('LeNet: this run is training; stop it before deleting it.');
     return;

@@ -195,7 +195,8 @@ export function folderStatus(
     default: break;
   }
   if (typeof config?.pid === 'number' && pidAlive(config.pid)) return { status: 'running' };
-  if (!config) return { status: epochsDone >= epochs ? 'done' : 'interrupted', ...(epochsDone >= epochs ? {} : { reason: 'no config.json' }) };
+  // Every epoch is in metrics.csv: whatever happened after, the run is complete.
+  if (epochsDone >= epochs) return { status: 'done' };
   return { status: 'interrupted', reason: `ended without a summary (a window reload, crash or kill) after ${epochsDone} of ${epochs} epochs` };
 }
 
