@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { errorMessage } from '../shared/errors';
 import type { TrainConfig } from '../shared/protocol';
 import type { Lab } from './lab';
+import type { RequestError } from './broker';
 import { isKerasModelFile } from './exportKeras';
 import { offerGitignore } from './gitignore';
 import { readRunConfig } from './runs';
@@ -82,6 +83,7 @@ async function begin(lab: Lab, config: TrainConfig, notice: string | undefined):
     return false;
   }
   lab.kerasModel = undefined;
+  lab.evaluationFailed = undefined;
   lab.notice = notice;
   lab.log('');
   lab.log(`${config.resumeFrom ? `Resuming ${config.resumeFrom} to` : 'Training LeNet:'} ${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, dataset ${config.dataset}${config.limit ? ` (first ${config.limit} images)` : ''}, backend ${config.backend}, seed ${config.seed}`);
@@ -145,31 +147,37 @@ export async function evaluate(lab: Lab, modelDir?: string): Promise<boolean> {
   lab.kerasModel = keras ? target : undefined;
   if (run) lab.dispatch({ type: 'select', runDir: run.runDir });
   lab.evaluating = name;
+  lab.evaluationFailed = undefined;
   lab.broadcast();
   lab.showPanel(true);
   lab.log(`Evaluating ${target}`);
   lab.startProgress(`LeNet: evaluating ${name}`, false);
   const backend = lab.setting<TrainConfig['backend']>('backend', 'auto');
   lab.session.ensureWorker(backend);
-  try {
-    const e = await lab.session.broker.request('evaluate', { modelDir: target, cacheDir: lab.cacheDir(), backend, outDir: lab.outputDirectory() });
-    const { type: _t, v: _v, ...result } = e;
-    lab.evaluation = { target, result };
-    lab.output.event(e);
-    const images = e.confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
-    void vscode.window.showInformationMessage(`Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images) · ${name}`);
-    return true;
-  } catch (err) {
-    lab.log(`[evaluate] ${errorMessage(err)}`);
-    void vscode.window.showErrorMessage(`LeNet: could not evaluate ${name}: ${errorMessage(err)}`, 'Show Output').then((c) => {
-      if (c) lab.output.show();
-    });
-    return false;
-  } finally {
+  const answer = lab.session.broker.request('evaluate', { modelDir: target, cacheDir: lab.cacheDir(), backend, outDir: lab.outputDirectory() });
+  void answer.then(
+    (e) => {
+      const { type: _t, v: _v, ...result } = e;
+      lab.evaluation = { target, result };
+      lab.output.event(e);
+      const images = e.confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+      void vscode.window.showInformationMessage(`Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images) · ${name}`);
+    },
+    (err: RequestError) => {
+      lab.evaluationFailed = `The evaluation of ${name} failed: ${errorMessage(err)}`;
+      lab.log(`[evaluate] ${errorMessage(err)}`);
+      // A crashed worker is reported once, by the session (the notification every request shares).
+      if (err.code === 'WORKER_EXITED' || err.code === 'TIMEOUT') return;
+      void vscode.window.showErrorMessage(`LeNet: could not evaluate ${name}: ${errorMessage(err)}`, 'Show Output').then((c) => {
+        if (c) lab.output.show();
+      });
+    },
+  ).finally(() => {
     lab.evaluating = undefined;
     lab.finishProgress();
     lab.broadcast();
-  }
+  });
+  return true;
 }
 
 /** Evaluates a Keras .h5 model: the file given (explorer menu), else one picked in an open dialog. */

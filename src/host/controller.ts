@@ -39,6 +39,7 @@ export class LenetController extends Disposable implements PanelHost, Lab {
   evaluation: { target: string; result: EvaluationResult } | undefined;
   /** An evaluation in progress: what it evaluates. */
   evaluating: string | undefined;
+  evaluationFailed: string | undefined;
   /** A Keras .h5 evaluated last: try-it and Inside answer with it until a run is opened or trained. */
   kerasModel: string | undefined;
   /** Panel text about how the live run differs from its model file (e.g. its compile() optimizer). */
@@ -95,10 +96,9 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       this.schedulePersist(true);
     }
     if (a.type === 'started') this.setActive(true);
-    if (a.type === 'folder' || a.type === 'ended' || a.type === 'started') this.refreshRuns(false);
+    if (a.type === 'folder' || a.type === 'started') this.refreshRuns(false);
     if (a.type !== 'scanned') this.broadcast();
   }
-
   /** Resumes a stopped or interrupted run (the Runs row's Resume, and after a reload). */
   resumeRun(runDir: string, epochs?: number): Promise<boolean> {
     return resumeRun(this, runDir, epochs);
@@ -110,6 +110,7 @@ export class LenetController extends Disposable implements PanelHost, Lab {
     this.store = reduceRunStore(this.store, { type: 'scanned', runs: listRuns(this.outputDirectory(), 200, alive) });
     this.knownRunDirs = new Set(this.store.runs.map((r) => r.runDir));
     this.folderViews.clear();
+    this.post({ type: 'runs', runs: listedRuns(this.store) });
     if (broadcast) this.broadcast();
   }
 
@@ -146,12 +147,13 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       s = same
         ? { ...folder, batchSeries: live.batchSeries, samplesPerSecond: live.samplesPerSecond, backend: live.backend ?? folder.backend, dataset: live.dataset ?? folder.dataset, evaluation: live.evaluation, message: live.status === folder.status ? live.message : folder.message }
         : folder;
-      s = { ...s, runs, viewingRun: this.store.selected && (isLive(this.store) || !same) ? sel : undefined };
+      s = { ...s, runs, viewingRun: this.store.selected };
     }
     const target = this.evaluation?.target;
     const shown = s.runDir ?? s.viewingRun;
     if (target && (target === shown || target === this.kerasModel || (shown && target === join(shown, 'best')))) s = { ...s, evaluation: this.evaluation!.result };
     if (this.evaluating) s = { ...s, status: 'evaluating', message: `Evaluating ${this.evaluating} on the test set` };
+    else if (this.evaluationFailed) s = { ...s, message: this.evaluationFailed };
     if (this.notice && showsLive(this.store)) s = { ...s, notice: this.notice };
     const answering = this.kerasModel ? basename(this.kerasModel) : modelRun(this.store)?.label;
     return answering ? { ...s, answering } : s;

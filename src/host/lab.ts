@@ -19,6 +19,8 @@ export interface Lab {
   evaluation: { target: string; result: EvaluationResult } | undefined;
   /** An evaluation in progress: the name of what it evaluates. */
   evaluating: string | undefined;
+  /** Why the last evaluation failed (shown as the panel's message until the next one). */
+  evaluationFailed: string | undefined;
   /** A Keras .h5 evaluated last: try-it and Inside answer with it until a run is opened or trained. */
   kerasModel: string | undefined;
   /** Panel text about how the live run differs from its model file. */

@@ -123,7 +123,11 @@ export class TrainingSession extends Disposable {
 
   private route(w: WorkerClient, e: WorkerEvent): void {
     if (w !== this.worker && !(e.type === 'error' && e.code === 'WORKER_EXITED')) return; // a replaced worker's leftovers
-    if (ROUTE[e.type] === 'answer' || this.broker.handle(e)) return;
+    if (ROUTE[e.type] === 'answer') {
+      this.broker.handle(e);
+      return;
+    }
+    if (this.broker.handle(e)) return; // an error that answers a request
     if (e.type === 'ready') this.backend = { name: e.backend, reason: e.reason };
     const live = this.host.isLive();
     if (!live) {
