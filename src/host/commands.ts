@@ -148,6 +148,7 @@ export async function evaluate(lab: Lab, modelDir?: string): Promise<boolean> {
   if (run) lab.dispatch({ type: 'select', runDir: run.runDir });
   lab.evaluating = name;
   lab.evaluationFailed = undefined;
+  if (lab.evaluation?.target === target) lab.evaluation = undefined; // never shown as this one's result
   lab.broadcast();
   lab.showPanel(true);
   lab.log(`Evaluating ${target}`);

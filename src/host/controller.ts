@@ -27,6 +27,8 @@ import { resumeRun } from './commands';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
+/** workspaceState key of the run the user picked to show (restored after a window reload). */
+export const SELECTED_KEY = 'lenetLab.selectedRun';
 export const CONTEXT_ACTIVE = 'lenet.trainingActive';
 const PERSIST_DELAY_MS = 2000;
 
@@ -74,8 +76,10 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       TrainingPanel.current?.dispose();
     }));
     this.refreshRuns();
-    // A restored snapshot names its run: show that one (its folder says how far it got).
-    if (restored.runDir && this.knownRunDirs.has(restored.runDir)) this.dispatch({ type: 'select', runDir: restored.runDir });
+    // The run picked before a reload, else the restored snapshot's (its folder says how far it got).
+    const picked = ctx.workspaceState.get<string>(SELECTED_KEY);
+    const show = [picked, restored.runDir].find((r) => r && this.knownRunDirs.has(r));
+    if (show && show !== this.store.runs[0]?.runDir) this.dispatch({ type: 'select', runDir: show });
   }
 
   // ---- the store -------------------------------------------------------------------------------
@@ -96,6 +100,7 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       this.schedulePersist(true);
     }
     if (a.type === 'started') this.setActive(true);
+    if (a.type === 'select' || a.type === 'started') void Promise.resolve(this.ctx.workspaceState.update(SELECTED_KEY, this.store.selected)).then(undefined, () => undefined);
     if (a.type === 'folder' || a.type === 'started') this.refreshRuns(false);
     if (a.type !== 'scanned') this.broadcast();
   }

@@ -171,14 +171,20 @@ export class TrainingSession extends Disposable {
   }
 
   /**
-   * The window is going away: a live run is recorded as interrupted (it can resume) once its
-   * worker has saved what it could and exited.
+   * The window is going away. A live run is ended at once and recorded as interrupted: its folder
+   * keeps every completed epoch (each is saved as it ends) and it resumes from the last one; a
+   * graceful stop would save mid-epoch weights that match no epoch of metrics.csv. Without a run
+   * the worker gets a graceful shutdown.
    */
   async shutdown(graceMs = 3000): Promise<void> {
     const w = this.worker;
     const runDir = this.host.isLive() ? this.liveState.runDir : undefined;
     this.worker = undefined;
-    if (w) await w.dispose(graceMs);
-    if (runDir) markRunEnded(runDir, 'interrupted', 'the window was reloaded or closed during training');
+    if (runDir) {
+      w?.kill();
+      markRunEnded(runDir, 'interrupted', 'the window was reloaded or closed during training');
+    } else if (w) {
+      await w.dispose(graceMs);
+    }
   }
 }
