@@ -236,7 +236,8 @@ export class LenetController extends Disposable implements PanelHost, Lab {
 
   onPanelDisposed(): void {
     // Closing the panel changes nothing about the run; the next panel shows the live or newest run.
-    this.dispatch({ type: 'select', runDir: undefined });
+    // (Not when the extension itself goes away: the selection is restored after a reload.)
+    if (!this.isDisposed) this.dispatch({ type: 'select', runDir: undefined });
   }
 
   onWebviewMessage(m: WebviewMessage): void {

@@ -102,11 +102,13 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       return { ...next, etaSeconds: estimateEtaSeconds(next, nowMs) };
     }
     case 'stopped':
+      // The run is over only at `done` (after the weights and summary are saved): until then it
+      // is still stopping, so a new run cannot start over it.
       return {
         ...state,
-        status: 'stopped',
+        status: 'stopping',
         etaSeconds: undefined,
-        message: `Stopped during epoch ${event.epoch}, batch ${event.batch}`,
+        message: `Stopped during epoch ${event.epoch}, batch ${event.batch}; saving`,
       };
     case 'done':
       return {

@@ -68,7 +68,7 @@ test('stop: progress events after stopping do not flip the status back; stopped 
   s = reducePanelState(s, { v, type: 'batchEnd', epoch: 3, batch: 5, batches: 10, loss: 1, acc: 0.5 });
   assert.equal(s.status, 'stopping');
   s = reducePanelState(s, { v, type: 'stopped', epoch: 3, batch: 5 });
-  assert.equal(s.status, 'stopped');
+  assert.equal(s.status, 'stopping', 'still saving: the run ends at done');
   assert.match(s.message ?? '', /epoch 3, batch 5/);
   s = reducePanelState(s, { v, type: 'done', history: [], runDir: '/r', stopped: true });
   assert.equal(s.status, 'stopped');
