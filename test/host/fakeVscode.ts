@@ -193,7 +193,7 @@ function matchSelector(selector: unknown, doc: FakeTextDocument): number {
   return score;
 }
 
-export interface Shown { kind: 'error' | 'warning' | 'info'; message: string; items: string[] }
+export interface Shown { kind: 'error' | 'warning' | 'info'; message: string; items: string[]; modal?: boolean }
 
 export class FakeWebviewPanel {
   readonly posted: unknown[] = [];
@@ -288,8 +288,12 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
     notebookDocuments: [] as FakeNotebook[],
     activeTextEditor: undefined as { document: FakeTextDocument; selection: { active: FakePosition } } | undefined,
   };
-  const message = (kind: Shown['kind']) => (msg: string, ...items: string[]): Promise<string | undefined> => {
-    shown.push({ kind, message: msg, items });
+  const message = (kind: Shown['kind']) => (msg: string, ...rest: unknown[]): Promise<string | undefined> => {
+    // An options object ({ modal: true }) may come first, as in VS Code's API.
+    const options = typeof rest[0] === 'object' && rest[0] !== null ? rest.shift() as { modal?: boolean } : undefined;
+    if (options && Object.keys(options).some((k) => k !== 'modal')) throw new Error(`the fake models only the "modal" message option, not ${JSON.stringify(options)}`);
+    const items = rest as string[];
+    shown.push({ kind, message: msg, items, ...(options?.modal ? { modal: true } : {}) });
     const held = heldAnswers[kind].shift();
     if (held) return new Promise((resolve) => held(resolve));
     return Promise.resolve(answers[kind].shift());

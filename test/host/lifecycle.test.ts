@@ -199,8 +199,10 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
     await h.until('events in the reopened panel', 10_000, () => h.posted('event', reopened).some((m) => m.event.type === 'batchEnd'));
     await h.run('lenet.stopTraining');
     await h.settled('stopped', 10_000);
-    assert.equal(h.lastState(reopened).status, 'stopping');
     assert.ok(h.posted('event', reopened).some((m) => m.event.type === 'stopped'), 'the reopened panel hears the stop');
+    // The run's end comes as the whole state, read back from the run store (its folder says stopped).
+    await h.until('the stopped state in the reopened panel', 5_000, () => h.lastState(reopened).status === 'stopped');
+    assert.equal(h.lastState(reopened).run?.status, 'stopped');
   });
 
   await t.test('the refusals between training and evaluation', async () => {
