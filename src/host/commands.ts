@@ -8,7 +8,6 @@ import type { TrainConfig } from '../shared/protocol';
 import type { Lab } from './lab';
 import type { RequestError } from './broker';
 import { isKerasModelFile } from './exportKeras';
-import { offerGitignore } from './gitignore';
 import { readRunConfig } from './runs';
 import { modelRun, runInfo, selectedRun } from './runStore';
 import { readTrainSettings, settingsErrorMessage } from './settings';
@@ -95,8 +94,7 @@ async function begin(lab: Lab, config: TrainConfig, notice: string | undefined):
   const sent = lab.session.start(config);
   lab.broadcast();
   lab.schedulePersist();
-  if (sent) void offerGitignore(lab, config.outDir);
-  else void vscode.window.showErrorMessage('LeNet: the training worker could not be reached');
+  if (!sent) void vscode.window.showErrorMessage('LeNet: the training worker could not be reached');
   return sent;
 }
 

@@ -3,7 +3,7 @@
 // the selected run (live, or one read from its folder) with its evaluation. The commands
 // (commands.ts) and the panel's messages (panelMessages.ts) act through it.
 import * as vscode from 'vscode';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { WorkerEvent } from '../shared/protocol';
 import { restorePanelState } from '../shared/panelState';
 import { pidAlive } from '../shared/pid';
@@ -24,6 +24,7 @@ import { datasetCacheDir, readOutputDirectory, type SettingsContext } from './se
 import { StatusBar } from './statusBar';
 import { onRunEnded, onWorkerError } from './notifications';
 import { resumeRun } from './commands';
+import { offerGitignore } from './gitignore';
 
 /** workspaceState key of the last live panel state (restored after a window reload). */
 export const STATE_KEY = 'lenetLab.panelState';
@@ -102,6 +103,7 @@ export class LenetController extends Disposable implements PanelHost, Lab {
     if (a.type === 'started') this.setActive(true);
     if (a.type === 'select' || a.type === 'started') void Promise.resolve(this.ctx.workspaceState.update(SELECTED_KEY, this.store.selected)).then(undefined, () => undefined);
     if (a.type === 'folder' || a.type === 'started') this.refreshRuns(false);
+    if (a.type === 'folder') void offerGitignore(this, dirname(a.runDir)); // .lenet/ now exists
     if (a.type !== 'scanned') this.broadcast();
   }
   /** Resumes a stopped or interrupted run (the Runs row's Resume, and after a reload). */

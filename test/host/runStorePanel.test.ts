@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LONG_SETTINGS, QUICK_SETTINGS, startHost, workerBuilt } from './hostHarness';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
 import { LENET5 } from '../../src/model/lenet';
+import { pidAlive } from '../../src/shared/pid';
 import type { CommandBody } from '../../src/client/workerClient';
 import type { TrainConfig } from '../../src/shared/protocol';
 
@@ -124,9 +125,7 @@ test('the run store behind the panel, with the real worker', { skip: workerBuilt
     const pid = h.worker()!.pid!;
     await h.deactivate();
     const n = metricsRows(runDir);
-    let gone = false;
-    try { process.kill(pid, 0); } catch { gone = true; }
-    assert.ok(gone, 'the worker was ended with the window');
+    await h.until('the worker ended with the window', 5_000, () => !pidAlive(pid));
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
     assert.equal(summary.status, 'interrupted');
     assert.equal(summary.reason, 'the window was reloaded or closed during training');
@@ -142,7 +141,7 @@ test('the run store behind the panel, with the real worker', { skip: workerBuilt
     assert.deepEqual(state.history.map((r) => r.epoch), Array.from({ length: n }, (_, i) => i + 1));
     assert.ok(state.history.every((r) => r.seconds > 0), "each epoch with the run's own time (times.csv)");
     assert.match(fake.statusItem.text, new RegExp(`^\\$\\(warning\\) LeNet interrupted · ${n}/30`));
-    assert.equal(fake.contexts['lenet.trainingActive'], false);
+    assert.equal(c.isRunActive(), false, 'nothing is live after the reload');
     assert.equal(QUICK_SAMPLE_RUN.dataset, state.run?.dataset);
   });
 
