@@ -73,6 +73,19 @@ test('the run store behind the panel, with the real worker', { skip: workerBuilt
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'label.json'), 'utf8')), { label: 'baseline sgd', notes: 'the seed settings' });
     assert.equal(c.snapshot.run?.label, 'baseline sgd', 'the header follows');
 
+    // A run's best/ is evaluated as that run (the best epoch's model).
+    assert.equal(await h.run('lenet.evaluate', join(dir, 'best')), true);
+    const best = await h.until('best/ evaluated', 60_000, () => (c.snapshot.evaluation?.modelDir === join(dir, 'best') && c.snapshot.status !== 'evaluating' ? c.snapshot : undefined));
+    assert.equal(best.run?.runDir, dir);
+    assert.ok(Math.abs(best.evaluation!.acc - best.run!.best!.val_acc) < 1e-6, "best/'s accuracy is the best epoch's val_accuracy");
+
+    // The worker dies while idle: said once, and the finished run it served stays done.
+    const errors = fake.shown.filter((s) => s.kind === 'error').length;
+    process.kill(h.worker()!.pid!, 'SIGKILL');
+    await h.until('the crash notification', 10_000, () => fake.shown.filter((s) => s.kind === 'error').length > errors);
+    assert.equal(c.snapshot.status, 'done', 'an idle worker crash is not the run failing');
+    assert.equal(c.snapshot.run?.status, 'done');
+
     h.panel().send({ type: 'runAction', action: 'reveal', runDir: dir });
     await h.until('revealFileInOS', 2_000, () => fake.builtins.find((b) => b.id === 'revealFileInOS'));
     assert.equal((fake.builtins.at(-1)!.args[0] as { fsPath: string }).fsPath, dir);
