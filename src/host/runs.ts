@@ -117,9 +117,6 @@ function datasetName(config: Record<string, unknown> | undefined): string | unde
   return typeof config?.dataset === 'string' ? config.dataset : undefined;
 }
 
-/** @deprecated name kept for callers: a run as the run store lists it. */
-export type RunDetails = RunInfo;
-
 /** "20261128-040000" -> "2026-11-28 04:00". */
 export function runTime(name: string): string {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})/.exec(name);
@@ -151,7 +148,7 @@ function sourceName(source: string): string {
  * `pidAlive` tells whether the process that wrote config.json still runs (then a folder without a
  * summary is a run in progress, else one a reload or crash left behind).
  */
-export function readRun(runDir: string, pidAlive: (pid: number) => boolean = () => false): RunDetails | undefined {
+export function readRun(runDir: string, pidAlive: (pid: number) => boolean = () => false): RunInfo | undefined {
   const config = readJson(join(runDir, 'config.json'));
   const history = readHistory(runDir);
   if (!config && history.length === 0) return undefined;
@@ -213,9 +210,9 @@ export function readRunConfig(runDir: string): TrainConfig | undefined {
 }
 
 /** Past runs under outDir, newest first (at most `max`). */
-export function listRuns(outDir: string, max = 200, pidAlive?: (pid: number) => boolean): RunDetails[] {
+export function listRuns(outDir: string, max = 200, pidAlive?: (pid: number) => boolean): RunInfo[] {
   const base = resolve(outDir);
-  const out: RunDetails[] = [];
+  const out: RunInfo[] = [];
   for (const n of runNames(base)) {
     const r = readRun(join(base, n), pidAlive);
     if (r) out.push(r);
@@ -225,7 +222,7 @@ export function listRuns(outDir: string, max = 200, pidAlive?: (pid: number) => 
 }
 
 /** The newest run that has a saved model, for "Evaluate Model" without a pick. */
-export function latestRunWithModel(runs: RunDetails[]): RunDetails | undefined {
+export function latestRunWithModel(runs: RunInfo[]): RunInfo | undefined {
   return runs.find((r) => r.hasModel);
 }
 
