@@ -300,6 +300,29 @@ test('the last state is persisted with setState and restored after a reload', as
   }
 });
 
+test('the selected run: the header names it, an interrupted run offers Resume, each Runs row posts its action', async () => {
+  const page = p.page;
+  const run = { runDir: '/w/.lenet/runs/20261128-030000', name: '20261128-030000', label: 'lenet5 · 2026-11-28 03:00', dataset: 'mnist-sample', epochs: 20,
+    status: 'interrupted' as const, reason: 'the window was reloaded or closed during training', hasModel: true,
+    model: { name: 'lenet5', source: 'lenet.ts', layers: 8, params: 61706, optimizer: 'adam', learningRate: 0.001 },
+    best: { epoch: 2, val_acc: 0.8731 }, final: { epoch: 3, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.86, seconds: 38 } };
+  const state = await page.evaluate(() => (window as any).__getSaved()?.state);
+  await p.send({ type: 'state', state: { ...state, status: 'interrupted', runs: [run], run, viewingRun: undefined, answering: run.label, notice: undefined } });
+  await page.waitForSelector('[data-testid=btn-resume]:not(.hidden)');
+  assert.equal((await page.textContent('[data-testid=run-identity]'))?.trim(),
+    'Run lenet5 · 2026-11-28 03:00 · model lenet5 from lenet.ts, 8 layers, 61,706 params, adam lr 0.001 · mnist-sample · 3/20 epochs · best val_acc 0.8731 (epoch 2) · the window was reloaded or closed during training');
+  assert.equal((await page.textContent('[data-testid=tryit-model]'))?.trim(), 'Answers with: lenet5 · 2026-11-28 03:00');
+  assert.equal(await page.getAttribute(`[data-testid=runs] tr[data-run="${run.runDir}"]`, 'data-status'), 'interrupted');
+  await page.click('[data-testid=btn-resume]');
+  for (const action of ['evaluate', 'resume', 'reveal', 'rename', 'delete']) await page.click(`[data-testid=runs] [data-testid=run-${action}]`);
+  const actions = (await posted('runAction')).map((m) => [m.action, m.runDir]);
+  assert.deepEqual(actions, [['resume', run.runDir], ...['evaluate', 'resume', 'reveal', 'rename', 'delete'].map((a) => [a, run.runDir])]);
+  // A finished run cannot resume; one that trains cannot be deleted or evaluated.
+  await p.send({ type: 'state', state: { ...state, status: 'training', runs: [{ ...run, status: 'running' }], run: { ...run, status: 'running' } } });
+  await page.waitForSelector('[data-testid=btn-resume].hidden', { state: 'attached' });
+  for (const action of ['evaluate', 'resume', 'delete']) assert.ok(await page.$eval(`[data-testid=runs] [data-testid=run-${action}]`, (e) => e.classList.contains('hidden')), action);
+});
+
 test('47,000 points per series: every smoothing change redraws both charts', async () => {
   const page = p.page;
   await page.evaluate(() => { (window as any).__lenetPerf.chartFrames.length = 0; });
@@ -341,8 +364,8 @@ test('bad data from the host is reported in the panel, and the rest keeps workin
 test('every message the webview posted passes the host\'s validator', async () => {
   const all = await p.posted();
   const types = new Set(all.map((m) => m.type));
-  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'exportKeras', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
-  const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00']);
+  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'exportKeras', 'showLive', 'runAction']) assert.ok(types.has(t), `posted a ${t}`);
+  const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00', '/w/.lenet/runs/20261128-030000']);
   for (const m of all) {
     const r = checkWebviewMessage(m, known);
     assert.ok(r.ok, `host rejects ${JSON.stringify(m).slice(0, 120)}: ${r.ok ? '' : r.reason}`);
