@@ -13,7 +13,7 @@ import type { Lab } from './lab';
 import { InsideRequests } from './insideRequests';
 import { Output } from './output';
 import { TrainingPanel, type PanelHost } from './panel';
-import { handleWebviewMessage } from './panelMessages';
+import { handleWebviewMessage, predictOnce } from './panelMessages';
 import { listRuns, runPanelState } from './runs';
 import {
   emptyRunStore, isLive, listedRuns, modelRun, reduceRunStore, runInfo, selectedRun, showsLive,
@@ -284,20 +284,9 @@ export class LenetController extends Disposable implements PanelHost, Lab {
     return Promise.resolve();
   }
 
-  /**
-   * For the API and the electron suite: the model's 10 probabilities for 784 pixels (0..1), the
-   * same path as the panel's try-it pad (the selected run's model, predicted in the worker).
-   */
-  async predictOnce(pixels: number[], timeoutMs = 60000): Promise<number[]> {
-    const modelDir = this.answeringModel();
-    if (!modelDir) throw new Error('No trained model yet: train one first (LeNet: Start Training).');
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no prediction within ${timeoutMs} ms`)), timeoutMs)));
-    try {
-      return (await Promise.race([this.session.broker.request('predict', { pixels, modelDir }), late])).probabilities;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** For the API and the electron suite: the try-it pad's path for 784 pixels (0..1). */
+  predictOnce(pixels: number[], timeoutMs = 60000): Promise<number[]> {
+    return predictOnce(this, pixels, timeoutMs);
   }
 
   /** On deactivate: save the state, let a running training save its weights, end the worker. */

@@ -61,3 +61,19 @@ async function predict(lab: Lab, id: number, pixels: number[]): Promise<void> {
     lab.post({ type: 'predictionError', id, message: errorMessage(err) });
   }
 }
+
+/**
+ * The model's 10 probabilities for 784 pixels (0..1), the same path as the try-it pad (the
+ * selected run's model, predicted in the worker); for the API and the electron suite.
+ */
+export async function predictOnce(lab: Lab, pixels: number[], timeoutMs: number): Promise<number[]> {
+  const modelDir = lab.answeringModel();
+  if (!modelDir) throw new Error('No trained model yet: train one first (LeNet: Start Training).');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no prediction within ${timeoutMs} ms`)), timeoutMs)));
+  try {
+    return (await Promise.race([lab.session.broker.request('predict', { pixels, modelDir }), late])).probabilities;
+  } finally {
+    clearTimeout(timer);
+  }
+}
