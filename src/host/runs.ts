@@ -117,10 +117,10 @@ function datasetName(config: Record<string, unknown> | undefined): string | unde
   return typeof config?.dataset === 'string' ? config.dataset : undefined;
 }
 
-/** "20261128-040000" -> "2026-11-28 04:00". */
+/** "20261128-040000" -> "2026-11-28 04:00:00" (seconds: two runs in one minute stay apart). */
 export function runTime(name: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})/.exec(name);
-  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}` : name;
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?/.exec(name);
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}${m[7] ? ` (${m[7]})` : ''}` : name;
 }
 
 function modelInfo(config: Record<string, unknown> | undefined): RunModelInfo | undefined {

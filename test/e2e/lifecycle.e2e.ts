@@ -127,7 +127,7 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     const row = panel().locator(`[data-testid=runs] tr[data-run$="${oldest}"]`);
     await row.waitFor({ timeout: 10_000 });
     const label = (await row.locator('th').innerText()).trim();
-    assert.match(label, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'the default label ends with the start time');
+    assert.match(label, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'the default label ends with the start time');
     assert.equal((await row.locator('[data-testid=run-status]').innerText()).trim(), 'done');
     await row.locator('[data-testid=run-evaluate]').click();
     const expected = `${(100 * lastValAcc(oldest)).toFixed(1)}%`;

@@ -114,7 +114,7 @@ test('run folders: the status each records, the reason, label and notes, per-epo
 
   const d = readRun(done)!;
   assert.equal(d.status, 'done');
-  assert.equal(d.label, 'lenet5 · 2026-12-01 10:00', 'default label: model name and start time');
+  assert.equal(d.label, 'lenet5 · 2026-12-01 10:00:00', 'default label: model name and start time');
   assert.deepEqual(d.model, { name: 'lenet5', source: 'lenet.ts', layers: LENET5.layers.length, params: 61706, optimizer: 'adam', learningRate: 0.001 });
   assert.deepEqual(d.best, { epoch: 2, val_acc: 0.75 }, 'the best epoch by val_accuracy, not the last');
   assert.deepEqual(runPanelState(done, [d]).history.map((h) => h.seconds), [4.5, 3.25, 3], "the run's own per-epoch times");
@@ -140,7 +140,7 @@ test('run folders: the status each records, the reason, label and notes, per-epo
   assert.deepEqual(readRunMeta(done), { label: 'adam run', notes: 'lr 1e-3' });
   assert.equal(readRun(done)!.label, 'adam run');
   writeRunMeta(done, { label: '' });
-  assert.equal(readRun(done)!.label, 'lenet5 · 2026-12-01 10:00', 'an empty label goes back to the default');
+  assert.equal(readRun(done)!.label, 'lenet5 · 2026-12-01 10:00:00', 'an empty label goes back to the default');
   writeFileSync(join(done, 'label.json'), '{"label": 42}');
-  assert.equal(readRun(done)!.label, 'lenet5 · 2026-12-01 10:00', 'a hand-edited label that is no text is ignored');
+  assert.equal(readRun(done)!.label, 'lenet5 · 2026-12-01 10:00:00', 'a hand-edited label that is no text is ignored');
 });

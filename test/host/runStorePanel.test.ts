@@ -33,7 +33,7 @@ test('the run store behind the panel, with the real worker', { skip: workerBuilt
     const done = await h.settled('done');
     assert.equal(done.run?.runDir, done.runDir);
     assert.equal(done.run?.status, 'done');
-    assert.match(done.run!.label, /^sequential · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    assert.match(done.run!.label, /^sequential · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     assert.deepEqual(done.run?.model && { layers: done.run.model.layers, params: done.run.model.params, optimizer: done.run.model.optimizer }, { layers: LENET5.layers.length, params: 61706, optimizer: 'sgd' });
     assert.equal(done.run?.best?.val_acc, Math.max(...done.history.map((r) => r.val_acc)));
     assert.equal(done.backend?.name, 'wasm');
