@@ -193,8 +193,9 @@ export async function runTraining(
       };
       stoppedEarly = callbacks.epochEnd(m);
       history.push(m);
-      writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
+      // Times first: every epoch a reader finds in metrics.csv has its time, whenever a kill lands.
       writeFileAtomic(join(runDir, TIMES_FILE), timesCsv(history));
+      writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
       record(epoch);
       if (!best || m.val_acc > best.val_acc) {

@@ -123,7 +123,7 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     assert.equal(n, c.snapshot.dataset?.test);
     const note = await until('notification', 2000, () => fake.shown.find((s) => s.message.startsWith('Test accuracy')));
     // It names the run it evaluated (the selected one: the run just trained).
-    assert.match(note.message, new RegExp(`^Test accuracy \\d+\\.\\d% on mnist-sample \\(${n.toLocaleString('en-US')} images\\) · ${c.snapshot.run!.label}$`));
+    assert.match(note.message, new RegExp(`^Test accuracy \\d+\\.\\d% on mnist-sample \\(${n.toLocaleString('en-US')} images\\) · ${c.snapshot.run!.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     assert.equal(c.snapshot.status, 'done', 'back to the run outcome');
   });
 
