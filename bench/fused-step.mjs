@@ -42,7 +42,10 @@ function measure(step, kernelTimes) {
   }
   const cpu = process.cpuUsage(c0);
   times.sort((a, b) => a - b);
-  return { medianMs: +times[times.length >> 1].toFixed(3), minMs: +times[0].toFixed(3), cpuMsPerStep: +((cpu.user + cpu.system) / 1000 / steps).toFixed(3), load: [+load.toFixed(2), +loadavg()[0].toFixed(2)] };
+  return {
+    medianMs: +times[times.length >> 1].toFixed(3), minMs: +times[0].toFixed(3),
+    cpuMsPerStep: +((cpu.user + cpu.system) / 1000 / steps).toFixed(3), load: [+load.toFixed(2), +loadavg()[0].toFixed(2)],
+  };
 }
 
 const rows = [];

@@ -14,7 +14,7 @@ import { DEFAULT_IDLE_TIMEOUT_MS, WorkerClient, type CommandBody } from '../clie
 import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';
-import { sourceModelLoader } from '../lang/cliLoader';
+import { sourceModelLoader } from './sourceModelLoader';
 import { inspect, inspectOptions, INSPECT_USAGE } from './inspect';
 import { KerasProgress } from './progress';
 import { CALLBACK_OPTS, callbackConfig } from './callbackOptions';

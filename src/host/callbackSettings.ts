@@ -3,7 +3,6 @@
 import { MONITORS, parseLrSchedule } from '../shared/callbacks';
 import type { EarlyStoppingConfig, MonitorName, ReduceLrConfig, TrainConfig } from '../shared/protocol';
 
-
 type Get = (key: string) => unknown;
 type Fail = (key: string, rule: string, value: unknown) => void;
 

@@ -11,7 +11,7 @@ import { isKerasModelFile } from './exportKeras';
 import { readRunConfig } from './runs';
 import { modelRun, runInfo, selectedRun } from './runStore';
 import { readTrainSettings, settingsErrorMessage } from './settings';
-import { readTrainRequest } from './shapes/trainRequest';
+import { readTrainRequest } from '../editor/trainRequest';
 
 export const UNTRUSTED_MESSAGE = 'LeNet: training reads data and model files of this workspace and writes run folders where its settings say; trust the workspace to train.';
 const MANAGE_TRUST = 'Manage Workspace Trust';

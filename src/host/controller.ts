@@ -152,7 +152,11 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       // The run folder is the truth; the snapshot of the same run adds what a folder lacks.
       const same = live.runDir === sel && !isLive(this.store);
       s = same
-        ? { ...folder, batchSeries: live.batchSeries, samplesPerSecond: live.samplesPerSecond, backend: live.backend ?? folder.backend, dataset: live.dataset ?? folder.dataset, evaluation: live.evaluation, message: live.status === folder.status ? live.message : folder.message }
+        ? {
+          ...folder, batchSeries: live.batchSeries, samplesPerSecond: live.samplesPerSecond,
+          backend: live.backend ?? folder.backend, dataset: live.dataset ?? folder.dataset, evaluation: live.evaluation,
+          message: live.status === folder.status ? live.message : folder.message,
+        }
         : folder;
       s = { ...s, runs, viewingRun: this.store.selected };
     }

@@ -7,8 +7,8 @@ import { LenetController, STATE_KEY } from './controller';
 import * as cmd from './commands';
 import { hasRestoredRun } from '../shared/panelState';
 import { PANEL_VIEW_TYPE } from './panel';
-import { registerShapeFeatures } from './shapes/register';
-import { SHOW_ACTIVATIONS } from './shapes/providers';
+import { registerShapeFeatures } from '../editor/register';
+import { SHOW_ACTIVATIONS } from '../editor/providers';
 
 let controller: LenetController | undefined;
 

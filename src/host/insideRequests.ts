@@ -14,8 +14,8 @@ import type { RequestKinds } from './broker';
 import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
 import { isKerasModelFile } from './exportKeras';
 import { runSource } from './runSource';
-import { ShapeDocuments } from './shapes/documents';
-import { revealLayerSource, sourceLabel } from './shapes/layerSource';
+import { ShapeDocuments } from '../editor/documents';
+import { revealLayerSource, sourceLabel } from '../editor/layerSource';
 
 export interface InsideHost {
   post(m: HostMessage): void;

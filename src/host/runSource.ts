@@ -17,4 +17,3 @@ export function runSource(runDir: string): { source: string; model?: ModelSpec }
   }
   return undefined;
 }
-

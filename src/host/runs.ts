@@ -253,11 +253,11 @@ export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
     ...(typeof backend === 'string' ? { backend: { name: backend as BackendName, reason: 'recorded in config.json' } } : {}),
     ...(resolved && typeof resolved.name === 'string'
       ? { dataset: {
-        name: resolved.name, source: String(resolved.source ?? ''), train: Number(resolved.train) || 0,
-        // resolvedDataset.train is what the run trained on; available (newer runs) the dataset's size.
-        ...(Number.isInteger(resolved.available) ? { available: resolved.available } : {}),
-        test: Number(resolved.test) || 0, classes: [],
-      } }
+          name: resolved.name, source: String(resolved.source ?? ''), train: Number(resolved.train) || 0,
+          // resolvedDataset.train is what the run trained on; available (newer runs) the dataset's size.
+          ...(Number.isInteger(resolved.available) ? { available: resolved.available } : {}),
+          test: Number(resolved.test) || 0, classes: [],
+        } }
       : {}),
     epoch: history.length,
     epochs,

@@ -3,7 +3,7 @@
 // core's (src/model/infer.ts); this file only walks the layers in order and decides what is known.
 import { defaultLayerNames, formatShape, inferLayer, inferModel, ShapeError, type InferResult, type LayerInfo, type Shape } from '../model/infer';
 import type { LayerSpec, ModelSpec } from '../model/spec';
-import { assertTrainable } from '../worker/buildModel';
+import { assertTrainable } from '../model/trainable';
 import type { ParseResult, SourceLanguage, SourceLayer, SourceModel, Span } from './types';
 
 /** The dataset's image shape, assumed when the source computes its input shape at run time. */

@@ -1,5 +1,5 @@
 // Entry points of the source readers: text in, analysis out. Used by the editor providers
-// (src/host/shapes) and by `lenet-lab summary FILE`.
+// (src/editor) and by `lenet-lab summary FILE`.
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { parseLenetJson } from './lenetJson';
 import { parsePython } from './python/parse';

@@ -68,4 +68,3 @@ export function firstModelFromSource(path: string, text: string): SourceModelRes
   if (a.models.length > 1) notes.push(`${path} defines ${a.models.length} models; using the first (${where(m.source.createSpan.start)})`);
   return { spec: m.spec, analysis: m, notes };
 }
-

@@ -57,7 +57,6 @@ export function defaultLayerNames(layers: LayerSpec[]): string[] {
   });
 }
 
-
 /** A definition's rule, for a spec already checked to be of its type. */
 function inferRule(type: LayerType): ShapeRule<LayerSpec> {
   return LAYERS[type].infer as ShapeRule<LayerSpec>;

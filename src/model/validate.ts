@@ -88,7 +88,6 @@ function suggest(word: string, allowed: readonly string[]): string | undefined {
   return bestD <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined;
 }
 
-
 class Checker {
   constructor(readonly where: string) {}
   fail(path: string, problem: string): never {

@@ -172,10 +172,10 @@ export type WorkerEvent = V & (
   | ({ type: 'callback' } & CallbackNote)
   | { type: 'done'; history: EpochMetrics[]; runDir: string; stopped: boolean }
   | {
-      type: 'evaluation'; modelDir: string; dataset: string; classes: string[];
-      loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
-      misclassified: Misclassified[];
-    }
+    type: 'evaluation'; modelDir: string; dataset: string; classes: string[];
+    loss: number; acc: number; confusion: number[][]; perClass: ClassMetrics[];
+    misclassified: Misclassified[];
+  }
   | { type: 'prediction'; id: number; probabilities: number[] }
   // notes: what was left out to keep the answer bounded (empty when everything is there).
   | { type: 'activations'; id: number; model: string; input: ActivationInput; layers: LayerActivation[]; kernels: LayerKernel[]; notes: string[] }
@@ -197,4 +197,3 @@ export type WorkerCommand = V & (
   | { type: 'activations'; id: number; modelDir?: string; outDir?: string; cacheDir?: string; pixels?: number[]; testIndex?: number; layer?: string }
   | { type: 'shutdown' }
 );
-

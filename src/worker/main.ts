@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol';
 import type { BackendChoice, WorkerCommand } from '../shared/protocol';
 import { parseWorkerCommand } from '../shared/protocolValidate';
 import { CPU_WARNING, initBackend, type BackendInfo } from './backend';
-import { assertTrainable } from './buildModel';
+import { assertTrainable } from '../model/trainable';
 import { validateTrainConfig } from './config';
 import { toErrorInfo, WorkerError } from './errors';
 import { evaluateModel, predictOne } from './evaluate';
@@ -24,7 +24,6 @@ import { limitSplit, runTraining, type DatasetLike, type EventBody } from './tra
 import { IMAGE_PIXELS, IMAGE_SHAPE, NUM_CLASSES } from '../shared/geometry';
 import { readSmallFile } from '../shared/smallFile';
 import { join, resolve } from 'node:path';
-
 
 function send(e: EventBody): Promise<void> {
   return new Promise((res) => {

@@ -9,7 +9,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../shared/protocol';
 import type { Tf } from './tf';
 import { WorkerError } from './errors';
-import { MAX_TRAINABLE_PARAMS } from './buildModel';
+import { MAX_TRAINABLE_PARAMS } from '../model/trainable';
 import { JsonTooDeepError, parseJsonBounded } from '../shared/jsonDepth';
 import { loadKerasModel } from './kerasModel';
 import { errorMessage } from '../shared/errors';

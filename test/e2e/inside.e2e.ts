@@ -14,7 +14,6 @@ import { commandTitle, extensionId, missingParts } from './landed';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
 import { entry, flowTest, QUICK, vsix } from './suite';
 
-
 describe('Inside the network in a real VS Code (code-server 4.96.4)', () => {
   let vs: VSCodeSession;
   const artifacts = artifactsDir();

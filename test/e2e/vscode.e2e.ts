@@ -75,7 +75,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     timings.paletteListsCommandMs = since(t0);
   });
 
-  // --- issue 3: training panel flows (they build on each other, in order) -------------------
+  // --- training panel flows (they build on each other, in order) -------------------
 
   const panel = () => vs.webviewFrame(extensionId());
   /** The newest run folder in the workspace. */
@@ -287,7 +287,7 @@ describe('LeNet Lab in a real VS Code (code-server 4.96.4)', () => {
     vs.writeWorkspaceSettings(QUICK);
   });
 
-  // --- issue 4: layer shapes where the model is written ------------------------------------
+  // --- layer shapes where the model is written ------------------------------------
 
   flow('g) hover over Conv2D(16 in the seed .py: (None, 10, 10, 16) and 2,416; inlay hints shown', { timeout: 60_000 }, async () => {
     requireParts({ providers: ['HoverProvider', 'InlayHintsProvider'] });

@@ -1,4 +1,4 @@
-// The editor glue of the layer-shape features (src/host/shapes/): what the registered providers
+// The editor glue of the layer-shape features (src/editor/): what the registered providers
 // answer for notebook cells (offsets in the cell, not in the joined notebook), the per-version
 // analysis cache, debounced diagnostics, and the lenet.inlayHints setting. The analysis itself is
 // tested in test/lang; here it runs for real behind the fake VS Code's documents and notebooks.
@@ -11,7 +11,7 @@ import { startHost } from './hostHarness';
 const h = startHost('lenet-shapes-');
 const { fake } = h;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ShapeDocuments } = require('../../src/host/shapes/documents') as typeof import('../../src/host/shapes/documents');
+const { ShapeDocuments } = require('../../src/editor/documents') as typeof import('../../src/editor/documents');
 
 after(async () => {
   await h.close();
@@ -56,10 +56,10 @@ test('shape features in the editor', async (t) => {
     assert.ok(hover, 'a hover over Conv2D(6 in the C1 cell');
     assert.match(hover.contents.value, /\(None, 28, 28, 6\)/, 'the model built over three cells');
     assert.deepEqual(lc(hover.range.start), pos(cellC1.getText(), 'keras.layers.Conv2D'));
-    assert.deepEqual(lc(hover.range.end), pos(cellC1.getText(), "))\n", 1), 'the end of the Conv2D call in this cell');
+    assert.deepEqual(lc(hover.range.end), pos(cellC1.getText(), '))\n', 1), 'the end of the Conv2D call in this cell');
     const all = new fake.vscode.Range(new fake.vscode.Position(0, 0), new fake.vscode.Position(99, 0));
     const hints = provider('inlayHints').provideInlayHints(cellC1, all) as FakeInlayHint[];
-    assert.deepEqual(hints.map((x) => [x.label, x.position.line, x.position.character]), [['-> (None, 28, 28, 6)', 1, pos(cellC1.getText(), "))\n", 1).character]]);
+    assert.deepEqual(hints.map((x) => [x.label, x.position.line, x.position.character]), [['-> (None, 28, 28, 6)', 1, pos(cellC1.getText(), '))\n', 1).character]]);
     assert.deepEqual((provider('inlayHints').provideInlayHints(cellC3, all) as FakeInlayHint[]).map((x) => x.position.line), [0], 'the C3 cell\'s hint in its own first line');
     await settle();
     const c3 = sets(cellC3.uri.toString()).at(-1);

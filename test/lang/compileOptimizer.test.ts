@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { compileOptimizer } from '../../src/lang/compileOptimizer';
-import { readTrainRequest } from '../../src/host/shapes/trainRequest';
+import { readTrainRequest } from '../../src/editor/trainRequest';
 import { LENET5 } from '../../src/model/lenet';
 
 test('Keras and TF.js compile() calls: the optimizer by name or constructor, momentum SGD, unknown ones named', () => {

@@ -6,7 +6,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/lang/index';
-import { buildModel, TRAINABLE_LAYER_TYPES } from '../../src/worker/buildModel';
+import { buildModel } from '../../src/worker/buildModel';
+import { TRAINABLE_LAYER_TYPES } from '../../src/model/trainable';
 import { randomSpec, rng } from '../model/randomSpec';
 import { renderPython, renderTfjs } from './render';
 

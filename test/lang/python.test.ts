@@ -207,7 +207,7 @@ d = Sequential([Dense(2, input_shape=(3,))])
 });
 
 test('names that are Object.prototype members are ordinary names', () => {
-  const src = "constructor = 3\nm = Sequential([toString(2), Dense(constructor, input_shape=(2,)), __proto__()])\nm.add(hasOwnProperty())";
+  const src = 'constructor = 3\nm = Sequential([toString(2), Dense(constructor, input_shape=(2,)), __proto__()])\nm.add(hasOwnProperty())';
   const m = analyzeSource(src, 'python').models[0];
   assert.deepEqual(m.layers.map((l) => [l.type, l.status]), [['toString', 'not-analyzed'], ['Dense', 'unknown'], ['__proto__', 'unknown'], ['hasOwnProperty', 'unknown']]);
   const t = analyzeSource('const m = tf.sequential({layers: [tf.layers.constructor({}), tf.layers.dense({units: 1, inputShape: [1]})]});', 'tfjs');

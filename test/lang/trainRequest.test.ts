@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTrainRequest } from '../../src/host/shapes/trainRequest';
+import { readTrainRequest } from '../../src/editor/trainRequest';
 import { analyzeSource } from '../../src/lang/index';
 import { LENET5 } from '../../src/model/lenet';
 

@@ -9,7 +9,7 @@ import type { LayerSpec, ModelSpec } from '../../src/model/spec';
 
 // Verbatim from ../shared/seed/000_a31a23eb99ebd122.txt (Keras 2 prints params without commas).
 // The seed's output is cut after "FC6 (Dense) ... (None, 84)  1"; the last two rows are the
-// values stated in issue 2 (120x84+84 and 84x10+10).
+// counts by Keras's formula (120x84+84 and 84x10+10), which add up to the 61,706 the seed prints.
 const SEED_ROWS = `
 C1 (Conv2D)                  (None, 28, 28, 6)         156       
 S2 (AveragePooling2D)        (None, 14, 14, 6)         0         

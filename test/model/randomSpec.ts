@@ -43,7 +43,7 @@ export function randomSpec(rand: () => number, onRejected?: (r: Rejection) => vo
     const image = shape.length === 4;
     const kinds = image
       ? (['Conv2D', 'Conv2D', 'Conv2D', 'Pool', 'Pool', 'Pool', 'GlobalPool', 'Flatten', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'ZeroPadding2D', 'ZeroPadding2D', 'Reshape',
-        'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'UpSampling2D', 'Cropping2D', 'SpatialDropout2D', 'Shaped', 'Shaped', 'Permute'] as const)
+          'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'UpSampling2D', 'Cropping2D', 'SpatialDropout2D', 'Shaped', 'Shaped', 'Permute'] as const)
       : (['Flatten', 'Dense', 'Dense', 'Dropout', 'Activation', 'BatchNormalization', 'Reshape', 'Reshape', 'Reshape', 'Conv2D', 'Pool', 'Shaped', 'Permute', 'RepeatVector', 'RepeatVector'] as const);
     const conv = () => {
       const strides = maybe(0.4, () => pair(1, 3));

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { inferModel } from '../../src/model/infer';
 import { LENET5 } from '../../src/model/lenet';
 import type { LayerSpec, ModelSpec } from '../../src/model/spec';
-import { assertTrainable, buildModel, TRAINABLE_LAYER_TYPES, UntrainableModelError } from '../../src/worker/buildModel';
+import { buildModel } from '../../src/worker/buildModel';
+import { assertTrainable, TRAINABLE_LAYER_TYPES, UntrainableModelError } from '../../src/model/trainable';
 import { LAYER_TYPES } from '../../src/model/vocab';
 import { randomSpec, rng, type Rejection } from './randomSpec';
 
@@ -159,7 +160,9 @@ function rawLayer(l: LayerSpec, base: { inputShape?: number[] }): tf.layers.Laye
     case 'DepthwiseConv2D':
       return tf.layers.depthwiseConv2d({ ...base, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier });
     case 'SeparableConv2D':
-      return tf.layers.separableConv2d({ ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier });
+      return tf.layers.separableConv2d({
+        ...base, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, dilationRate: l.dilationRate, depthMultiplier: l.depthMultiplier,
+      });
     case 'Cropping2D':
       return tf.layers.cropping2D({ ...base, cropping: l.cropping });
     default:

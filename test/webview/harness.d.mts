@@ -23,7 +23,10 @@ export interface Panel {
 }
 
 export function openPanel(opts?: { theme?: ThemeName; persisted?: unknown; viewport?: { width: number; height: number } }): Promise<Panel>;
-export function replayTraining(page: Page, opts: { epochs: number; batches: number; chunk?: number; summary?: SummaryInfo; fromEpoch?: number; finish?: boolean }): Promise<{ ms: number; messages: number }>;
+export function replayTraining(
+  page: Page,
+  opts: { epochs: number; batches: number; chunk?: number; summary?: SummaryInfo; fromEpoch?: number; finish?: boolean },
+): Promise<{ ms: number; messages: number }>;
 export function bigState(points: number, epochs?: number): PanelState;
 export function evaluationEvent(total?: number): HostMessage;
 export function stats(values: number[]): { n: number; mean?: number; p50?: number; p95?: number; max?: number };

@@ -51,10 +51,7 @@ function fields(buf: Uint8Array): Field[] {
     const key = Number(varint());
     const no = key >>> 3, wire = key & 7;
     if (wire === 0) out.push({ no, wire, value: varint() });
-    else if (wire === 1) { out.push({ no, wire, value: new DataView(buf.buffer, buf.byteOffset + i, 8) }); i += 8; }
-    else if (wire === 5) { out.push({ no, wire, value: new DataView(buf.buffer, buf.byteOffset + i, 4) }); i += 4; }
-    else if (wire === 2) { const n = Number(varint()); out.push({ no, wire, value: buf.subarray(i, i + n) }); i += n; }
-    else throw new Error(`unsupported wire type ${wire}`);
+    else if (wire === 1) { out.push({ no, wire, value: new DataView(buf.buffer, buf.byteOffset + i, 8) }); i += 8; } else if (wire === 5) { out.push({ no, wire, value: new DataView(buf.buffer, buf.byteOffset + i, 4) }); i += 4; } else if (wire === 2) { const n = Number(varint()); out.push({ no, wire, value: buf.subarray(i, i + n) }); i += n; } else throw new Error(`unsupported wire type ${wire}`);
   }
   return out;
 }

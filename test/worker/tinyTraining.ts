@@ -45,7 +45,7 @@ export async function trainTiny(outDir: string, over: Partial<TrainConfig>, onEv
     tf, backend: 'cpu', versions: {}, createStep: defaultTrainStep, emit: (e) => { events.push(e); onEvent(e, model!); }, stopRequested: () => false,
     onModel: (m) => (model = m),
   },
-    config, ds, TINY, toSummaryInfo(inferModel(TINY)));
+  config, ds, TINY, toSummaryInfo(inferModel(TINY)));
   return { ...r, events };
 }
 
@@ -55,7 +55,6 @@ export function readCsv(path: string): Record<string, number>[] {
   const cols = head.split(',');
   return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], Number(v)])));
 }
-
 
 /** A copy of every weight of the model, in order. */
 export const weightsOf = (m: LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));

@@ -644,4 +644,3 @@ export function parseNumber(text: string): Val {
   if (!Number.isFinite(v)) return unknown('a number too large');
   return { t: 'num', v, int: !/[.eE]/.test(t) };
 }
-

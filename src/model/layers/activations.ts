@@ -4,7 +4,7 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const ReLU: LayerDefinition<'ReLU'> = {
   description: 'ReLU activation layer (optionally capped at maxValue). No params.',
-  keras: { positional: ['max_value', 'negative_slope', 'threshold'] },
+  keras: { positional: ['max_value', 'negative_slope', 'threshold'], h5: null },
   tfjs: ['reLU'],
   build: (tf, l, { base }) => tf.layers.reLU({ ...base, maxValue: l.maxValue }),
   infer: (c, l, input) => {
@@ -18,7 +18,7 @@ export const ReLU: LayerDefinition<'ReLU'> = {
 
 export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
   description: 'Leaky ReLU activation layer: x for x >= 0, alpha * x below. No params.',
-  keras: { positional: ['negative_slope'] }, // Keras 2 called it alpha: same meaning
+  keras: { positional: ['negative_slope'], h5: null }, // Keras 2 called it alpha: same meaning
   tfjs: ['leakyReLU'],
   build: (tf, l, { base }) => tf.layers.leakyReLU({ ...base, alpha: l.alpha ?? 0.3 }),
   infer: (c, l, input) => {
@@ -32,7 +32,7 @@ export const LeakyReLU: LayerDefinition<'LeakyReLU'> = {
 
 export const ELU: LayerDefinition<'ELU'> = {
   description: 'ELU activation layer. No params.',
-  keras: { positional: ['alpha'] },
+  keras: { positional: ['alpha'], h5: null },
   tfjs: ['elu'],
   build: (tf, l, { base }) => tf.layers.elu({ ...base, alpha: l.alpha ?? 1 }),
   infer: (c, l, input) => {
@@ -46,7 +46,7 @@ export const ELU: LayerDefinition<'ELU'> = {
 
 export const Softmax: LayerDefinition<'Softmax'> = {
   description: 'Softmax over the last axis. No params.',
-  keras: { positional: ['axis'] },
+  keras: { positional: ['axis'], h5: null },
   tfjs: ['softmax'],
   build: (tf, _l, { base }) => tf.layers.softmax({ ...base, axis: -1 }),
   infer: keepShape,

@@ -4,7 +4,7 @@ import { keepShape, type LayerDefinition } from './definition';
 
 export const RandomFlip: LayerDefinition<'RandomFlip'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['mode'] },
+  keras: { positional: ['mode'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,
@@ -13,7 +13,7 @@ export const RandomFlip: LayerDefinition<'RandomFlip'> = {
 
 export const RandomRotation: LayerDefinition<'RandomRotation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['factor'] },
+  keras: { positional: ['factor'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,
@@ -22,7 +22,7 @@ export const RandomRotation: LayerDefinition<'RandomRotation'> = {
 
 export const RandomZoom: LayerDefinition<'RandomZoom'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['height_factor', 'width_factor'] },
+  keras: { positional: ['height_factor', 'width_factor'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,
@@ -31,7 +31,7 @@ export const RandomZoom: LayerDefinition<'RandomZoom'> = {
 
 export const RandomTranslation: LayerDefinition<'RandomTranslation'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['height_factor', 'width_factor'] },
+  keras: { positional: ['height_factor', 'width_factor'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,
@@ -40,7 +40,7 @@ export const RandomTranslation: LayerDefinition<'RandomTranslation'> = {
 
 export const RandomContrast: LayerDefinition<'RandomContrast'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['factor'] },
+  keras: { positional: ['factor'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,
@@ -49,7 +49,7 @@ export const RandomContrast: LayerDefinition<'RandomContrast'> = {
 
 export const RandomBrightness: LayerDefinition<'RandomBrightness'> = {
   description: 'Keras random augmentation, active only while training: identity at inference, no params. TensorFlow.js has no such layer, so the trainer refuses models with it.',
-  keras: { positional: ['factor'] },
+  keras: { positional: ['factor'], h5: null },
   tfjs: [],
   build: null,
   infer: keepShape,

@@ -1,23 +1,43 @@
 // Convolution layers: plain, transposed, depthwise and separable. One definition per layer type:
 // see ./definition.ts for what each part means.
-import { tfActivation, PAIR, type LayerDefinition } from './definition';
+import { tfActivation, KERAS_DEFAULTS as D, PAIR, type LayerDefinition } from './definition';
+import { kernelAndBiasDefaults } from './kerasConfig';
 import { formatShape, formatCount, x, hw, windowOut, type LayerCheck, type Shape } from '../shapeCheck';
 import type { Conv2DSpec, Conv2DTransposeSpec, DepthwiseConv2DSpec, SeparableConv2DSpec } from '../spec';
 
 export const Conv2D: LayerDefinition<'Conv2D'> = {
   description: '2D convolution (Keras Conv2D). Output (None, H\', W\', filters); params kh x kw x C x filters (+ filters with bias).',
-  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'], aliases: ['Convolution2D'] },
+  keras: {
+    positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'],
+    aliases: ['Convolution2D'],
+    h5: {
+      weights: ['kernel', 'bias'],
+      write: (l) => ({
+        filters: l.filters, kernel_size: [...l.kernelSize], strides: [...(l.strides ?? D.strides)], padding: l.padding ?? D.padding,
+        data_format: 'channels_last', dilation_rate: [...(l.dilationRate ?? D.dilationRate)], groups: 1,
+        activation: l.activation ?? D.activation, use_bias: l.useBias ?? D.useBias, ...kernelAndBiasDefaults(),
+      }),
+      read: (r) => {
+        r.channelsLast();
+        if (r.config.groups !== undefined && r.config.groups !== 1) r.fail('only groups 1 is supported');
+        return {
+          type: 'Conv2D', filters: r.posInt('filters'), kernelSize: r.pair('kernel_size'), strides: r.pair('strides', D.strides),
+          padding: r.padding(), dilationRate: r.pair('dilation_rate', D.dilationRate), activation: r.activation('activation', D.activation), ...r.useBias(),
+        };
+      },
+    },
+  },
   tfjs: ['conv2d'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.conv2d({
       ...base,
       filters: l.filters,
       kernelSize: [...l.kernelSize],
-      strides: [...(l.strides ?? [1, 1])],
-      padding: l.padding ?? 'valid',
-      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      strides: [...(l.strides ?? D.strides)],
+      padding: l.padding ?? D.padding,
+      dilationRate: [...(l.dilationRate ?? D.dilationRate)],
       activation: tfActivation(l.activation),
-      useBias: l.useBias ?? true,
+      useBias: l.useBias ?? D.useBias,
       kernelInitializer,
       biasInitializer,
     }),
@@ -35,17 +55,17 @@ export const Conv2D: LayerDefinition<'Conv2D'> = {
 
 export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
   description: 'Transposed convolution (Keras Conv2DTranspose). Params kh x kw x filters x C (+ filters with bias).',
-  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
+  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate'], aliases: ['Convolution2DTranspose'], h5: null },
   tfjs: ['conv2dTranspose'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.conv2dTranspose({
       ...base,
       filters: l.filters,
       kernelSize: [...l.kernelSize],
-      strides: [...(l.strides ?? [1, 1])],
-      padding: l.padding ?? 'valid',
+      strides: [...(l.strides ?? D.strides)],
+      padding: l.padding ?? D.padding,
       activation: tfActivation(l.activation),
-      useBias: l.useBias ?? true,
+      useBias: l.useBias ?? D.useBias,
       kernelInitializer,
       biasInitializer,
     }),
@@ -63,18 +83,18 @@ export const Conv2DTranspose: LayerDefinition<'Conv2DTranspose'> = {
 
 export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
   description: 'Depthwise convolution: C x depthMultiplier output channels. Params kh x kw x C x depthMultiplier (+ C x depthMultiplier with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  keras: { positional: ['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate'] },
+  keras: { positional: ['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate'], h5: null },
   tfjs: ['depthwiseConv2d'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.depthwiseConv2d({
       ...base,
       kernelSize: [...l.kernelSize],
       depthMultiplier: l.depthMultiplier ?? 1,
-      strides: [...(l.strides ?? [1, 1])],
-      padding: l.padding ?? 'valid',
-      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      strides: [...(l.strides ?? D.strides)],
+      padding: l.padding ?? D.padding,
+      dilationRate: [...(l.dilationRate ?? D.dilationRate)],
       activation: tfActivation(l.activation),
-      useBias: l.useBias ?? true,
+      useBias: l.useBias ?? D.useBias,
       depthwiseInitializer: kernelInitializer,
       biasInitializer,
     }),
@@ -94,7 +114,7 @@ export const DepthwiseConv2D: LayerDefinition<'DepthwiseConv2D'> = {
 
 export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
   description: 'Depthwise then pointwise convolution. Params kh x kw x C x dm + C x dm x filters (+ filters with bias). Trains only on the cpu backend (TF.js wasm has no gradient for it).',
-  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier'], aliases: ['SeparableConvolution2D'] },
+  keras: { positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier'], aliases: ['SeparableConvolution2D'], h5: null },
   tfjs: ['separableConv2d'],
   build: (tf, l, { base, seed, kernelInitializer, biasInitializer }) =>
     tf.layers.separableConv2d({
@@ -102,11 +122,11 @@ export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
       filters: l.filters,
       kernelSize: [...l.kernelSize],
       depthMultiplier: l.depthMultiplier ?? 1,
-      strides: [...(l.strides ?? [1, 1])],
-      padding: l.padding ?? 'valid',
-      dilationRate: [...(l.dilationRate ?? [1, 1])],
+      strides: [...(l.strides ?? D.strides)],
+      padding: l.padding ?? D.padding,
+      dilationRate: [...(l.dilationRate ?? D.dilationRate)],
       activation: tfActivation(l.activation),
-      useBias: l.useBias ?? true,
+      useBias: l.useBias ?? D.useBias,
       depthwiseInitializer: kernelInitializer,
       // Its own seed so the pointwise kernel is not a copy of the depthwise one's random stream.
       pointwiseInitializer: tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + 100_003 }),
@@ -130,8 +150,8 @@ export const SeparableConv2D: LayerDefinition<'SeparableConv2D'> = {
 /** What Conv2D, DepthwiseConv2D and SeparableConv2D share: kernel, strides, dilation, window output. */
 function convWindow(c: LayerCheck, l: Conv2DSpec | DepthwiseConv2DSpec | SeparableConv2DSpec, input: Shape) {
   const [kh, kw] = c.pair('kernelSize', l.kernelSize);
-  const [sh, sw] = l.strides === undefined ? [1, 1] : c.pair('strides', l.strides);
-  const [dh, dw] = l.dilationRate === undefined ? [1, 1] : c.pair('dilationRate', l.dilationRate);
+  const [sh, sw] = l.strides === undefined ? D.strides : c.pair('strides', l.strides);
+  const [dh, dw] = l.dilationRate === undefined ? D.dilationRate : c.pair('dilationRate', l.dilationRate);
   const padding = c.padding(l.padding);
   c.activation(l.activation, false);
   const useBias = c.bool('useBias', l.useBias);
@@ -183,7 +203,7 @@ function separableConv2d(c: LayerCheck, l: SeparableConv2DSpec, input: Shape) {
 function conv2dTranspose(c: LayerCheck, l: Conv2DTransposeSpec, input: Shape) {
   const filters = c.posInt('filters', l.filters);
   const [kh, kw] = c.pair('kernelSize', l.kernelSize);
-  const [sh, sw] = l.strides === undefined ? [1, 1] : c.pair('strides', l.strides);
+  const [sh, sw] = l.strides === undefined ? D.strides : c.pair('strides', l.strides);
   const padding = c.padding(l.padding);
   c.activation(l.activation, false);
   const useBias = c.bool('useBias', l.useBias);

@@ -1,12 +1,13 @@
 // Input, dense and activation layers. One definition per layer type: see ./definition.ts for what
 // each part means.
-import { tfActivation, type LayerDefinition, type LayerShape } from './definition';
+import { tfActivation, KERAS_DEFAULTS as D, type LayerDefinition, type LayerShape } from './definition';
+import { kernelAndBiasDefaults } from './kerasConfig';
 import { formatCount, product, type LayerCheck, type Shape } from '../shapeCheck';
 import type { DenseSpec, FlattenSpec } from '../spec';
 
 export const InputLayer: LayerDefinition<'InputLayer'> = {
   description: 'Declares the input shape (Keras Input). Only as the first layer; it is not a row of the summary.',
-  keras: { positional: ['input_shape'] },
+  keras: { positional: ['input_shape'], h5: null }, // model_config's InputLayer is the model's input shape
   tfjs: ['inputLayer'],
   build: () => {
     // buildModel turns a leading InputLayer into the first layer's input shape; inference refuses any other.
@@ -21,14 +22,21 @@ export const InputLayer: LayerDefinition<'InputLayer'> = {
 
 export const Dense: LayerDefinition<'Dense'> = {
   description: 'Fully connected layer on the last axis (Keras Dense). Params C x units (+ units with bias).',
-  keras: { positional: ['units', 'activation', 'use_bias'] },
+  keras: {
+    positional: ['units', 'activation', 'use_bias'],
+    h5: {
+      weights: ['kernel', 'bias'],
+      write: (l) => ({ units: l.units, activation: l.activation ?? D.activation, use_bias: l.useBias ?? D.useBias, ...kernelAndBiasDefaults() }),
+      read: (r) => ({ type: 'Dense', units: r.posInt('units'), activation: r.activation('activation', D.activation), ...r.useBias() }),
+    },
+  },
   tfjs: ['dense'],
   build: (tf, l, { base, kernelInitializer, biasInitializer }) =>
     tf.layers.dense({
       ...base,
       units: l.units,
       activation: tfActivation(l.activation),
-      useBias: l.useBias ?? true,
+      useBias: l.useBias ?? D.useBias,
       kernelInitializer,
       biasInitializer,
     }),
@@ -42,7 +50,10 @@ export const Dense: LayerDefinition<'Dense'> = {
 
 export const Activation: LayerDefinition<'Activation'> = {
   description: 'Applies an activation function. No params.',
-  keras: { positional: ['activation'] },
+  keras: {
+    positional: ['activation'],
+    h5: { weights: [], write: (l) => ({ activation: l.activation }), read: (r) => ({ type: 'Activation', activation: r.activation() }) },
+  },
   tfjs: ['activation'],
   build: (tf, l, { base }) => tf.layers.activation({ ...base, activation: tfActivation(l.activation) ?? 'linear' }),
   infer: (c, l, input) => {
@@ -56,7 +67,17 @@ export const Activation: LayerDefinition<'Activation'> = {
 
 export const Flatten: LayerDefinition<'Flatten'> = {
   description: 'Flattens everything but the batch axis: (None, 1, 1, 120) -> (None, 120). No params.',
-  keras: { positional: ['data_format'] },
+  keras: {
+    positional: ['data_format'],
+    h5: {
+      weights: [],
+      write: () => ({ data_format: 'channels_last' }),
+      read: (r) => {
+        r.channelsLast();
+        return { type: 'Flatten' };
+      },
+    },
+  },
   tfjs: ['flatten'],
   build: (tf, _l, { base, inputShape, known }) =>
     // tfjs's Flatten refuses a (None, n) input (min rank 3) where Keras passes it through;

@@ -6,7 +6,8 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../../worker/tf';
 import type { LayerCheck, Shape } from '../shapeCheck';
-import type { ActivationName, LayerSpec, LayerType } from '../spec';
+import type { ActivationName, LayerSpec, LayerType, Padding, Pair } from '../spec';
+import type { Json, KerasConfigReader, KerasLayerShapes } from './kerasConfig';
 
 export type FieldKind =
   | 'posInt' | 'pair' | 'pairOrNull' | 'padding' | 'activation' | 'bool' | 'rate' | 'shape'
@@ -81,7 +82,7 @@ export interface LayerDefinition<T extends LayerType> {
    * Keras's Python API: the positional parameters in order (snake_case, only those stable across
    * versions) and the other class names Keras exports for the layer; the Python reader reads both.
    */
-  keras: { positional: readonly string[]; aliases?: readonly string[] };
+  keras: { positional: readonly string[]; aliases?: readonly string[]; h5: KerasH5Codec<T> | null };
   /** tf.layers factory names the TF.js reader reads (the canonical one first); empty when TF.js has none. */
   tfjs: readonly string[];
   fields: FieldsOf<T>;
@@ -94,6 +95,29 @@ export interface LayerDefinition<T extends LayerType> {
   /** Gradient kernels a TF.js backend may lack; the trainer refuses the layer on such a backend. */
   gradientKernels?: readonly string[];
 }
+
+/**
+ * How the layer is written into and read from a Keras .h5 model_config (Keras 2.13's get_config()),
+ * with its weights' names in Keras's order; null when the .h5 export and import do not handle it.
+ */
+export interface KerasH5Codec<T extends LayerType> {
+  /** Weight names in the order Keras stores them (a layer without bias drops 'bias'). */
+  weights: readonly string[];
+  /** The config fields besides name, trainable, dtype and batch_input_shape. */
+  write(layer: SpecOf<T>, shapes: KerasLayerShapes): Json;
+  /** The spec (without its name) from a config; throws a KerasFormatError through `r`. */
+  read(r: KerasConfigReader, className: T): Omit<SpecOf<T>, 'name'>;
+}
+
+/** Keras's defaults of the optional fields several layer types share (builders, .h5 configs and shape rules read these). */
+export const KERAS_DEFAULTS = {
+  strides: [1, 1] as Pair,
+  dilationRate: [1, 1] as Pair,
+  poolSize: [2, 2] as Pair,
+  padding: 'valid' as Padding,
+  activation: 'linear' as ActivationName,
+  useBias: true,
+} as const;
 
 export const PAIR = 'two positive integers [height, width], or one integer for both';
 

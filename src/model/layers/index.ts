@@ -27,4 +27,4 @@ export const LAYER_ALIASES: Readonly<Record<string, LayerType>> = Object.fromEnt
   TYPES.flatMap((t) => [...(LAYERS[t].keras.aliases ?? []), ...(LAYERS[t].aliases ?? [])].map((a) => [a, t])),
 );
 
-export type { BuildContext, FieldDef, FieldKind, LayerBuilder, LayerDefinition, LayerShape, ShapeRule } from './definition';
+export type { BuildContext, FieldDef, FieldKind, KerasH5Codec, LayerBuilder, LayerDefinition, LayerShape, ShapeRule } from './definition';

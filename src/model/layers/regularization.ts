@@ -1,12 +1,16 @@
 // Regularization and normalization layers: active while training, shape-preserving. One definition
 // per layer type: see ./definition.ts for what each part means.
 import type { LayerDefinition, LayerShape } from './definition';
+import { initializer } from './kerasConfig';
 import { formatCount, type LayerCheck, type Shape } from '../shapeCheck';
 import type { BatchNormalizationSpec } from '../spec';
 
 export const Dropout: LayerDefinition<'Dropout'> = {
   description: 'Randomly zeroes a fraction of the inputs while training. No params.',
-  keras: { positional: ['rate', 'noise_shape', 'seed'] },
+  keras: {
+    positional: ['rate', 'noise_shape', 'seed'],
+    h5: { weights: [], write: (l) => ({ rate: l.rate, noise_shape: null, seed: null }), read: (r) => ({ type: 'Dropout', rate: r.number('rate') }) },
+  },
   tfjs: ['dropout'],
   build: (tf, l, { base, seed }) => tf.layers.dropout({ ...base, rate: l.rate, seed }),
   infer: (c, l, input) => {
@@ -20,7 +24,7 @@ export const Dropout: LayerDefinition<'Dropout'> = {
 
 export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
   description: 'Drops whole channels (feature maps) while training. No params.',
-  keras: { positional: ['rate', 'data_format'] },
+  keras: { positional: ['rate', 'data_format'], h5: null },
   tfjs: [],
   build: (tf, l, { base, seed, known }) =>
     // Keras's SpatialDropout2D is a Dropout whose mask is shared over height and width.
@@ -37,7 +41,7 @@ export const SpatialDropout2D: LayerDefinition<'SpatialDropout2D'> = {
 
 export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
   description: 'Adds zero-mean Gaussian noise while training. No params.',
-  keras: { positional: ['stddev', 'seed'] },
+  keras: { positional: ['stddev', 'seed'], h5: null },
   tfjs: ['gaussianNoise'],
   build: (tf, l, { base }) => tf.layers.gaussianNoise({ ...base, stddev: l.stddev }),
   infer: (c, l, input) => {
@@ -52,7 +56,7 @@ export const GaussianNoise: LayerDefinition<'GaussianNoise'> = {
 
 export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
   description: 'Multiplies by 1-centred Gaussian noise while training. No params.',
-  keras: { positional: ['rate', 'seed'] },
+  keras: { positional: ['rate', 'seed'], h5: null },
   tfjs: ['gaussianDropout'],
   build: (tf, l, { base }) => tf.layers.gaussianDropout({ ...base, rate: l.rate }),
   infer: (c, l, input) => {
@@ -66,7 +70,20 @@ export const GaussianDropout: LayerDefinition<'GaussianDropout'> = {
 
 export const BatchNormalization: LayerDefinition<'BatchNormalization'> = {
   description: 'Normalizes the last axis. 4 x C params, 2 x C of them non-trainable (moving mean and variance).',
-  keras: { positional: ['axis'] },
+  keras: {
+    positional: ['axis'],
+    h5: {
+      weights: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+      // The builder's settings (axis -1, momentum 0.99, epsilon 1e-3), as Keras 2.13 writes them.
+      write: (_l, { input }) => ({
+        axis: [input.length - 1], momentum: 0.99, epsilon: 0.001, center: true, scale: true,
+        beta_initializer: initializer('Zeros'), gamma_initializer: initializer('Ones'),
+        moving_mean_initializer: initializer('Zeros'), moving_variance_initializer: initializer('Ones'),
+        beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+      }),
+      read: () => ({ type: 'BatchNormalization' }),
+    },
+  },
   tfjs: ['batchNormalization'],
   build: (tf, _l, { base }) =>
     // Keras 3 defaults (axis -1, momentum 0.99, epsilon 1e-3) equal tfjs's.

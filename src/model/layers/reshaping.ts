@@ -1,12 +1,24 @@
 // Layers that change the shape without weights, and Rescaling. One definition per layer type: see
 // ./definition.ts for what each part means.
 import { PAIR, type LayerDefinition, type LayerShape } from './definition';
+import type { KerasConfigReader } from './kerasConfig';
 import { formatShape, formatCount, show, hw, product, type LayerCheck, type Shape } from '../shapeCheck';
-import type { Cropping2DSpec, PermuteSpec, RepeatVectorSpec, ReshapeSpec, UpSampling2DSpec, ZeroPadding2DSpec } from '../spec';
+import type { Pair, Cropping2DSpec, PermuteSpec, RepeatVectorSpec, ReshapeSpec, UpSampling2DSpec, ZeroPadding2DSpec } from '../spec';
 
 export const Reshape: LayerDefinition<'Reshape'> = {
   description: 'Reshapes everything but the batch axis; one dimension may be -1 (inferred). No params.',
-  keras: { positional: ['target_shape'] },
+  keras: {
+    positional: ['target_shape'],
+    h5: {
+      weights: [],
+      // The inferred shape: a -1 is resolved, as Keras's config keeps what the user wrote but either reads back the same.
+      write: (_l, { output }) => ({ target_shape: output.slice(1) }),
+      read: (r) => {
+        if (!Array.isArray(r.config.target_shape)) r.fail('target_shape must be a list');
+        return { type: 'Reshape', targetShape: r.config.target_shape as number[] };
+      },
+    },
+  },
   tfjs: ['reshape'],
   build: (tf, _l, { base, known }) =>
     // The -1 resolved by our inference: tfjs 4.22 leaves it unknown in the static shape (its
@@ -21,7 +33,17 @@ export const Reshape: LayerDefinition<'Reshape'> = {
 
 export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
   description: 'Adds rows and columns of zeros around the image. No params.',
-  keras: { positional: ['padding', 'data_format'] },
+  keras: {
+    positional: ['padding', 'data_format'],
+    h5: {
+      weights: [],
+      write: (l) => ({ padding: [[...l.padding[0]], [...l.padding[1]]], data_format: 'channels_last' }),
+      read: (r) => {
+        r.channelsLast();
+        return { type: 'ZeroPadding2D', padding: zeroPaddingFromKeras(r) };
+      },
+    },
+  },
   tfjs: ['zeroPadding2d'],
   build: (tf, l, { base }) => tf.layers.zeroPadding2d({ ...base, padding: [[...l.padding[0]], [...l.padding[1]]] }),
   infer: zeroPadding,
@@ -37,7 +59,7 @@ export const ZeroPadding2D: LayerDefinition<'ZeroPadding2D'> = {
 
 export const Cropping2D: LayerDefinition<'Cropping2D'> = {
   description: 'Removes rows and columns at the borders. No params.',
-  keras: { positional: ['cropping', 'data_format'] },
+  keras: { positional: ['cropping', 'data_format'], h5: null },
   tfjs: ['cropping2D'],
   build: (tf, l, { base }) => tf.layers.cropping2D({ ...base, cropping: [[...l.cropping[0]], [...l.cropping[1]]] }),
   infer: cropping,
@@ -53,7 +75,7 @@ export const Cropping2D: LayerDefinition<'Cropping2D'> = {
 
 export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
   description: 'Repeats rows and columns: (None, H, W, C) -> (None, H x size[0], W x size[1], C). No params.',
-  keras: { positional: ['size', 'data_format', 'interpolation'] },
+  keras: { positional: ['size', 'data_format', 'interpolation'], h5: null },
   tfjs: ['upSampling2d'],
   build: (tf, l, { base }) => tf.layers.upSampling2d({ ...base, size: [...(l.size ?? [2, 2])] }),
   infer: upSampling,
@@ -64,7 +86,7 @@ export const UpSampling2D: LayerDefinition<'UpSampling2D'> = {
 
 export const Permute: LayerDefinition<'Permute'> = {
   description: 'Reorders the axes after the batch axis (dims are 1-based). No params.',
-  keras: { positional: ['dims'] },
+  keras: { positional: ['dims'], h5: null },
   tfjs: ['permute'],
   build: (tf, l, { base }) => tf.layers.permute({ ...base, dims: [...l.dims] }),
   infer: permute,
@@ -75,7 +97,7 @@ export const Permute: LayerDefinition<'Permute'> = {
 
 export const RepeatVector: LayerDefinition<'RepeatVector'> = {
   description: 'Repeats a (None, F) input n times: (None, n, F). No params.',
-  keras: { positional: ['n'] },
+  keras: { positional: ['n'], h5: null },
   tfjs: ['repeatVector'],
   build: (tf, l, { base }) => tf.layers.repeatVector({ ...base, n: l.n }),
   infer: repeatVector,
@@ -86,7 +108,7 @@ export const RepeatVector: LayerDefinition<'RepeatVector'> = {
 
 export const Rescaling: LayerDefinition<'Rescaling'> = {
   description: 'Computes x * scale + offset, e.g. scale 1/255 for pixel values. No params.',
-  keras: { positional: ['scale', 'offset'] },
+  keras: { positional: ['scale', 'offset'], h5: null },
   tfjs: ['rescaling'],
   build: (tf, l, { base }) => tf.layers.rescaling({ ...base, scale: l.scale, offset: l.offset ?? 0 }),
   infer: (c, l, input) => {
@@ -174,4 +196,18 @@ function repeatVector(c: LayerCheck, l: RepeatVectorSpec, input: Shape): LayerSh
   const n = c.posInt('n', l.n);
   if (input.length !== 2) c.fail(`RepeatVector needs a 2D input (batch, features), got ${formatShape(input)}; add a Flatten before it`);
   return { out: [null, n, input[1]] };
+}
+
+/** Keras's ZeroPadding2D padding: one integer, [rows, cols], or [[top, bottom], [left, right]]. */
+function zeroPaddingFromKeras(r: KerasConfigReader): [Pair, Pair] {
+  const p = r.config.padding;
+  const nonNeg = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+  const side = (x: unknown): Pair => {
+    if (nonNeg(x)) return [x, x];
+    if (Array.isArray(x) && x.length === 2 && x.every(nonNeg)) return [x[0], x[1]];
+    return r.fail(`padding ${JSON.stringify(p)} is not understood`);
+  };
+  if (nonNeg(p)) return [[p, p], [p, p]];
+  if (Array.isArray(p) && p.length === 2) return [side(p[0]), side(p[1])];
+  return r.fail(`padding ${JSON.stringify(p)} is not understood`);
 }

@@ -3,9 +3,9 @@
 // so .py, .ipynb (every code cell), .ts/.js and .lenet.json files all work.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { findLayerSource } from '../../lang/layerLocation';
-import { runSource } from '../runSource';
-import { errorMessage } from '../../shared/errors';
+import { findLayerSource } from '../lang/layerLocation';
+import { runSource } from '../host/runSource';
+import { errorMessage } from '../shared/errors';
 import { codeCells, isNotebookCell, notebookOf, spanRange, type ShapeDocuments } from './documents';
 
 /** The file name to show for a source URI or path. */

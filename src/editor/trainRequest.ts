@@ -1,12 +1,12 @@
 // The optional argument of lenet.startTraining: { model, source } from "Train This Model". It can
 // come from any caller of the command, so it is validated like a model file and checked against
 // what the trainer can build before anything starts.
-import type { ModelSpec } from '../../model/spec';
-import { parseModelSpec } from '../../model/validate';
-import { assertTrainable } from '../../worker/buildModel';
-import { errorMessage } from '../../shared/errors';
+import type { ModelSpec } from '../model/spec';
+import { parseModelSpec } from '../model/validate';
+import { assertTrainable } from '../model/trainable';
+import { errorMessage } from '../shared/errors';
 
-import type { CompiledOptimizer } from '../../lang/compileOptimizer';
+import type { CompiledOptimizer } from '../lang/compileOptimizer';
 
 /** compiled: the optimizer the model file compiles with (its compile() call), when it names one. */
 export type TrainRequest = { model?: ModelSpec; source?: string; compiled?: CompiledOptimizer } | { error: string };

@@ -3,9 +3,9 @@
 // .ipynb opened as text is the join of the code cells found in its JSON. Analyses are cached per
 // document version (per cell versions for notebooks), so hovers and inlay hints do not re-parse.
 import * as vscode from 'vscode';
-import { analyzeSource, languageFor, type FileAnalysis } from '../../lang/index';
-import { ipynbPython, joinCells } from '../../lang/notebook';
-import type { Span } from '../../lang/types';
+import { analyzeSource, languageFor, type FileAnalysis } from '../lang/index';
+import { ipynbPython, joinCells } from '../lang/notebook';
+import type { Span } from '../lang/types';
 
 export interface DocView {
   analysis: FileAnalysis;

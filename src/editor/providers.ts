@@ -1,11 +1,11 @@
 // The editor features over the shape analysis: hover, inlay hints, code lens, diagnostics. Every
 // provider catches and logs: a bug in a reader must never break the editor.
 import * as vscode from 'vscode';
-import { hoverMarkdown, inlayLabel, modelHoverMarkdown } from '../../lang/hover';
-import { findAt } from '../../lang/lookup';
-import type { Severity } from '../../lang/analyze';
+import { hoverMarkdown, inlayLabel, modelHoverMarkdown } from '../lang/hover';
+import { findAt } from '../lang/lookup';
+import type { Severity } from '../lang/analyze';
 import { spanRange, type ShapeDocuments } from './documents';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../shared/errors';
 
 export const TRAIN_THIS_MODEL = 'lenet.trainThisModel';
 export const SHOW_ACTIVATIONS = 'lenet.showActivations';

@@ -1,7 +1,7 @@
 // The CLI's model loader for source files (.py, .ipynb, .ts, .js...): `lenet-lab summary FILE`
 // prints what the editor hover shows. Notes (assumed input shape) go to stderr so --json stays clean.
-import { ModelFileError, type ModelLoader } from '../cli/modelFile';
-import { firstModelFromSource, isModelSource, SourceModelError } from './modelFromSource';
+import { ModelFileError, type ModelLoader } from './modelFile';
+import { firstModelFromSource, isModelSource, SourceModelError } from '../lang/modelFromSource';
 
 export const sourceModelLoader: ModelLoader = {
   describe: 'Keras models in .py/.ipynb files and TF.js models in .ts/.js files',

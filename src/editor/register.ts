@@ -1,9 +1,9 @@
 // Registers the source-shape features: hover, inlay hints, code lens "Train This Model",
 // diagnostics (debounced on typing) and the lenet.trainThisModel command.
 import * as vscode from 'vscode';
-import { findAt } from '../../lang/lookup';
-import { compileOptimizer } from '../../lang/compileOptimizer';
-import { errorMessage } from '../../shared/errors';
+import { findAt } from '../lang/lookup';
+import { compileOptimizer } from '../lang/compileOptimizer';
+import { errorMessage } from '../shared/errors';
 import { codeCells, isNotebookCell, notebookOf, ShapeDocuments } from './documents';
 import {
   diagnosticsFor, logError, ShapeHoverProvider, ShapeInlayHintsProvider, TRAIN_THIS_MODEL, TrainCodeLensProvider,
