@@ -153,10 +153,10 @@ export class LenetController extends Disposable implements PanelHost, Lab {
       const same = live.runDir === sel && !isLive(this.store);
       s = same
         ? {
-          ...folder, batchSeries: live.batchSeries, samplesPerSecond: live.samplesPerSecond,
-          backend: live.backend ?? folder.backend, dataset: live.dataset ?? folder.dataset, evaluation: live.evaluation,
-          message: live.status === folder.status ? live.message : folder.message,
-        }
+            ...folder, batchSeries: live.batchSeries, samplesPerSecond: live.samplesPerSecond,
+            backend: live.backend ?? folder.backend, dataset: live.dataset ?? folder.dataset, evaluation: live.evaluation,
+            message: live.status === folder.status ? live.message : folder.message,
+          }
         : folder;
       s = { ...s, runs, viewingRun: this.store.selected };
     }
