@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { WorkerClient } from '../src/host/workerClient';
+import { WorkerClient } from '../src/client/workerClient';
 import { LENET5 } from '../src/model/lenet';
 import { buildModel } from '../src/worker/buildModel';
 import { saveModel } from '../src/worker/runDir';

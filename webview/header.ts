@@ -12,6 +12,18 @@ const BUSY: RunStatus[] = ['starting', 'loading', 'training', 'stopping', 'evalu
 
 export interface Header { el: HTMLElement; update(s: PanelState): void }
 
+/** "Run lenet5 · 2026-12-01 18:25 · model lenet5 from lenet.ts, 8 layers, 61,706 params · mnist-sample · 2/2 epochs · best val_acc 0.8731". */
+export function runIdentity(s: PanelState): string {
+  const r = s.run;
+  if (!r) return s.status === 'idle' ? '' : 'New run';
+  const m = r.model;
+  const model = m ? `model ${m.name}${m.source ? ` from ${m.source}` : ''}, ${m.layers} layers, ${thousands(m.params)} params${m.optimizer ? `, ${m.optimizer}${m.learningRate !== undefined ? ` lr ${m.learningRate}` : ''}` : ''}` : undefined;
+  const done = r.final?.epoch ?? 0;
+  const best = r.best && Number.isFinite(r.best.val_acc) ? `best val_acc ${r.best.val_acc.toFixed(4)} (epoch ${r.best.epoch})` : undefined;
+  return [`Run ${r.label}`, model, r.dataset, `${done}/${r.epochs} epochs`, best, r.reason && r.status !== 'running' ? r.reason : undefined]
+    .filter(Boolean).join(' · ');
+}
+
 export function createHeader(post: (m: WebviewMessage) => void): Header {
   const status = h('span', { class: 'status-pill', 'data-testid': 'status', role: 'status' }, 'idle');
   const ring = progressRing('Working');
@@ -28,6 +40,13 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
   const stop = button('Stop', { testid: 'btn-stop', title: 'LeNet: Stop Training', onClick: () => post({ type: 'command', command: 'stop' }) });
   const evaluate = button('Evaluate', { testid: 'btn-evaluate', title: 'LeNet: Evaluate Model on the test set', onClick: () => post({ type: 'command', command: 'evaluate' }) });
   const message = h('p', { class: 'message', 'data-testid': 'message' });
+  // Which run the panel shows: its label, model (file, layers, params), dataset, epochs, best val_acc.
+  const identity = h('p', { class: 'run-identity', 'data-testid': 'run-identity' });
+  const notice = h('p', { class: 'notice hidden', 'data-testid': 'run-notice' });
+  const resume = button('Resume', { testid: 'btn-resume', title: 'Continue this run from its last completed epoch', onClick: () => {
+    if (shownRun) post({ type: 'runAction', action: 'resume', runDir: shownRun });
+  } });
+  let shownRun: string | undefined;
   const progressWrap = h('span', { class: 'progress-wrap' }, progress, batchText);
 
   const el = h('header', { class: 'toolbar' },
@@ -36,8 +55,10 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       progressWrap,
       eta, speed,
       h('span', { class: 'spacer' }),
-      h('span', { class: 'buttons' }, start, stop, evaluate)),
-    h('div', { class: 'toolbar-row secondary' }, backend, step, dataset, message));
+      h('span', { class: 'buttons' }, start, stop, evaluate, resume)),
+    identity,
+    h('div', { class: 'toolbar-row secondary' }, backend, step, dataset, message),
+    notice);
 
   return {
     el,
@@ -65,6 +86,15 @@ export function createHeader(post: (m: WebviewMessage) => void): Header {
       dataset.title = s.dataset?.source ?? '';
       setText(message, s.message ?? '');
       message.classList.toggle('error', s.status === 'error');
+      setText(identity, runIdentity(s));
+      setText(notice, s.notice ?? '');
+      notice.classList.toggle('hidden', !s.notice);
+      shownRun = s.run?.runDir;
+      // A stopped or interrupted run that is not training can continue in its folder.
+      const resumable = !!s.run && (s.run.status === 'stopped' || s.run.status === 'interrupted') && s.run.final !== undefined;
+      resume.classList.toggle('hidden', !resumable);
+      setDisabled(resume, !resumable || BUSY.includes(s.status));
+      evaluate.title = s.answering ? `Evaluate ${s.answering} on the test set` : 'LeNet: Evaluate Model on the test set';
       const running = ['starting', 'loading', 'training'].includes(s.status);
       setDisabled(start, running || s.status === 'stopping' || s.status === 'evaluating');
       setDisabled(stop, !running);

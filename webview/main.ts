@@ -34,6 +34,7 @@ import { applyStatusColours } from './themeText';
 import { registerToolkit } from './toolkit';
 import { createTryItPad } from './tryit';
 import { createBridge } from './vscodeApi';
+import { errorMessage } from '../src/shared/errors';
 
 const PERSIST_INTERVAL_MS = 1000;
 
@@ -100,7 +101,7 @@ function start(): void {
       try {
         return fn();
       } catch (e) {
-        problems.push(`Could not show the ${part}: ${e instanceof Error ? e.message : String(e)}`);
+        problems.push(`Could not show the ${part}: ${errorMessage(e)}`);
         return fallback;
       }
     };
@@ -110,7 +111,7 @@ function start(): void {
     safely('callback notes', () => notes.update(state), undefined);
     safely('layer summary', () => summary.update(state.summary), undefined);
     safely('evaluation', () => evaluation.update(state.evaluation), undefined);
-    safely('try-it pad', () => tryit.setClasses(state.dataset?.classes), undefined);
+    safely('try-it pad', () => { tryit.setClasses(state.dataset?.classes); tryit.setModel(state.answering); }, undefined);
     const t1 = performance.now();
     const chartsChanged = safely('charts', () => charts.update(state), false);
     if (problems.join('\n') !== renderError.textContent) {

@@ -1,6 +1,7 @@
-// Past runs from the output folder: final metrics, Open (show its charts), Export CSV, Export for Keras,
+// The runs of the output folder (the run store's list): label, status, final metrics, and each
+// run's actions (Open, Evaluate, Resume, Reveal, Rename, Delete, Export CSV, Export for Keras);
 // a tick box to compare runs, and "Back to live run" while a past run is shown.
-import { MAX_COMPARED_RUNS, type PanelState, type RunInfo, type WebviewMessage } from '../src/shared/webviewProtocol';
+import { MAX_COMPARED_RUNS, type PanelState, type RunAction, type RunInfo, type WebviewMessage } from '../src/shared/webviewProtocol';
 import { h, replace, setText } from './dom';
 import { fixed } from './format';
 import { button } from './toolkit';
@@ -19,6 +20,7 @@ export function createRunsView(post: (m: WebviewMessage) => void, onCompare: (ru
       h('th', { scope: 'col', title: `Tick two to ${MAX_COMPARED_RUNS} runs to overlay their curves` }, 'Compare'),
       h('th', { scope: 'col' }, 'Run'), h('th', { scope: 'col' }, 'Dataset'), h('th', { scope: 'col', class: 'num' }, 'Epochs'),
       h('th', { scope: 'col', class: 'num' }, 'Val acc'), h('th', { scope: 'col', class: 'num' }, 'Val loss'),
+      h('th', { scope: 'col' }, 'Status'),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
     body);
   const empty = h('p', { class: 'empty' }, 'No past runs in the output folder yet.');
@@ -61,19 +63,32 @@ export function createRunsView(post: (m: WebviewMessage) => void, onCompare: (ru
         empty.classList.toggle('hidden', s.runs.length > 0);
         table.classList.toggle('hidden', s.runs.length === 0);
         replace(body, ...s.runs.map((r) => {
-          const open = button('Open', { testid: 'run-open', title: `Show the charts of ${r.name}`, onClick: () => post({ type: 'openRun', runDir: r.runDir }) });
-          const csv = button('Export CSV', { testid: 'run-export', title: `Save the metrics of ${r.name} as CSV`, onClick: () => post({ type: 'exportCsv', runDir: r.runDir }) });
-          const keras = button('Export for Keras', { testid: 'run-export-keras', title: `Save the model of ${r.name} as a Keras .h5 file`, onClick: () => post({ type: 'exportKeras', runDir: r.runDir }) });
-          return h('tr', { 'data-run': r.runDir, class: r.runDir === s.viewingRun ? 'current' : '' },
+          const open = button('Open', { testid: 'run-open', title: `Show the charts of ${r.label}`, onClick: () => post({ type: 'openRun', runDir: r.runDir }) });
+          const act = (action: RunAction, label: string, title: string, enabled = true) => {
+            const b = button(label, { testid: `run-${action}`, title, onClick: () => post({ type: 'runAction', action, runDir: r.runDir }) });
+            if (!enabled) b.classList.add('hidden');
+            return b;
+          };
+          const live = r.status === 'running';
+          const csv = button('Export CSV', { testid: 'run-export', title: `Save the metrics of ${r.label} as CSV`, onClick: () => post({ type: 'exportCsv', runDir: r.runDir }) });
+          const keras = button('Export for Keras', { testid: 'run-export-keras', title: `Save the model of ${r.label} as a Keras .h5 file`, onClick: () => post({ type: 'exportKeras', runDir: r.runDir }) });
+          return h('tr', { 'data-run': r.runDir, 'data-status': r.status, class: r.runDir === (s.viewingRun ?? s.run?.runDir) ? 'current' : '' },
             h('td', { class: 'tick' }, tickBox(r)),
-            h('th', { scope: 'row', title: `${labelOf(r)}\n${r.runDir}` }, r.name),
+            h('th', { scope: 'row', title: `${r.runDir}${r.notes ? `\n${r.notes}` : ''}` }, r.label),
             h('td', {}, r.dataset ?? '–'),
             // "2" for a finished 2-epoch run, "2 of 50" for one stopped early.
             h('td', { class: 'num mono', title: `${r.final?.epoch ?? 0} of ${r.epochs} epochs completed` },
               r.final && r.final.epoch < r.epochs ? `${r.final.epoch} of ${r.epochs}` : String(r.final?.epoch ?? r.epochs)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_acc)),
             h('td', { class: 'num mono' }, fixed(r.final?.val_loss)),
-            h('td', { class: 'actions' }, open, csv, keras));
+            h('td', { class: `run-status run-${r.status}`, 'data-testid': 'run-status', title: r.reason ?? '' }, r.status),
+            h('td', { class: 'actions' }, open,
+              act('evaluate', 'Evaluate', `Evaluate ${r.label} on its test set`, r.hasModel && !live),
+              act('resume', 'Resume', `Continue ${r.label} from its last completed epoch`, (r.status === 'stopped' || r.status === 'interrupted') && !!r.final),
+              act('reveal', 'Reveal', `Show the folder of ${r.label}`),
+              act('rename', 'Rename', `Label ${r.label} and add notes`),
+              act('delete', 'Delete', `Move ${r.label} to the trash`, !live),
+              csv, keras));
         }));
         limitTicks();
         // A new list (a run ended, Refresh): drop runs that are gone and read the others again.
@@ -85,7 +100,7 @@ export function createRunsView(post: (m: WebviewMessage) => void, onCompare: (ru
         }
       }
       banner.classList.toggle('hidden', s.viewingRun === undefined);
-      const name = s.runs.find((r) => r.runDir === s.viewingRun)?.name ?? s.viewingRun ?? '';
+      const name = s.runs.find((r) => r.runDir === s.viewingRun)?.label ?? s.viewingRun ?? '';
       setText(viewing, s.viewingRun ? `Showing past run ${name}` : '');
     },
   };

@@ -18,6 +18,8 @@ const DEBOUNCE_MS = 150;
 export interface TryItPad {
   el: HTMLElement;
   setClasses(classes: string[] | undefined): void;
+  /** Names the model that answers (the selected run's label), or says there is none. */
+  setModel(name: string | undefined): void;
   onPrediction(id: number, probabilities: number[]): void;
   onPredictionError(id: number, message: string): void;
   /** Repaints the drawing in the new theme's ink colour. */
@@ -53,9 +55,10 @@ export function createTryItPad(post: (m: WebviewMessage) => void, onDrawing?: (p
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const clear = button('Clear', { testid: 'tryit-clear', onClick: () => reset() });
-  const el = h('div', { class: 'tryit-block' },
+  const model = h('p', { class: 'tryit-model meta', 'data-testid': 'tryit-model' }, 'No trained model yet');
+  const el = h('div', {}, model, h('div', { class: 'tryit-block' },
     h('div', { class: 'pad-col' }, h('div', { class: 'pad-wrap' }, canvas, penCursor), h('div', { class: 'pad-actions' }, clear, h('span', { class: 'meta' }, 'Model input '), preview)),
-    h('div', { class: 'probs-col' }, probs, note));
+    h('div', { class: 'probs-col' }, probs, note)));
 
   function renderProbs(): void {
     const v = values;
@@ -217,6 +220,9 @@ export function createTryItPad(post: (m: WebviewMessage) => void, onDrawing?: (p
       if (next.join('\u0000') === names.join('\u0000')) return;
       names = next;
       renderProbs();
+    },
+    setModel(name) {
+      setText(model, name ? `Answers with: ${name}` : 'No trained model yet');
     },
     onPrediction(id, probabilities) {
       if (id !== latestSent) return; // superseded by a newer drawing or a Clear

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { formatShape, npyValues, parseNpy } from '../data/npy';
-import { WorkerClient } from '../host/workerClient';
+import { WorkerClient } from '../client/workerClient';
 import type { BackendChoice, TensorValues, WorkerEvent } from '../shared/protocol';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../shared/geometry';
 import { UsageError, type OptSpec } from './args';

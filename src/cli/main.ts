@@ -10,7 +10,7 @@ import { inferModel } from '../model/infer';
 import type { ModelSpec } from '../model/spec';
 import { formatSummary, toSummaryInfo } from '../model/summary';
 import type { BackendChoice, TrainConfig, WorkerEvent } from '../shared/protocol';
-import { DEFAULT_IDLE_TIMEOUT_MS, WorkerClient, type CommandBody } from '../host/workerClient';
+import { DEFAULT_IDLE_TIMEOUT_MS, WorkerClient, type CommandBody } from '../client/workerClient';
 import { BACKEND_CHOICES, LIMITS, OPTIMIZERS } from '../shared/trainOptions';
 import { optionsHelp, parseArgs, UsageError, type OptSpec } from './args';
 import { loadModelFile, ModelFileError, registerModelLoader } from './modelFile';

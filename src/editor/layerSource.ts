@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { findLayerSource } from '../lang/layerLocation';
 import { runSource } from '../host/runSource';
+import { errorMessage } from '../shared/errors';
 import { codeCells, isNotebookCell, notebookOf, spanRange, type ShapeDocuments } from './documents';
 
 /** The file name to show for a source URI or path. */
@@ -26,7 +27,7 @@ export async function revealLayerSource(docs: ShapeDocuments, runDir: string, la
   try {
     doc = await vscode.workspace.openTextDocument(toUri(run.source));
   } catch (e) {
-    return `cannot open ${sourceLabel(run.source)}, the file ${basename(runDir)} was trained from: ${e instanceof Error ? e.message : String(e)}`;
+    return `cannot open ${sourceLabel(run.source)}, the file ${basename(runDir)} was trained from: ${errorMessage(e)}`;
   }
   // A notebook's model may span cells: look in every code cell of the notebook the source cell is in.
   const nb = isNotebookCell(doc) ? notebookOf(doc) : undefined;

@@ -5,12 +5,14 @@ import { hoverMarkdown, inlayLabel, modelHoverMarkdown } from '../lang/hover';
 import { findAt } from '../lang/lookup';
 import type { Severity } from '../lang/analyze';
 import { spanRange, type ShapeDocuments } from './documents';
+import { errorMessage } from '../shared/errors';
 
 export const TRAIN_THIS_MODEL = 'lenet.trainThisModel';
 export const SHOW_ACTIVATIONS = 'lenet.showActivations';
 
 export function logError(where: string, e: unknown): void {
-  console.error(`[LeNet Lab shapes] ${where}:`, e instanceof Error ? e.stack ?? e.message : e);
+  // The stack when there is one: these are bugs, logged for whoever reports them.
+  console.error(`[LeNet Lab shapes] ${where}: ${errorMessage(e)}`, (e as { stack?: unknown } | null)?.stack ?? '');
 }
 
 export class ShapeHoverProvider implements vscode.HoverProvider {

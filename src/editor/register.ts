@@ -2,6 +2,8 @@
 // diagnostics (debounced on typing) and the lenet.trainThisModel command.
 import * as vscode from 'vscode';
 import { findAt } from '../lang/lookup';
+import { compileOptimizer } from '../lang/compileOptimizer';
+import { errorMessage } from '../shared/errors';
 import { codeCells, isNotebookCell, notebookOf, ShapeDocuments } from './documents';
 import {
   diagnosticsFor, logError, ShapeHoverProvider, ShapeInlayHintsProvider, TRAIN_THIS_MODEL, TrainCodeLensProvider,
@@ -112,9 +114,10 @@ async function trainThisModel(docs: ShapeDocuments, uri?: vscode.Uri, index?: nu
       void vscode.window.showErrorMessage(`LeNet: cannot train ${model.source.varName ?? model.name}: ${model.trainBlocker ?? 'the model could not be read'}.`);
       return;
     }
-    await vscode.commands.executeCommand('lenet.startTraining', { model: model.spec, source: doc.uri.toString() });
+    const compiled = compileOptimizer(doc.getText(), model.source.varName);
+    await vscode.commands.executeCommand('lenet.startTraining', { model: model.spec, source: doc.uri.toString(), ...(compiled ? { compiled } : {}) });
   } catch (e) {
     logError('train this model', e);
-    void vscode.window.showErrorMessage(`LeNet: could not start training: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`LeNet: could not start training: ${errorMessage(e)}`);
   }
 }

@@ -9,6 +9,7 @@ import { formatCount } from '../model/shapeCheck';
 import type { EpochMetrics } from '../shared/protocol';
 import { errorMessage } from '../shared/errors';
 import { defaultRunLabel } from '../shared/runLabel';
+import { readRunMeta } from './runMeta';
 import type { ComparedRun, HostMessage } from '../shared/webviewProtocol';
 import { datasetName, modelName, readHistory, readJson, withSummarySeconds } from './runs';
 
@@ -37,6 +38,8 @@ export interface RunFiles {
   summary?: Record<string, unknown>;
   /** When metrics.csv was last written (ms since the epoch): the end of the last saved epoch. */
   metricsWrittenMs?: number;
+  /** The label the user gave the run (label.json), if any. */
+  label?: string;
 }
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -67,7 +70,7 @@ export function comparedRun(runDir: string, files: RunFiles): ComparedRun {
   const perEpoch = secondsPerEpoch(history, span);
   return {
     runDir,
-    label: defaultRunLabel(modelName(config), basename(runDir)),
+    label: files.label ?? defaultRunLabel(modelName(config), basename(runDir)),
     model: modelText(config),
     ...defined({
       dataset: datasetName(config),
@@ -103,6 +106,7 @@ export function readComparedRun(runDir: string): ComparedRun {
     history: readHistory(runDir),
     summary: readJson(join(runDir, 'summary.json')),
     metricsWrittenMs,
+    label: readRunMeta(runDir).label,
   });
 }
 

@@ -1,6 +1,5 @@
-// The host side of the panel's "Inside the network": forwards inspect requests to the worker
-// (under ids of its own, negative, apart from the predict ids) and routes each answer or error to
-// the webview request it belongs to; reads and checks a run's inside.json.gz; opens a layer's
+// The host side of the panel's "Inside the network": asks the worker for activations through the
+// request broker and posts each answer or error to the webview request it belongs to; reads and checks a run's inside.json.gz; opens a layer's
 // source line; and brings a layer into view for the hover's "Show activations".
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
@@ -9,18 +8,19 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { checkRecording, RECORDING_FILE } from '../shared/insideRecording';
-import type { WorkerEvent } from '../shared/protocol';
+import { errorMessage } from '../shared/errors';
+import type { EventOf } from '../client/workerClient';
+import type { RequestKinds } from './broker';
 import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
 import { isKerasModelFile } from './exportKeras';
 import { runSource } from './runSource';
 import { ShapeDocuments } from '../editor/documents';
 import { revealLayerSource, sourceLabel } from '../editor/layerSource';
-import type { WorkerClient } from './workerClient';
 
 export interface InsideHost {
   post(m: HostMessage): void;
-  /** The running worker, started when needed. */
-  worker(): WorkerClient;
+  /** An activations request to the worker (through the broker). */
+  request(command: RequestKinds['activations']['command']): Promise<EventOf<'activations'>>;
   /** The run the panel shows, if any (its recording and source lines). */
   shownRun(): string | undefined;
   /** The model activations come from: a run folder, or a Keras .h5 model evaluated last. */
@@ -30,9 +30,6 @@ export interface InsideHost {
 }
 
 export class InsideRequests {
-  /** Worker request id -> the webview's id and the run asked about. */
-  private pending = new Map<number, { webviewId: number; runDir: string }>();
-  private nextId = -1;
   /** Source analyses for "go to the layer's code" (the hovers keep their own). */
   private docs: ShapeDocuments | undefined;
   private layerAfterReady: string | undefined;
@@ -45,30 +42,6 @@ export class InsideRequests {
       case 'inspectTraining': void this.inspectTraining(m.id); return;
       case 'openLayerSource': void this.openLayerSource(m.layer); return;
     }
-  }
-
-  /** Handles the worker's answer to an inspect request; false for every other event. */
-  onWorkerEvent(e: WorkerEvent): boolean {
-    if (e.type !== 'activations' && !(e.type === 'error' && e.id !== undefined && this.pending.has(e.id))) return false;
-    const pending = this.pending.get(e.id!);
-    this.pending.delete(e.id!);
-    if (pending === undefined) return true; // answered already, or not ours
-    const { webviewId, runDir } = pending;
-    if (e.type === 'error') {
-      this.host.log(`[inspect] ${e.code}: ${e.message}`);
-      this.host.post({ type: 'activationsError', id: webviewId, message: e.message });
-    } else if (e.type === 'activations') {
-      const { v, ...result } = e;
-      void v;
-      this.host.post({ type: 'activations', id: webviewId, result: { ...result, id: webviewId }, ...this.sourceOf(runDir) });
-    }
-    return true;
-  }
-
-  /** The worker is gone: every open request fails with its message. */
-  workerExited(message: string): void {
-    for (const { webviewId } of this.pending.values()) this.host.post({ type: 'activationsError', id: webviewId, message });
-    this.pending.clear();
   }
 
   /** The hover's "Show activations". `live`: the panel's webview is listening; else it gets the layer after its 'ready'. */
@@ -101,13 +74,17 @@ export class InsideRequests {
       this.host.post({ type: 'activationsError', id: m.id, message });
       return;
     }
-    const id = this.nextId--;
-    this.pending.set(id, { webviewId: m.id, runDir });
     const input = 'pixels' in m ? { pixels: m.pixels } : { testIndex: m.testIndex };
-    if (!this.host.worker().send({ type: 'activations', id, modelDir, cacheDir: this.host.cacheDir(), ...input })) {
-      this.pending.delete(id);
-      this.host.post({ type: 'activationsError', id: m.id, message: 'The worker is not running.' });
-    }
+    void this.host.request({ modelDir, cacheDir: this.host.cacheDir(), ...input }).then(
+      (e) => {
+        const { v: _v, ...result } = e;
+        this.host.post({ type: 'activations', id: m.id, result: { ...result, id: m.id }, ...this.sourceOf(runDir) });
+      },
+      (err) => {
+        this.host.log(`[inspect] ${errorMessage(err)}`);
+        this.host.post({ type: 'activationsError', id: m.id, message: errorMessage(err) });
+      },
+    );
   }
 
   /** Sends the shown run's recording of its probe images over training, checked, or why not. */
@@ -125,7 +102,7 @@ export class InsideRequests {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       this.host.post({
         type: 'insideRecordingError', id,
-        message: missing ? `${basename(runDir)} has no ${RECORDING_FILE} (runs trained before LeNet Lab recorded probe images have none).` : `${file} cannot be read: ${(err as Error).message}`,
+        message: missing ? `${basename(runDir)} has no ${RECORDING_FILE} (runs trained before LeNet Lab recorded probe images have none).` : `${file} cannot be read: ${errorMessage(err)}`,
       });
       return;
     }
@@ -133,7 +110,7 @@ export class InsideRequests {
     try {
       recording = checkRecording(JSON.parse(text));
     } catch (err) {
-      recording = `not JSON (${(err as Error).message})`;
+      recording = `not JSON (${errorMessage(err)})`;
     }
     if (typeof recording === 'string') {
       this.host.log(`[inspect] ${file}: ${recording}`);

@@ -1,5 +1,5 @@
 // The training panel (one at a time), in the style of the VS Code webview sample: the class owns
-// its disposables, `createOrShow` reveals or creates it, `revive` adopts a panel VS Code restores
+// its disposables (Disposable base), `createOrShow` reveals or creates it, `revive` adopts a panel VS Code restores
 // after a window reload (WebviewPanelSerializer). Closing the panel does not stop training: the
 // host keeps the state and re-sends it when the webview says 'ready'.
 import * as vscode from 'vscode';
@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { HostMessage, WebviewMessage } from '../shared/webviewProtocol';
 import { panelHtml } from './panelHtml';
 import { checkWebviewMessage } from './webviewMessages';
+import { Disposable } from './dispose';
 
 export const PANEL_VIEW_TYPE = 'lenetLab.training';
 
@@ -22,11 +23,8 @@ export interface PanelHost {
   onPanelDisposed(): void;
 }
 
-export class TrainingPanel {
+export class TrainingPanel extends Disposable {
   static current: TrainingPanel | undefined;
-
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
 
   /** Reveals the panel, creating it if needed. */
   static createOrShow(extensionUri: vscode.Uri, host: PanelHost, preserveFocus = false): TrainingPanel {
@@ -69,18 +67,19 @@ export class TrainingPanel {
     private readonly extensionUri: vscode.Uri,
     private readonly host: PanelHost,
   ) {
+    super();
     panel.webview.html = this.html();
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw), null, this.disposables);
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
   }
 
   get visible(): boolean {
-    return !this.disposed && this.panel.visible;
+    return !this.isDisposed && this.panel.visible;
   }
 
   /** Sends a message; silently does nothing once the panel is gone. */
   post(message: HostMessage): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     void this.panel.webview.postMessage(message).then(undefined, () => undefined);
   }
 
@@ -111,12 +110,11 @@ export class TrainingPanel {
     return panelHtml({ cspSource: webview.cspSource, script: asset('dist', 'webview.js'), styles });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose(); // the listeners first: the panel's own onDidDispose must not come back here
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
     this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
     this.host.onPanelDisposed();
   }
 }

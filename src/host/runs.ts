@@ -1,6 +1,7 @@
 // Past runs in the output folder, as the worker writes them (src/worker/runDir.ts):
 // <outDir>/<YYYYMMDD-HHMMSS>[-n]/ with config.json, metrics.csv (Keras CSVLogger columns, 0-based
-// epoch), summary.json (when the run ended), model.json + weights.bin. Read-only; no vscode import.
+// epoch), times.csv (each epoch's seconds), summary.json (when the run ended), model.json +
+// weights.bin, and the user's label and notes (runMeta.ts). Read-only; no vscode import.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { inferModel } from '../model/infer';
@@ -8,7 +9,9 @@ import { toSummaryInfo } from '../model/summary';
 import type { ModelSpec } from '../model/spec';
 import type { BackendName, EpochMetrics, SummaryInfo } from '../shared/protocol';
 import { initialPanelState } from '../shared/panelState';
-import type { CallbackNote, PanelState, RunInfo } from '../shared/webviewProtocol';
+import type { CallbackNote, PanelState, RunFolderStatus, RunInfo, RunModelInfo } from '../shared/webviewProtocol';
+import { TIMES_FILE } from '../shared/runFiles';
+import { readRunMeta } from './runMeta';
 import { readSmallFile } from '../shared/smallFile';
 import { defaultRunLabel } from '../shared/runLabel';
 
@@ -92,11 +95,21 @@ export function parseMetricsCsv(text: string): EpochMetrics[] {
 }
 
 export function readHistory(runDir: string): EpochMetrics[] {
+  let history: EpochMetrics[];
   try {
-    return parseMetricsCsv(readSmallFile(join(runDir, 'metrics.csv'), MAX_RUN_FILE_BYTES));
+    history = parseMetricsCsv(readSmallFile(join(runDir, 'metrics.csv'), MAX_RUN_FILE_BYTES));
   } catch {
     return [];
   }
+  // Each epoch's seconds are this run's own (times.csv), never another run's; absent in older runs.
+  let times: EpochMetrics[] = [];
+  try {
+    times = parseMetricsCsv(readSmallFile(join(runDir, TIMES_FILE), MAX_RUN_FILE_BYTES));
+  } catch {
+    // an older run folder: its epochs have no times
+  }
+  const seconds = new Map(times.map((t) => [t.epoch, t.seconds]));
+  return history.map((h) => ({ ...h, seconds: seconds.get(h.epoch) ?? h.seconds }));
 }
 
 export function datasetName(config: Record<string, unknown> | undefined): string | undefined {
@@ -119,34 +132,86 @@ export function withSummarySeconds(history: EpochMetrics[], summary: Record<stri
   return [...history.slice(0, -1), { ...last, seconds: final.seconds }];
 }
 
-export interface RunDetails extends RunInfo {
-  hasModel: boolean;
+function modelInfo(config: Record<string, unknown> | undefined): RunModelInfo | undefined {
+  const spec = config?.model as ModelSpec | undefined;
+  if (!spec || typeof spec !== 'object' || !Array.isArray(spec.layers)) return undefined;
+  const summary = summaryOf(config);
+  const source = typeof config?.source === 'string' && config.source ? sourceName(config.source) : undefined;
+  return {
+    name: typeof spec.name === 'string' && spec.name ? spec.name : 'sequential',
+    ...(source ? { source } : {}),
+    layers: spec.layers.length,
+    params: summary?.totalParams ?? 0,
+    ...(typeof config?.optimizer === 'string' ? { optimizer: config.optimizer } : {}),
+    ...(typeof config?.learningRate === 'number' ? { learningRate: config.learningRate } : {}),
+  };
 }
 
-/** One run folder's description, or undefined when it has neither config nor metrics. */
-export function readRun(runDir: string): RunDetails | undefined {
+/** A path's or URI's last part. */
+function sourceName(source: string): string {
+  return source.split(/[\\/]/).filter(Boolean).pop() ?? source;
+}
+
+/**
+ * One run folder's description, or undefined when it has neither config nor metrics.
+ * `pidAlive` tells whether the process that wrote config.json still runs (then a folder without a
+ * summary is a run in progress, else one a reload or crash left behind).
+ */
+export function readRun(runDir: string, pidAlive: (pid: number) => boolean = () => false): RunInfo | undefined {
   const config = readJson(join(runDir, 'config.json'));
   const history = readHistory(runDir);
   if (!config && history.length === 0) return undefined;
   const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
-  const final = withSummarySeconds(history, readJson(join(runDir, 'summary.json'))).at(-1);
+  const summary = readJson(join(runDir, 'summary.json'));
+  const last = history[history.length - 1];
+  const best = history.reduce<EpochMetrics | undefined>((b, h) => (Number.isFinite(h.val_acc) && (!b || h.val_acc > b.val_acc) ? h : b), undefined);
+  const meta = readRunMeta(runDir);
+  const model = modelInfo(config);
+  const name = basename(runDir);
+  const { status, reason } = folderStatus(summary, config, history.length, epochs, pidAlive);
   return {
     runDir,
-    name: basename(runDir),
-    label: defaultRunLabel(modelName(config), basename(runDir)),
+    name,
+    label: meta.label ?? defaultRunLabel(model?.name, name),
+    ...(meta.notes ? { notes: meta.notes } : {}),
+    status,
+    ...(reason ? { reason } : {}),
     dataset: datasetName(config),
     epochs,
-    ...(final ? { final } : {}),
+    ...(last ? { final: last } : {}),
+    ...(best ? { best: { epoch: best.epoch, val_acc: best.val_acc } } : {}),
+    ...(model ? { model } : {}),
     hasModel: existsSync(join(runDir, 'model.json')),
+    ...(typeof config?.startedAt === 'string' ? { startedAt: config.startedAt } : {}),
   };
 }
 
+/** The status a run folder records: summary.json's, else running (its writer lives) or interrupted. */
+export function folderStatus(
+  summary: Record<string, unknown> | undefined, config: Record<string, unknown> | undefined,
+  epochsDone: number, epochs: number, pidAlive: (pid: number) => boolean,
+): { status: RunFolderStatus; reason?: string } {
+  const error = summary?.error as { message?: unknown } | undefined;
+  const why = typeof error?.message === 'string' ? error.message : typeof summary?.reason === 'string' ? summary.reason : undefined;
+  switch (summary?.status) {
+    case 'completed': return { status: 'done' };
+    case 'stopped': return { status: 'stopped', ...(why ? { reason: why } : {}) };
+    case 'failed': return { status: 'failed', reason: why ?? 'the run failed (no reason was recorded)' };
+    case 'interrupted': return { status: 'interrupted', reason: why ?? 'interrupted' };
+    default: break;
+  }
+  if (typeof config?.pid === 'number' && pidAlive(config.pid)) return { status: 'running' };
+  // Every epoch is in metrics.csv: whatever happened after, the run is complete.
+  if (epochsDone >= epochs) return { status: 'done' };
+  return { status: 'interrupted', reason: `ended without a summary (a window reload, crash or kill) after ${epochsDone} of ${epochs} epochs` };
+}
+
 /** Past runs under outDir, newest first (at most `max`). */
-export function listRuns(outDir: string, max = 200): RunDetails[] {
+export function listRuns(outDir: string, max = 200, pidAlive?: (pid: number) => boolean): RunInfo[] {
   const base = resolve(outDir);
-  const out: RunDetails[] = [];
+  const out: RunInfo[] = [];
   for (const n of runNames(base)) {
-    const r = readRun(join(base, n));
+    const r = readRun(join(base, n), pidAlive);
     if (r) out.push(r);
     if (out.length >= max) break;
   }
@@ -154,7 +219,7 @@ export function listRuns(outDir: string, max = 200): RunDetails[] {
 }
 
 /** The newest run that has a saved model, for "Evaluate Model" without a pick. */
-export function latestRunWithModel(runs: RunDetails[]): RunDetails | undefined {
+export function latestRunWithModel(runs: RunInfo[]): RunInfo | undefined {
   return runs.find((r) => r.hasModel);
 }
 
@@ -175,11 +240,13 @@ export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
   const resolved = config?.resolvedDataset as PanelState['dataset'] | undefined;
   const backend = config?.backend;
   const epochs = typeof config?.epochs === 'number' ? config.epochs : history.length;
-  const done = history.length >= epochs;
+  const run = runs.find((r) => r.runDir === runDir) ?? readRun(runDir);
+  const status = run ? PANEL_STATUS[run.status] : history.length >= epochs ? 'done' : 'stopped';
   return {
     ...initialPanelState(),
-    status: done ? 'done' : 'stopped',
-    message: `Run ${basename(runDir)}: ${history.length} of ${epochs} epochs`,
+    status,
+    message: `Run ${basename(runDir)}: ${history.length} of ${epochs} epochs${run?.reason ? `; ${run.reason}` : ''}`,
+    ...(run ? { run } : {}),
     ...(typeof backend === 'string' ? { backend: { name: backend as BackendName, reason: 'recorded in config.json' } } : {}),
     ...(resolved && typeof resolved.name === 'string'
       ? { dataset: {
@@ -199,6 +266,11 @@ export function runPanelState(runDir: string, runs: RunInfo[]): PanelState {
     ...callbackNotesOf(readJson(join(runDir, 'summary.json'))),
   };
 }
+
+/** How the panel's status pill shows a run folder's status. */
+export const PANEL_STATUS: Record<RunFolderStatus, PanelState['status']> = {
+  running: 'training', done: 'done', stopped: 'stopped', interrupted: 'interrupted', failed: 'error',
+};
 
 /** summary.json's record of what the callbacks did (early stop, rate changes), checked field by field. */
 function callbackNotesOf(summary: Record<string, unknown> | undefined): Pick<PanelState, 'callbacks'> {

@@ -49,6 +49,8 @@ export function statusBarText(s: PanelState): StatusText | undefined {
       return { text: join('$(debug-pause)', 'stopped', progress, val), tooltip: tip('LeNet: training stopped') };
     case 'done':
       return { text: join('$(check)', progress, val), tooltip: tip('LeNet: training finished') };
+    case 'interrupted':
+      return { text: join('$(warning)', 'interrupted', progress, val), tooltip: tip('LeNet: the run was interrupted; it can resume from its last epoch') };
     case 'evaluating':
       return { text: join('$(loading~spin)', 'evaluating'), tooltip: tip('LeNet: evaluating on the test set') };
     case 'error':

@@ -3,7 +3,7 @@
 // bounded sizes) or it is dropped; the caller logs the reason and never acts on it.
 // Pure (no vscode import), unit-tested with hostile inputs.
 import { NUM_CLASSES } from '../shared/geometry';
-import { MAX_COMPARED_RUNS, type WebviewMessage } from '../shared/webviewProtocol';
+import { MAX_COMPARED_RUNS, RUN_ACTIONS, type RunAction, type WebviewMessage } from '../shared/webviewProtocol';
 
 /** The try-it pad sends 28x28 intensities in 0..1 (the webview's preprocessDigit output, MNIST /255 scale). */
 export const PREDICT_PIXELS = 784;
@@ -149,6 +149,16 @@ export function checkWebviewMessage(x: unknown, knownRuns: ReadonlySet<string> =
         runDirs.push(d);
       }
       return { ok: true, message: { type: 'compareRuns', id, runDirs } };
+    }
+    case 'runAction': {
+      if ((err = shape(['action', 'runDir']))) return no(`runAction: ${err}`);
+      const action = x.action;
+      if (typeof action !== 'string' || !(RUN_ACTIONS as readonly string[]).includes(action)) {
+        return no(`runAction: "action" must be one of ${RUN_ACTIONS.join(', ')}`);
+      }
+      const runDir = x.runDir;
+      if (typeof runDir !== 'string' || !knownRuns.has(runDir)) return no('runAction: "runDir" is not one of the listed runs');
+      return { ok: true, message: { type: 'runAction', action: action as RunAction, runDir } };
     }
     default:
       return no(`unknown type ${JSON.stringify(type.slice(0, 40))}`);

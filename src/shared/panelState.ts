@@ -1,7 +1,6 @@
 // The training panel's state as a pure reducer over worker events. The extension host runs it to
 // keep the snapshot it re-sends to a reopened or restored panel; the webview runs the same code on
 // the events streamed to it, so both sides always agree. No vscode, no DOM, no clock unless given.
-import { datasetSizeText } from './datasetText';
 import { kerasNumber } from './kerasLog';
 import { counted } from './plural';
 import type { EpochMetrics, WorkerEvent } from './protocol';
@@ -57,7 +56,8 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
           ...(event.available !== undefined ? { available: event.available } : {}),
           test: event.test, classes: event.classes,
         },
-        message: `Dataset ${event.name}: ${datasetSizeText(event)} images (${event.source})`,
+        // The header shows the dataset itself; the message says what happens next.
+        message: 'Building the model',
       };
     case 'summary': {
       const { type: _t, v: _v, ...summary } = event;
@@ -104,11 +104,13 @@ export function reducePanelState(state: PanelState, event: WorkerEvent, nowMs?: 
       return { ...next, etaSeconds: estimateEtaSeconds(next, nowMs) };
     }
     case 'stopped':
+      // The run is over only at `done` (after the weights and summary are saved): until then it
+      // is still stopping, so a new run cannot start over it.
       return {
         ...state,
-        status: 'stopped',
+        status: 'stopping',
         etaSeconds: undefined,
-        message: `Stopped during epoch ${event.epoch}, batch ${event.batch}`,
+        message: `Stopped during epoch ${event.epoch}, batch ${event.batch}; saving`,
       };
     case 'done':
       return {
@@ -292,9 +294,11 @@ export function restorePanelState(saved: unknown): PanelState {
   if (isActive(s.status) || s.status === 'evaluating') {
     return {
       ...s,
-      status: 'stopped',
+      status: isActive(s.status) ? 'interrupted' : statusAfterEvaluation(s),
       etaSeconds: undefined,
-      message: 'Interrupted by a window reload; the run folder keeps the epochs saved so far',
+      message: isActive(s.status)
+        ? 'Interrupted by a window reload; the run folder keeps the epochs saved so far'
+        : 'The evaluation was interrupted by a window reload',
     };
   }
   return s;

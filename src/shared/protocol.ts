@@ -174,7 +174,8 @@ export type WorkerEvent = V & (
   // the dataset has (optional; older workers sent only train, which then meant the whole split).
   | { type: 'dataset'; name: string; source: string; train: number; available?: number; test: number; classes: string[] }
   | ({ type: 'summary' } & SummaryInfo)
-  | { type: 'epochBegin'; epoch: number; epochs: number; batches: number; numTensors?: number }
+  // runDir: the run's folder (so a parent knows it before the run ends, e.g. across a window reload).
+  | { type: 'epochBegin'; epoch: number; epochs: number; batches: number; numTensors?: number; runDir?: string }
   | { type: 'batchEnd'; epoch: number; batch: number; batches: number; loss: number; acc: number }
   // numTensors: tf.memory().numTensors after the epoch (leak checks in tests and the benchmark)
   | ({ type: 'epochEnd'; epochs: number; samplesPerSecond: number; numTensors?: number } & EpochMetrics)

@@ -106,7 +106,7 @@ const EVENTS: Record<WorkerEvent['type'], Fields> = {
     layers: arrayOf(object({ name: str, type: str, outputShape: arrayOf(nullable(nat)), params: nat })),
     totalParams: nat, trainableParams: nat, nonTrainableParams: nat,
   },
-  epochBegin: { epoch: pos, epochs: pos, batches: nat, numTensors: optional(nat) },
+  epochBegin: { epoch: pos, epochs: pos, batches: nat, numTensors: optional(nat), runDir: optional(str) },
   batchEnd: { epoch: pos, batch: pos, batches: pos, loss: metric, acc: metric },
   epochEnd: { ...epochMetrics, epochs: pos, samplesPerSecond: num, numTensors: optional(nat) },
   stopped: { epoch: nat, batch: nat },
@@ -152,8 +152,8 @@ const trainConfig = object({
   earlyStopping: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   reduceLrOnPlateau: optional((x, p) => (isObj(x) ? null : `${p} must be an object`)),
   lrSchedule: optional(str),
-  source: optional(str),
   resumeFrom: optional(str),
+  source: optional(str),
 });
 // Command fields are checked for type only; the worker validates values (ranges, names) itself so
 // that it can answer with a precise BAD_CONFIG error instead of a dropped message.

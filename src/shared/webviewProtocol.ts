@@ -9,7 +9,9 @@ export type { CallbackNote };
 
 export type RunStatus =
   | 'idle' | 'starting' | 'loading' | 'training' | 'stopping' | 'stopped' | 'done'
-  | 'evaluating' | 'error';
+  | 'evaluating' | 'error'
+  // A run a window reload or a crash cut short: its folder keeps the epochs saved; it can resume.
+  | 'interrupted';
 
 export interface EvaluationResult {
   modelDir: string; dataset: string; classes: string[];
@@ -17,15 +19,39 @@ export interface EvaluationResult {
   misclassified: MisclassifiedCell[];
 }
 
-/** A past run found in the output folder. */
+/** What a run folder says about its run (the live one is running). */
+export type RunFolderStatus = 'running' | 'done' | 'stopped' | 'interrupted' | 'failed';
+
+/** Which model a run trained: its name, the file it came from, its size, its optimizer. */
+export interface RunModelInfo {
+  name: string;
+  /** The model file's name (a path or URI's last part), when trained from one. */
+  source?: string;
+  layers: number;
+  params: number;
+  optimizer?: string;
+  learningRate?: number;
+}
+
+/** A run, as its folder describes it (the run store's entity, as the panel sees it). */
 export interface RunInfo {
   runDir: string;
   name: string;
+  /** The run's label: set by the user, else "<model name> · <start time>". */
+  label: string;
+  /** The user's notes on the run. */
+  notes?: string;
+  status: RunFolderStatus;
+  /** Why a run failed or was interrupted. */
+  reason?: string;
   dataset?: string;
   epochs: number;
   final?: EpochMetrics;
-  /** The run's label: set by the user, else "<model name> · <start time>". */
-  label: string;
+  best?: { epoch: number; val_acc: number };
+  model?: RunModelInfo;
+  /** A saved model to evaluate, try or export. */
+  hasModel: boolean;
+  startedAt?: string;
 }
 
 /** At most this many runs are compared at once (one colour each). */
@@ -85,6 +111,12 @@ export interface PanelState {
   runs: RunInfo[];
   /** Set when the panel shows a past run instead of the live one. */
   viewingRun?: string;
+  /** The run the panel shows (live or past), as the run store describes it: the header names it. */
+  run?: RunInfo;
+  /** What the run does differently from its model file (e.g. the file's optimizer). */
+  notice?: string;
+  /** The model try-it and Inside the network answer with (a run's label, or a Keras file's name). */
+  answering?: string;
   /** What the run's callbacks did, in order (absent: nothing). */
   callbacks?: CallbackNote[];
 }
@@ -131,5 +163,10 @@ export type WebviewMessage =
   | { type: 'exportCsv'; runDir: string }
   | { type: 'exportKeras'; runDir: string }
   | { type: 'refreshRuns' }
+  // The Runs row's actions (evaluate, resume, reveal, rename, delete act on that run).
+  | { type: 'runAction'; action: RunAction; runDir: string }
   /** Overlay these listed runs (2 to MAX_COMPARED_RUNS, distinct). */
   | { type: 'compareRuns'; id: number; runDirs: string[] };
+
+export const RUN_ACTIONS = ['evaluate', 'resume', 'reveal', 'rename', 'delete'] as const;
+export type RunAction = (typeof RUN_ACTIONS)[number];

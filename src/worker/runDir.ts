@@ -13,6 +13,7 @@ import { MAX_TRAINABLE_PARAMS } from '../model/trainable';
 import { JsonTooDeepError, parseJsonBounded } from '../shared/jsonDepth';
 import { loadKerasModel } from './kerasModel';
 import { errorMessage } from '../shared/errors';
+import { SUMMARY_FILE } from '../shared/runFiles';
 
 /** A run folder's name: YYYYMMDD-HHMMSS, -2, -3... for runs in the same second. */
 const RUN_NAME = /^\d{8}-\d{6}(-\d+)?$/;
@@ -128,6 +129,30 @@ export function metricsCsv(history: EpochMetrics[]): string {
   }
   const rows = history.map((h) => [h.epoch - 1, h.acc, h.loss, h.val_acc, h.val_loss].map(fmt).join(','));
   return ['epoch,accuracy,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n';
+}
+
+/**
+ * Each epoch's wall-clock seconds and throughput, which Keras's CSVLogger columns (metrics.csv)
+ * lack: a past run's per-epoch times are read from here.
+ */
+export { TIMES_FILE } from '../shared/runFiles';
+
+export function timesCsv(history: EpochMetrics[]): string {
+  return ['epoch,seconds', ...history.map((h) => `${h.epoch - 1},${fmt(h.seconds)}`)].join('\n') + '\n';
+}
+
+/**
+ * A run that failed after its folder exists says so in summary.json (status "failed" and the
+ * reason), so it never passes for a finished or interrupted run. Best effort: the disk may be what failed.
+ */
+export function markFailed(runDir: string, code: string, message: string, progress: Record<string, unknown>): void {
+  try {
+    writeJsonAtomic(join(runDir, SUMMARY_FILE), {
+      status: 'failed', error: { code, message }, ...progress, finishedAt: new Date().toISOString(),
+    });
+  } catch {
+    // nothing more to do: the error itself is reported to the user
+  }
 }
 
 export const MODEL_FILE = 'model.json';

@@ -9,7 +9,7 @@ import { epochRng, permutation } from '../shared/random';
 import type { Tf } from './tf';
 import { toErrorInfo, WorkerError } from './errors';
 import { lossAndAccuracy, predictAll, type Split } from './metrics';
-import { copyModelDirAtomic, createRunDir, loadModel, metricsCsv, saveModel, writeFileAtomic, writeJsonAtomic } from './runDir';
+import { copyModelDirAtomic, createRunDir, loadModel, markFailed, metricsCsv, saveModel, TIMES_FILE, timesCsv, writeFileAtomic, writeJsonAtomic } from './runDir';
 import { stepLabel, type Batch, type TrainStepFactory } from './trainStep';
 import { FitCallbacks } from './fitCallbacks';
 import { ProbeRecorder } from './probes';
@@ -78,21 +78,6 @@ function diverged(config: TrainConfig, what: string, epochsSaved: number, runDir
   );
 }
 
-/**
- * A run that failed after its folder exists says so in summary.json (status "failed" and the
- * error), so it never passes for a finished run. Best effort: the disk may be what failed.
- */
-function markFailed(runDir: string, err: unknown, progress: Record<string, unknown>): void {
-  const info = toErrorInfo(err);
-  try {
-    writeJsonAtomic(join(runDir, 'summary.json'), {
-      status: 'failed', error: { code: info.code, message: info.message }, ...progress, finishedAt: new Date().toISOString(),
-    });
-  } catch {
-    // nothing more to do: the error itself is reported to the user
-  }
-}
-
 export async function runTraining(
   ctx: TrainContext, config: TrainConfig, data: DatasetLike, spec: ModelSpec, summary: SummaryInfo,
 ): Promise<TrainResult> {
@@ -139,7 +124,8 @@ export async function runTraining(
   const priorSeconds = cp ? cp.state.history.reduce((a, h) => a + h.seconds, 0) : 0;
   const writeConfig = () => writeJsonAtomic(join(runDir, 'config.json'), saved ? {
     // The run's settings stay as they were: only the total and the record of resumes change.
-    ...saved, epochs: config.epochs,
+    // pid: this worker trains it now (a reader tells a live run from one a crash left behind).
+    ...saved, epochs: config.epochs, pid: process.pid,
     resumes: [...(Array.isArray(saved.resumes) ? saved.resumes : []), {
       at: new Date().toISOString(), fromEpoch: done, epochs: config.epochs, backend: ctx.backend, trainStep: step.name, trainStepLabel: trainStep.label,
     }],
@@ -148,6 +134,8 @@ export async function runTraining(
     ...config, model: spec, resolvedDataset: { name: data.name, source: data.source, train: train.count, available: data.train.count, test: data.test.count },
     backend: ctx.backend, versions: ctx.versions, trainStep: step.name, trainStepLabel: trainStep.label,
     ...(trainStep.reason ? { trainStepReason: trainStep.reason } : {}), startedAt: startedAt.toISOString(),
+    // Whose run this is while it trains: a reader tells a live run from one a crash left behind.
+    pid: process.pid,
   });
   try {
     writeConfig();
@@ -203,7 +191,7 @@ export async function runTraining(
         break;
       }
       callbacks.epochBegin(epoch);
-      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors });
+      emit({ type: 'epochBegin', epoch, epochs: config.epochs, batches, numTensors: tf.memory().numTensors, runDir });
       const t0 = performance.now();
       const order = permutation(train.count, epochRng(config.seed, epoch));
       let seen = 0, lossSum = 0, accSum = 0, lastSent = 0;
@@ -250,6 +238,8 @@ export async function runTraining(
       };
       stoppedEarly = callbacks.epochEnd(m);
       history.push(m);
+      // Times first: every epoch a reader finds in metrics.csv has its time, whenever a kill lands.
+      writeFileAtomic(join(runDir, TIMES_FILE), timesCsv(history));
       writeFileAtomic(join(runDir, 'metrics.csv'), metricsCsv(history));
       await saveModel(tf, model, runDir);
       record(epoch);
@@ -289,7 +279,8 @@ export async function runTraining(
     });
   } catch (err) {
     model.dispose();
-    markFailed(runDir, err, { epochsCompleted: history.length, epochs: config.epochs, final: history[history.length - 1] ?? null, startedAt });
+    const info = toErrorInfo(err);
+    markFailed(runDir, info.code, info.message, { epochsCompleted: history.length, epochs: config.epochs, final: history[history.length - 1] ?? null, startedAt });
     throw err;
   } finally {
     step.dispose();

@@ -2,7 +2,9 @@
 // Stop and Start New when the run ended while the question was open, Cancel on the progress
 // notification, closing and reopening the panel mid-run (with the evaluate-while-training refusal),
 // Stop and Start New with a worker that does not stop (killed after 15 s), Evaluate Model from a
-// Past Run..., the worker killed during an evaluation, and tfjs never loaded in the extension host.
+// Past Run..., a past run evaluated from its Runs row (header and try-it name it), the worker
+// killed during an evaluation, a reload mid-run (interrupted, every epoch, Resume offered), and
+// tfjs never loaded in the extension host.
 // Run through `npm run test:e2e` (test/e2e/run.mjs), which packages the .vsix and installs
 // code-server first. The paths behind these (and a crash during prediction) are also covered
 // against the real worker by test/host/lifecycle.test.ts.
@@ -119,6 +121,30 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     assert.equal(runNames().length, 2, 'no third run started later by a stale stop-and-wait');
   });
 
+  flow('a past run evaluated from its Runs row: that run (not the newest) is evaluated, selected, and named by the header and the try-it pad', { timeout: 120_000 }, async () => {
+    const [oldest, newest] = runNames();
+    assert.ok(oldest && newest && oldest !== newest, `two finished runs: ${runNames()}`);
+    const row = panel().locator(`[data-testid=runs] tr[data-run$="${oldest}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const label = (await row.locator('th').innerText()).trim();
+    assert.match(label, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'the default label ends with the start time');
+    assert.equal((await row.locator('[data-testid=run-status]').innerText()).trim(), 'done');
+    await row.locator('[data-testid=run-evaluate]').click();
+    const expected = `${(100 * lastValAcc(oldest)).toFixed(1)}%`;
+    const toast = vs.notification(/^Test accuracy/);
+    await toast.first().waitFor({ timeout: 60_000 });
+    const note = (await toast.first().innerText()).trim();
+    assert.ok(note.includes(`Test accuracy ${expected} on mnist-sample (2,000 images) · ${label}`), `the oldest run (val_accuracy ${expected}) evaluated and named: ${note}`);
+    await waitUntil('the header naming the evaluated run', async () => (await text('run-identity')).startsWith(`Run ${label}`), 10_000);
+    assert.match(await text('run-identity'), /61,706 params/);
+    await waitUntil('the try-it pad naming it', async () => (await text('tryit-model')) === `Answers with: ${label}`, 10_000);
+    const counts = await panel().locator('[data-testid=confusion-cell]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    assert.equal(counts.reduce((a, b) => a + b, 0), 2000);
+    await panel().locator('[data-testid=tryit-model]').scrollIntoViewIfNeeded();
+    await vs.screenshot('row-evaluated-tryit-names-run');
+    await panel().locator('[data-testid=btn-live]').click().catch(() => undefined);
+  });
+
   flow('Cancel on the progress notification stops the run within 2 s', { timeout: 120_000 }, async () => {
     await setSettings(LONG);
     await vs.runCommand('LeNet: Start Training');
@@ -215,12 +241,42 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     await waitUntil('status "evaluating"', async () => /evaluat/i.test(await status()), 20_000, 50);
     process.kill(workerPid(), 'SIGKILL');
     await vs.notification('LeNet: the training worker was killed by SIGKILL.').first().waitFor({ timeout: 15_000 });
-    await waitUntil('status "error"', async () => /error/i.test(await status()), 10_000);
+    // The evaluation failed, not the run: the header keeps the run's outcome and says what failed.
+    await waitUntil('the failure in the header', async () => /^The evaluation of .+ failed: the training worker was killed by SIGKILL$/.test(await text('message')), 10_000);
+    assert.match(await status(), /done|stopped/);
     await vs.screenshot('evaluation-crashed');
     await vs.runCommand('LeNet: Evaluate Model');
-    await waitUntil('the evaluation done (status back to the run outcome)', async () => /done|stopped/i.test(await status()), 60_000);
-    const counts = await panel().locator('[data-testid=confusion-cell]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
-    assert.equal(counts.reduce((a, b) => a + b, 0), 2000);
+    // The new evaluation's result (the failed one left none): its confusion counts, status back to the run's outcome.
+    const total = async () => (await panel().locator('[data-testid=confusion-cell]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))).reduce((a, b) => a + b, 0);
+    // The message says "failed" until the new evaluation starts, "Evaluating ..." while it runs.
+    await waitUntil('the evaluation done (status back to the run outcome)', async () => !/failed|Evaluating/.test(await text('message')) && /done|stopped/i.test(await status()) && (await total()) === 2000, 60_000);
+    assert.ok(await panel().locator('[data-testid=confusion-cell]').first().isVisible(), 'the new result is shown');
+  });
+
+  flow('reload mid-run: the panel lists every epoch the run folder holds, says interrupted and offers Resume', { timeout: 180_000 }, async () => {
+    await setSettings({ ...QUICK, 'lenet.epochs': 20 });
+    await waitUntil('nothing evaluating', async () => !/evaluat/i.test(await status()), 60_000);
+    const before = runNames().length;
+    await vs.runCommand('LeNet: Start Training');
+    await waitUntil('the new run folder', async () => runNames().length === before + 1, 60_000);
+    const name = runNames().at(-1)!;
+    const epochsInFolder = () => readFileSync(join(runsDir(), name, 'metrics.csv'), 'utf8').trim().split('\n').length - 1;
+    await waitUntil('two epochs in metrics.csv', async () => existsSync(join(runsDir(), name, 'metrics.csv')) && epochsInFolder() >= 2, 90_000, 100);
+    await vs.reloadWindow();
+    const n = epochsInFolder();
+    await waitUntil('the restored panel saying interrupted', async () => /interrupted/i.test(await status()), 60_000);
+    await waitUntil(`the restored panel listing the folder's ${n} epochs`, async () => (await panel().locator('[data-testid=val-acc-list] li').count()) === n, 20_000);
+    assert.match(await text('epoch'), new RegExp(`${n}\\s*/\\s*20`));
+    const resume = panel().locator('[data-testid=btn-resume]');
+    assert.ok(await resume.isVisible(), 'Resume is offered in the header');
+    const row = panel().locator(`[data-testid=runs] tr[data-run$="${name}"]`);
+    assert.equal(await row.getAttribute('data-status'), 'interrupted');
+    assert.ok(await row.locator('[data-testid=run-resume]').isVisible(), 'and in its Runs row');
+    const statusItem = vs.page.locator('.statusbar-item', { hasText: /LeNet interrupted/ });
+    await statusItem.first().waitFor({ timeout: 10_000 });
+    assert.ok((await statusItem.first().innerText()).includes(`${n}/20`), 'the status bar says the same epochs');
+    await vs.screenshot('reload-mid-run-interrupted');
+    await setSettings(QUICK);
   });
 
   flow('tfjs is never loaded in the extension host process (the worker, which trained, has it)', { timeout: 30_000 }, async () => {

@@ -50,10 +50,12 @@ test('Restricted Mode: Start Training is refused with a warning offering to mana
   fake.state.workspaceFolder = join(tmp, 'ws');
   fake.state.trusted = false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { LenetController, UNTRUSTED_MESSAGE } = require('../../src/host/controller') as typeof import('../../src/host/controller');
+  const { LenetController } = require('../../src/host/controller') as typeof import('../../src/host/controller');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startTraining, UNTRUSTED_MESSAGE } = require('../../src/host/commands') as typeof import('../../src/host/commands');
   const c = new LenetController(fake.context as never);
   t.after(() => c.dispose());
-  assert.equal(await c.startTraining(), false);
+  assert.equal(await startTraining(c), false);
   assert.deepEqual(fake.shown.map((s) => [s.kind, s.message, s.items]), [['warning', UNTRUSTED_MESSAGE, ['Manage Workspace Trust']]]);
   assert.equal(fake.panels.length, 0, 'no panel, no worker');
   assert.equal(c.snapshot.status, 'idle');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkerClient } from '../../src/host/workerClient';
+import { WorkerClient } from '../../src/client/workerClient';
 import { rng } from '../../src/shared/random';
 import { WORKER } from '../worker/helpers';
 import { assertOneLine, assertPeak, assertRunConsistent, fingerprint, leftovers, processTree, runCli, runFolders } from './harness';

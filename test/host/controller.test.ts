@@ -122,7 +122,8 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     const n = ev.confusion.flat().reduce((a, b) => a + b, 0);
     assert.equal(n, c.snapshot.dataset?.test);
     const note = await until('notification', 2000, () => fake.shown.find((s) => s.message.startsWith('Test accuracy')));
-    assert.match(note.message, new RegExp(`^Test accuracy 0\\.\\d{4} on mnist-sample \\(${n.toLocaleString('en-US')} images\\)$`));
+    // It names the run it evaluated (the selected one: the run just trained).
+    assert.match(note.message, new RegExp(`^Test accuracy 0\\.\\d{4} on mnist-sample \\(${n.toLocaleString('en-US')} images\\) · ${c.snapshot.run!.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     assert.equal(c.snapshot.status, 'done', 'back to the run outcome');
   });
 
@@ -150,26 +151,34 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     rmSync(bad, { recursive: true, force: true });
   });
 
-  await t.test('a predict error is matched to its request by id, whatever the run is doing', () => {
-    // Drive the routing directly: the old host guessed from the run status and would have blamed
-    // the run here (status 'loading'), or failed every pending prediction.
-    const inner = c as unknown as { worker: unknown; state: PanelState; pendingPredicts: Set<number>; onWorkerEvent(w: unknown, e: unknown): void };
-    const before = inner.state;
-    inner.state = { ...before, status: 'loading' };
-    inner.pendingPredicts.add(77);
-    inner.pendingPredicts.add(78);
+  await t.test('a predict error is matched to its request by id, whatever the run is doing', async () => {
+    // Drive the session's routing directly with the worker's own error events: an error carrying a
+    // request's id answers that request only, never the run (which keeps its state).
+    const session = c.session as unknown as { route(w: unknown, e: unknown): void; currentWorker: unknown; state: PanelState };
+    const before = c.snapshot;
+    const broker = c.session.broker;
+    const w = c.session.ensureWorker('wasm');
+    const sent: number[] = [];
+    const origSend = w.send.bind(w);
+    // Keep the requests from reaching the worker: their answers come from this test.
+    (w as { send: typeof w.send }).send = (cmd) => {
+      if (cmd.type === 'predict') { sent.push(cmd.id); return true; }
+      return origSend(cmd);
+    };
     try {
-      inner.onWorkerEvent(inner.worker, { v: 1, type: 'error', code: 'MODEL', message: 'model.json is broken', id: 77 });
-      const errs = posted('predictionError').filter((m) => [77, 78].includes((m as { id: number }).id));
-      assert.deepEqual(errs, [{ type: 'predictionError', id: 77, message: 'model.json is broken' }]);
-      assert.equal(c.snapshot.status, 'loading', 'the run is not put into an error state');
-      assert.ok(inner.pendingPredicts.has(78) && !inner.pendingPredicts.has(77));
-      inner.onWorkerEvent(inner.worker, { v: 1, type: 'error', code: 'MODEL', message: 'late', id: 77 });
-      assert.equal(posted('predictionError').filter((m) => (m as { id: number }).id === 77).length, 1, 'an answered id is not answered twice');
-      assert.match(fake.output.join(''), /\[predict 77\] MODEL: late \(no longer waited for\)/);
+      const p1 = broker.request('predict', { pixels: new Array(784).fill(0), modelDir: '/r' });
+      const p2 = broker.request('predict', { pixels: new Array(784).fill(0), modelDir: '/r' });
+      session.route(session.currentWorker, { v: 1, type: 'error', code: 'MODEL', message: 'model.json is broken', id: sent[0] });
+      await assert.rejects(p1, /model\.json is broken/);
+      assert.equal(broker.size, 1, 'the other request still waits');
+      assert.deepEqual(c.snapshot.status, before.status, 'the run is not put into an error state');
+      assert.deepEqual(c.snapshot.history, before.history);
+      session.route(session.currentWorker, { v: 1, type: 'prediction', id: sent[1], probabilities: new Array(10).fill(0.1) });
+      assert.equal((await p2).probabilities.length, 10);
+      session.route(session.currentWorker, { v: 1, type: 'error', code: 'MODEL', message: 'late', id: sent[0] });
+      assert.equal(c.snapshot.status, before.status, 'a late answer changes nothing either');
     } finally {
-      inner.pendingPredicts.delete(78);
-      inner.state = before;
+      (w as { send: typeof w.send }).send = origSend;
     }
   });
 
@@ -199,9 +208,15 @@ test('controller with the real worker', { skip: workerBuilt ? false : 'dist/work
     process.kill(pid, 'SIGKILL');
     const err = await until('crash notification', 10_000, () => fake.shown.find((s) => s.kind === 'error' && /killed by SIGKILL/.test(s.message)));
     assert.match(err.message, /^LeNet: the training worker was killed by SIGKILL\. The run folder keeps the epochs saved so far\.$/);
-    assert.equal(c.snapshot.status, 'error');
+    // A crash leaves the run interrupted (resumable), its reason in its folder and in the panel.
+    assert.equal(c.snapshot.status, 'interrupted');
+    assert.equal(c.snapshot.run?.status, 'interrupted');
+    assert.match(c.snapshot.run?.reason ?? '', /killed by SIGKILL/);
+    const summary = JSON.parse(readFileSync(join(c.snapshot.runDir!, 'summary.json'), 'utf8'));
+    assert.equal(summary.status, 'interrupted');
+    assert.match(summary.reason, /killed by SIGKILL/);
     assert.equal(fake.contexts['lenet.trainingActive'], false);
-    assert.match(fake.statusItem.text, /error/);
+    assert.match(fake.statusItem.text, /interrupted/);
     fake.state.settings = { ...quick };
     assert.equal(await fake.vscode.commands.executeCommand('lenet.startTraining'), true, 'a new worker starts');
     await until('done again', 120_000, () => c.snapshot.status === 'done');

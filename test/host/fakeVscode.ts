@@ -9,8 +9,8 @@
 // a misspelled or nonexistent API call fails the tests instead of passing as a no-op.
 // (The real-VS-Code behaviour is covered by test:e2e.)
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 
 type Listener<T> = (e: T) => unknown;
 interface Disposable { dispose(): void }
@@ -193,7 +193,7 @@ function matchSelector(selector: unknown, doc: FakeTextDocument): number {
   return score;
 }
 
-export interface Shown { kind: 'error' | 'warning' | 'info'; message: string; items: string[] }
+export interface Shown { kind: 'error' | 'warning' | 'info'; message: string; items: string[]; modal?: boolean }
 
 export class FakeWebviewPanel {
   readonly posted: unknown[] = [];
@@ -249,6 +249,12 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
   const heldAnswers: Record<string, ((resolve: (v: string | undefined) => void) => void)[]> = { error: [], warning: [], info: [] };
   /** Answers for showQuickPick, in order: each picks an item (or undefined = the user pressed Escape). */
   const quickPicks: ((items: QuickPickItem[], options: { title?: string }) => QuickPickItem | undefined)[] = [];
+  /** Answers for showInputBox, in order: a string typed, or undefined = Escape. */
+  const inputBoxes: (string | undefined)[] = [];
+  /** Built-in commands the extension ran that the fake does not implement (revealFileInOS). */
+  const builtins: { id: string; args: unknown[] }[] = [];
+  /** Folders moved to the trash (workspace.fs.delete with useTrash), moved under <globalStorage>/../trash. */
+  const trashed: string[] = [];
   const contexts: Record<string, unknown> = {};
   /** Documents the extension showed in an editor (showTextDocument), with the selection. */
   const shownDocuments: { uri: string; selection?: FakeRange }[] = [];
@@ -282,8 +288,12 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
     notebookDocuments: [] as FakeNotebook[],
     activeTextEditor: undefined as { document: FakeTextDocument; selection: { active: FakePosition } } | undefined,
   };
-  const message = (kind: Shown['kind']) => (msg: string, ...items: string[]): Promise<string | undefined> => {
-    shown.push({ kind, message: msg, items });
+  const message = (kind: Shown['kind']) => (msg: string, ...rest: unknown[]): Promise<string | undefined> => {
+    // An options object ({ modal: true }) may come first, as in VS Code's API.
+    const options = typeof rest[0] === 'object' && rest[0] !== null ? rest.shift() as { modal?: boolean } : undefined;
+    if (options && Object.keys(options).some((k) => k !== 'modal')) throw new Error(`the fake models only the "modal" message option, not ${JSON.stringify(options)}`);
+    const items = rest as string[];
+    shown.push({ kind, message: msg, items, ...(options?.modal ? { modal: true } : {}) });
     const held = heldAnswers[kind].shift();
     if (held) return new Promise((resolve) => held(resolve));
     return Promise.resolve(answers[kind].shift());
@@ -347,6 +357,16 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
       }
       return answer(items, options);
     },
+    showInputBox: async (options: { title?: string; value?: string; validateInput?: (v: string) => string | undefined }) => {
+      if (inputBoxes.length === 0) {
+        const m = `showInputBox "${options?.title ?? ''}" was called but the test queued no answer (fake.inputBoxes)`;
+        violations.push(m);
+        throw new Error(m);
+      }
+      const v = inputBoxes.shift();
+      if (v !== undefined && options?.validateInput?.(v)) throw new Error(`the fake's input "${v}" fails the box's validation`);
+      return v;
+    },
     showSaveDialog: async () => (state.saveDialog ? FakeUri.file(state.saveDialog) : undefined),
     showOpenDialog: async () => (state.openDialog ? [FakeUri.file(state.openDialog)] : undefined),
     /** Records the document and where the editor put the cursor. */
@@ -385,6 +405,10 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
           contexts[args[0] as string] = args[1];
           return undefined;
         }
+        if (id === 'revealFileInOS') {
+          builtins.push({ id, args });
+          return undefined;
+        }
         const fn = commands.get(id);
         if (!fn) throw new Error(`command '${id}' not found`);
         return fn(...args);
@@ -405,6 +429,15 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
         },
       }),
       get isTrusted() { return state.trusted; },
+      fs: strict('vscode.workspace.fs', {
+        delete: async (uri: FakeUri, options: { recursive?: boolean; useTrash?: boolean }) => {
+          if (!options?.useTrash || !options.recursive) throw new Error('the fake models only delete(uri, { recursive: true, useTrash: true })');
+          const trash = join(globalStorage, '..', 'trash');
+          mkdirSync(trash, { recursive: true });
+          renameSync(uri.fsPath, join(trash, `${trashed.length}-${basename(uri.fsPath)}`));
+          trashed.push(uri.fsPath);
+        },
+      }),
       get workspaceFolders() {
         return state.workspaceFolder ? [strict('WorkspaceFolder', { uri: FakeUri.file(state.workspaceFolder), name: 'ws', index: 0 })] : undefined;
       },
@@ -481,7 +514,7 @@ export function createFakeVscode(extensionRoot: string, globalStorage: string) {
   }
 
   return {
-    vscode, context, shown, answers, heldAnswers, quickPicks, contexts, commands, output, progress, panels,
+    vscode, context, shown, answers, heldAnswers, quickPicks, inputBoxes, builtins, trashed, contexts, commands, output, progress, panels,
     statusItem, state, memento, violations, serializers, registrations, diagnostics, events, shownDocuments,
     restorePanel, editDocument, openDocument, openNotebook, changeSettings,
     file: (path: string, languageId: string, text: string) => new FakeTextDocument(FakeUri.file(path), languageId, text),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeVscode, installVscodeStub, type FakeWebviewPanel } from './fakeVscode';
 import type { LenetController } from '../../src/host/controller';
-import type { WorkerClient } from '../../src/host/workerClient';
+import type { WorkerClient } from '../../src/client/workerClient';
 import type { HostMessage, PanelState } from '../../src/shared/webviewProtocol';
 import { QUICK_SAMPLE_RUN } from '../shared/learningFloors';
 

@@ -82,11 +82,13 @@ test('inspect from the panel: every layer of the latest run, by test image or dr
 
   // A worker error answers its request and leaves the run's state alone.
   const status = c.snapshot.status;
+  const message = c.snapshot.message;
   panel().send({ type: 'inspect', id: 8, best: false, testIndex: 5000 });
   const e = await until('activationsError 8', 60_000, () => posted('activationsError').find((m) => (m as { id: number }).id === 8)) as Extract<HostMessage, { type: 'activationsError' }>;
   assert.match(e.message, /test image 5000 does not exist \(mnist-sample has 2000 test images/);
   assert.equal(c.snapshot.status, status);
-  assert.equal((c.snapshot as PanelState).message, undefined);
+  assert.equal((c.snapshot as PanelState).message, message, 'the shown run\'s message is not replaced by the error');
+  assert.doesNotMatch(message ?? '', /5000/);
 
   // Hostile messages are dropped and logged; nothing is answered for them.
   const before = panel().posted.length;

@@ -12,7 +12,7 @@ import { LONG_SETTINGS, QUICK_SETTINGS, root, startHost, workerBuilt } from './h
 import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
 import { listRuns } from '../../src/host/runs';
 import { datasetCacheDir } from '../../src/host/settings';
-import { WorkerClient } from '../../src/host/workerClient';
+import { WorkerClient } from '../../src/client/workerClient';
 import type { WorkerEvent } from '../../src/shared/protocol';
 
 const h = startHost('lenet-lifecycle-');
@@ -20,7 +20,7 @@ const { fake } = h;
 const runsDir = join(h.ws, '.lenet', 'runs');
 const runNames = () => (existsSync(runsDir) ? readdirSync(runsDir).sort() : []);
 const summaryOf = (name: string) => JSON.parse(readFileSync(join(runsDir, name, 'summary.json'), 'utf8')) as {
-  stopped: boolean; epochsCompleted: number; best: { epoch: number; val_accuracy: number } | null;
+  stopped: boolean; epochsCompleted: number; best: { epoch: number; val_accuracy: number } | null; status?: string; reason?: string;
 };
 /** An IDX dataset (the four files, uncompressed) of random 28x28 images, labels 0..9 in turn. */
 function writeIdxDataset(dir: string, train: number, test: number): void {
@@ -110,7 +110,11 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
       assert.equal(await h.run('lenet.startTraining'), true);
       const ms = Date.now() - t0;
       assert.ok(ms >= 15_000 && ms < 20_000, `waited ${ms} ms for the stop (15 s, then the kill)`);
-      assert.match(fake.output.join(''), /The worker did not stop within 15 s; killing it\./);
+      assert.match(fake.output.join(''), /The run did not stop within 15 s of the stop request; its worker was ended\./);
+      const killed = runNames().at(-1)!;
+      // The killed run gets a summary saying how it ended (its worker could not write one).
+      assert.equal(summaryOf(killed).status, 'stopped');
+      assert.match(String(summaryOf(killed).reason), /did not stop within 15 s/);
       await h.until('the stuck worker gone', 5_000, () => !stuck.alive && !alive(pid));
     } finally {
       if (alive(pid)) process.kill(pid, 'SIGKILL'); // never leave a stopped process behind
@@ -195,8 +199,10 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
     await h.until('events in the reopened panel', 10_000, () => h.posted('event', reopened).some((m) => m.event.type === 'batchEnd'));
     await h.run('lenet.stopTraining');
     await h.settled('stopped', 10_000);
-    assert.equal(h.lastState(reopened).status, 'stopping');
     assert.ok(h.posted('event', reopened).some((m) => m.event.type === 'stopped'), 'the reopened panel hears the stop');
+    // The run's end comes as the whole state, read back from the run store (its folder says stopped).
+    await h.until('the stopped state in the reopened panel', 5_000, () => h.lastState(reopened).status === 'stopped');
+    assert.equal(h.lastState(reopened).run?.status, 'stopped');
   });
 
   await t.test('the refusals between training and evaluation', async () => {
@@ -234,7 +240,10 @@ test('run lifecycle with the real worker', { skip: workerBuilt ? false : 'dist/w
     const err = await h.until('the crash notification', 10_000, () => fake.shown.find((s) => s.kind === 'error' && /SIGKILL/.test(s.message)));
     assert.equal(err.message, 'LeNet: the training worker was killed by SIGKILL.', 'an evaluation keeps no epochs: no word about the run folder');
     assert.deepEqual(err.items, ['Show Output']);
-    assert.equal(c.snapshot.status, 'error');
+    assert.equal(fake.shown.filter((s) => s.kind === 'error' && /SIGKILL/.test(s.message)).length, 1, 'said once');
+    // The evaluation failed, not the run: the panel keeps the run's outcome and says what failed.
+    await h.until('the evaluation failure in the panel', 2_000, () => /^The evaluation of .+ failed: the training worker was killed by SIGKILL$/.test(c.snapshot.message ?? ''));
+    assert.equal(c.snapshot.status, 'stopped', "the run's own outcome");
     await h.until('the evaluation progress closed', 2_000, () => fake.progress.at(-1)!.done);
     assert.equal(h.worker(), undefined);
     const evaluated = c.snapshot.evaluation;

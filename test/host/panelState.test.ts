@@ -27,7 +27,7 @@ test('a short run goes starting -> loading -> training -> done with history and 
   assert.deepEqual(s.backend, { name: 'wasm', reason: 'tfjs-node is not installed' });
   assert.equal(s.dataset?.train, 2000);
   assert.equal(s.dataset?.available, undefined);
-  assert.equal(s.message, 'Dataset mnist-sample: 2,000 train / 500 test images (bundled)');
+  assert.equal(s.message, 'Building the model', 'the header shows the dataset; the message does not repeat it');
   assert.equal(s.trainStep, undefined);
   s = apply(s, [{ v, type: 'trainStep', name: 'wasm-2-threads', label: 'tfjs (wasm, 2 threads)', reason: 'optimizer Adagrad is not fused' }]);
   assert.deepEqual(s.trainStep, { label: 'tfjs (wasm, 2 threads)', reason: 'optimizer Adagrad is not fused' });
@@ -72,7 +72,7 @@ test('stop: progress events after stopping do not flip the status back; stopped 
   s = reducePanelState(s, { v, type: 'batchEnd', epoch: 3, batch: 5, batches: 10, loss: 1, acc: 0.5 });
   assert.equal(s.status, 'stopping');
   s = reducePanelState(s, { v, type: 'stopped', epoch: 3, batch: 5 });
-  assert.equal(s.status, 'stopped');
+  assert.equal(s.status, 'stopping', 'still saving: the run ends at done');
   assert.match(s.message ?? '', /epoch 3, batch 5/);
   s = reducePanelState(s, { v, type: 'done', history: [], runDir: '/r', stopped: true });
   assert.equal(s.status, 'stopped');
@@ -181,7 +181,7 @@ test('restorePanelState: junk gives the initial state; a mid-run snapshot is mar
   assert.deepEqual(restorePanelState({ status: 'done', history: [], runs: [], batchSeries: { x: [1], loss: [], acc: [] } }), initialPanelState());
   const mid = { ...initialPanelState(), status: 'training' as const, epoch: 3, etaSeconds: 100 };
   const r = restorePanelState(JSON.parse(JSON.stringify(mid)));
-  assert.equal(r.status, 'stopped');
+  assert.equal(r.status, 'interrupted');
   assert.equal(r.etaSeconds, undefined);
   assert.match(r.message ?? '', /reload/);
   const done = { ...initialPanelState(), status: 'done' as const, runDir: '/r' };
@@ -207,6 +207,6 @@ test('a limited run says how many images it trains on and how many the dataset h
   const s = reducePanelState(startingPanelState(initialPanelState(), 2),
     { v, type: 'dataset', name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
   assert.deepEqual(s.dataset, { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000, classes: [] });
-  assert.equal(s.message, 'Dataset mnist-sample: 2,000 of 8,000 train / 2,000 test images (bundled)');
+  assert.equal(s.message, 'Building the model');
   assert.equal(datasetSizeText({ train: 8000, available: 8000, test: 2000 }), '8,000 train / 2,000 test', 'no "of" when all are used');
 });

@@ -53,7 +53,9 @@ test('listRuns: newest first, ignores other folders, reads config and metrics; r
     assert.equal(s.dataset?.name, 'mnist-sample');
     assert.equal(s.dataset?.train, 2000);
     assert.equal(s.dataset?.available, undefined, 'an older run folder does not know the dataset size');
-    assert.equal(runPanelState(join(out, '20261128-050000'), runs).status, 'stopped', '1 of 5 epochs');
+    assert.equal(runPanelState(join(out, '20261128-050000'), runs).status, 'interrupted', '1 of 5 epochs and no summary.json: a reload or crash cut it short');
+    assert.equal(runs[0].status, 'interrupted');
+    assert.match(runs[0].reason ?? '', /after 1 of 5 epochs/);
     mk('20261128-080000', { 'config.json': JSON.stringify({
       epochs: 1, limit: 2000, resolvedDataset: { name: 'mnist-sample', source: 'bundled', train: 2000, available: 8000, test: 2000 },
     }) });

@@ -77,7 +77,7 @@ test('status bar and panel header show the same epoch i/N at every step of a run
     if (/\d+\/\d+/.test(text)) assert.equal(text.match(/(\d+\/\d+)/)![1], header, `after ${e.type}: "${text}" vs header ${header}`);
     seen.push(header);
   }
-  assert.deepEqual(seen, ['0/50', '1/50', '1/50', '1/50', '2/50', '2/50', '3/50', '3/50', '2/50', '2/50']);
+  assert.deepEqual(seen, ['0/50', '1/50', '1/50', '1/50', '2/50', '2/50', '3/50', '3/50', '3/50', '2/50']);
   // After a reload the snapshot restores to the same numbers.
   assert.equal(statusBarText(restorePanelState(JSON.parse(JSON.stringify(s))))?.text, '$(debug-pause) LeNet stopped · 2/50 · val 0.520');
 });

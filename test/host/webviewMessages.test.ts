@@ -88,3 +88,15 @@ test('class instances and objects with getters are not plain messages', () => {
   assert.equal(parseWebviewMessage(new Msg()), undefined);
   assert.equal(parseWebviewMessage(Object.create({ type: 'ready' })), undefined);
 });
+
+test('Runs row actions: a known action on a listed run only, exact keys', () => {
+  const dir = '/ws/.lenet/runs/20261128-040000';
+  for (const action of ['evaluate', 'resume', 'reveal', 'rename', 'delete'] as const) {
+    assert.deepEqual(parseWebviewMessage({ type: 'runAction', action, runDir: dir }, runs), { type: 'runAction', action, runDir: dir });
+  }
+  const reason = (x: unknown) => { const r = checkWebviewMessage(x, runs); return r.ok ? 'ok' : r.reason; };
+  assert.match(reason({ type: 'runAction', action: 'format', runDir: dir }), /"action" must be one of evaluate, resume, reveal, rename, delete/);
+  assert.match(reason({ type: 'runAction', action: 'delete', runDir: '/etc' }), /not one of the listed runs/);
+  assert.match(reason({ type: 'runAction', action: 'delete', runDir: dir, force: true }), /unexpected field "force"/);
+  assert.match(reason({ type: 'runAction', action: 'delete' }), /missing field "runDir"/);
+});

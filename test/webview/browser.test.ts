@@ -293,9 +293,10 @@ test('try-it pad from the keyboard: arrows move a pen cursor, Space draws, C cle
 
 test('runs list: Open, Export CSV, and Back to live run', async () => {
   const page = p.page;
-  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', label: 'sequential · 2026-11-28 03:00:00', dataset: 'mnist', epochs: 2,
+  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+    label: 'lenet5 · 2026-11-28 03:00', status: 'done' as const, hasModel: true,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
-  const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50 };
+  const stopped = { ...run, runDir: '/w/.lenet/runs/2026-11-28T03-30-00', name: '2026-11-28 03:30', epochs: 50, status: 'stopped' as const };
   await p.send({ type: 'runs', runs: [run, stopped] });
   await page.waitForSelector('[data-testid=runs] tr[data-run]');
   assert.match(await page.textContent('[data-testid=runs]') ?? '', /0\.961/);
@@ -323,7 +324,8 @@ test('callbacks: Keras\'s lines under the validation list and dashed markers on 
     ['EarlyStopping', 'Epoch 2: early stopping (val_loss did not improve for 1 epoch; best 0.3 at epoch 1)'],
   ]);
   for (const id of ['chart-loss', 'chart-acc']) assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'data-markers'), '2 2');
-  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', label: 'sequential · 2026-11-28 03:00:00', dataset: 'mnist', epochs: 2,
+  const run = { runDir: '/w/.lenet/runs/2026-11-28T03-00-00', name: '2026-11-28 03:00', dataset: 'mnist', epochs: 2,
+    label: 'lenet5 · 2026-11-28 03:00', status: 'done' as const, hasModel: true,
     final: { epoch: 2, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.9612, seconds: 38 } };
   await p.send({ type: 'runs', runs: [run] });
   await page.waitForSelector(`[data-testid=runs] tr[data-run="${run.runDir}"] [data-testid=run-export-keras]`);
@@ -352,6 +354,29 @@ test('the last state is persisted with setState and restored after a reload', as
   } finally {
     await q.close();
   }
+});
+
+test('the selected run: the header names it, an interrupted run offers Resume, each Runs row posts its action', async () => {
+  const page = p.page;
+  const run = { runDir: '/w/.lenet/runs/20261128-030000', name: '20261128-030000', label: 'lenet5 · 2026-11-28 03:00', dataset: 'mnist-sample', epochs: 20,
+    status: 'interrupted' as const, reason: 'the window was reloaded or closed during training', hasModel: true,
+    model: { name: 'lenet5', source: 'lenet.ts', layers: 8, params: 61706, optimizer: 'adam', learningRate: 0.001 },
+    best: { epoch: 2, val_acc: 0.8731 }, final: { epoch: 3, loss: 0.2, acc: 0.95, val_loss: 0.15, val_acc: 0.86, seconds: 38 } };
+  const state = await page.evaluate(() => (window as any).__getSaved()?.state);
+  await p.send({ type: 'state', state: { ...state, status: 'interrupted', runs: [run], run, viewingRun: undefined, answering: run.label, notice: undefined } });
+  await page.waitForSelector('[data-testid=btn-resume]:not(.hidden)');
+  assert.equal((await page.textContent('[data-testid=run-identity]'))?.trim(),
+    'Run lenet5 · 2026-11-28 03:00 · model lenet5 from lenet.ts, 8 layers, 61,706 params, adam lr 0.001 · mnist-sample · 3/20 epochs · best val_acc 0.8731 (epoch 2) · the window was reloaded or closed during training');
+  assert.equal((await page.textContent('[data-testid=tryit-model]'))?.trim(), 'Answers with: lenet5 · 2026-11-28 03:00');
+  assert.equal(await page.getAttribute(`[data-testid=runs] tr[data-run="${run.runDir}"]`, 'data-status'), 'interrupted');
+  await page.click('[data-testid=btn-resume]');
+  for (const action of ['evaluate', 'resume', 'reveal', 'rename', 'delete']) await page.click(`[data-testid=runs] [data-testid=run-${action}]`);
+  const actions = (await posted('runAction')).map((m) => [m.action, m.runDir]);
+  assert.deepEqual(actions, [['resume', run.runDir], ...['evaluate', 'resume', 'reveal', 'rename', 'delete'].map((a) => [a, run.runDir])]);
+  // A finished run cannot resume; one that trains cannot be deleted or evaluated.
+  await p.send({ type: 'state', state: { ...state, status: 'training', runs: [{ ...run, status: 'running' }], run: { ...run, status: 'running' } } });
+  await page.waitForSelector('[data-testid=btn-resume].hidden', { state: 'attached' });
+  for (const action of ['evaluate', 'resume', 'delete']) assert.ok(await page.$eval(`[data-testid=runs] [data-testid=run-${action}]`, (e) => e.classList.contains('hidden')), action);
 });
 
 test('47,000 points per series: every smoothing change redraws both charts', async () => {
@@ -395,8 +420,8 @@ test('bad data from the host is reported in the panel, and the rest keeps workin
 test('every message the webview posted passes the host\'s validator', async () => {
   const all = await p.posted();
   const types = new Set(all.map((m) => m.type));
-  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'exportKeras', 'showLive']) assert.ok(types.has(t), `posted a ${t}`);
-  const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00']);
+  for (const t of ['ready', 'command', 'predict', 'openRun', 'exportCsv', 'exportKeras', 'showLive', 'runAction']) assert.ok(types.has(t), `posted a ${t}`);
+  const known = new Set(['/w/.lenet/runs/2026-11-28T03-00-00', '/w/.lenet/runs/20261128-030000']);
   for (const m of all) {
     const r = checkWebviewMessage(m, known);
     assert.ok(r.ok, `host rejects ${JSON.stringify(m).slice(0, 120)}: ${r.ok ? '' : r.reason}`);

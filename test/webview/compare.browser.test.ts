@@ -29,7 +29,7 @@ const frames = () => p.page.evaluate(() => new Promise((r) => requestAnimationFr
 const dir = (n: number) => `/w/.lenet/runs/20261201-10${String(n).padStart(2, '0')}00`;
 const info = (n: number, over: Partial<RunInfo> = {}): RunInfo => ({
   runDir: dir(n), name: `20261201-10${String(n).padStart(2, '0')}00`, label: `sequential · 2026-12-01 10:${String(n).padStart(2, '0')}:00`,
-  dataset: 'mnist-sample', epochs: 2, final: { epoch: 2, loss: 0.5, acc: 0.85, val_loss: 0.45, val_acc: 0.8712, seconds: 3.2 }, ...over,
+  dataset: 'mnist-sample', epochs: 2, status: 'done', hasModel: true, final: { epoch: 2, loss: 0.5, acc: 0.85, val_loss: 0.45, val_acc: 0.8712, seconds: 3.2 }, ...over,
 });
 const compared = (n: number, learningRate: number): ComparedRun => ({
   runDir: dir(n), label: info(n).label, model: 'sequential · 61,706 params', dataset: 'mnist-sample', trainImages: 2000, optimizer: 'sgd',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/datasets';
-import type { EventOf } from '../../src/host/workerClient';
+import type { EventOf } from '../../src/client/workerClient';
 import { LENET5 } from '../../src/model/lenet';
 import { checkRecording, RECORDING_FILE, snapshotTensors, type InsideRecording } from '../../src/shared/insideRecording';
 import { computeActivations } from '../../src/worker/activations';

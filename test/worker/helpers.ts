@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkerClient } from '../../src/host/workerClient';
+import { WorkerClient } from '../../src/client/workerClient';
 import type { TrainConfig, WorkerEvent } from '../../src/shared/protocol';
 
 export const ROOT = join(__dirname, '..', '..');

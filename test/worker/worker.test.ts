@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { EventOf } from '../../src/host/workerClient';
+import type { EventOf } from '../../src/client/workerClient';
 import { loadModel } from '../../src/worker/runDir';
 import { config, ensureBuilt, startWorker, tempDir, types, WORKER } from './helpers';
 import { QUICK_SAMPLE_RUN, QUICK_SAMPLE_VAL_ACC_FLOOR } from '../shared/learningFloors';
@@ -324,7 +324,7 @@ test('a forced cpu backend trains (slowly) and warns about its speed', async (t)
   const out = tempDir(t);
   ensureBuilt();
   const events: import('../../src/shared/protocol').WorkerEvent[] = [];
-  const { WorkerClient } = await import('../../src/host/workerClient');
+  const { WorkerClient } = await import('../../src/client/workerClient');
   const client = new WorkerClient({ workerPath: WORKER, backend: 'cpu', log: () => undefined });
   t.after(() => client.dispose(2000));
   client.onEvent((e) => events.push(e));

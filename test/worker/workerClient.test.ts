@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkerClient } from '../../src/host/workerClient';
+import { WorkerClient } from '../../src/client/workerClient';
 import type { WorkerEvent } from '../../src/shared/protocol';
 import { tempDir } from './helpers';
 
