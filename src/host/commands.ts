@@ -8,6 +8,7 @@ import type { BackendChoice, TrainConfig } from '../shared/protocol';
 import { readResumable, resumeRequest, resumeTotal } from '../shared/resumable';
 import { BACKEND_CHOICES } from '../shared/trainOptions';
 import type { PanelState } from '../shared/webviewProtocol';
+import { evaluationText } from '../shared/panelState';
 import { resumeChoices } from './resumeRun';
 import type { Lab } from './lab';
 import type { RequestError } from './broker';
@@ -183,8 +184,7 @@ export async function evaluate(lab: Lab, modelDir?: string): Promise<boolean> {
       const { type: _t, v: _v, ...result } = e;
       lab.evaluation = { target, result };
       lab.output.event(e);
-      const images = e.confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
-      void vscode.window.showInformationMessage(`Test accuracy ${(100 * e.acc).toFixed(1)}% on ${e.dataset} (${images.toLocaleString('en-US')} images) · ${name}`);
+      void vscode.window.showInformationMessage(`${evaluationText(e)} · ${name}`);
     },
     (err: RequestError) => {
       lab.evaluationFailed = `The evaluation of ${name} failed: ${errorMessage(err)}`;

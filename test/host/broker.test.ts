@@ -60,7 +60,8 @@ test('an evaluation: one at a time, answered by the evaluation event or by an er
   const classes = Array.from({ length: 10 }, (_, i) => String(i));
   const confusion = classes.map((_, i) => classes.map((_, j) => (i === j ? 9 : 0)));
   const perClass = classes.map(() => ({ precision: 1, recall: 1, f1: 1, support: 9 }));
-  b.handle(ev({ type: 'evaluation', modelDir: '/r/a', dataset: 'mnist-sample', classes, loss: 0.3, acc: 0.9, confusion, perClass, misclassified: [] }));
+  const averages = { macro: perClass[0], weighted: perClass[0] };
+  b.handle(ev({ type: 'evaluation', modelDir: '/r/a', dataset: 'mnist-sample', classes, loss: 0.3, acc: 0.9, confusion, perClass, averages, misclassified: [] }));
   assert.equal((await e1).acc, 0.9);
   const e2 = b.request('evaluate', { modelDir: '/r/b' });
   assert.equal(b.handle(ev({ type: 'error', code: 'MODEL', message: 'weights hold NaN' })), true);
