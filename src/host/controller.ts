@@ -103,7 +103,11 @@ export class LenetController extends Disposable implements PanelHost, Lab {
     if (a.type === 'started') this.setActive(true);
     if (a.type === 'select' || a.type === 'started') void Promise.resolve(this.ctx.workspaceState.update(SELECTED_KEY, this.store.selected)).then(undefined, () => undefined);
     if (a.type === 'folder' || a.type === 'started') this.refreshRuns(false);
-    if (a.type === 'folder') void offerGitignore(this, dirname(a.runDir)); // .lenet/ now exists
+    if (a.type === 'folder') {
+      void offerGitignore(this, dirname(a.runDir)); // .lenet/ now exists
+      // Saved at once: a window reload moments later restores this run, not the one before it.
+      void this.schedulePersist(true);
+    }
     if (a.type !== 'scanned') this.broadcast();
   }
   /** Resumes a stopped or interrupted run (the Runs row's Resume, and after a reload). */

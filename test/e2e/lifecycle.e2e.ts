@@ -3,11 +3,12 @@
 // notification, closing and reopening the panel mid-run (with the evaluate-while-training refusal),
 // Stop and Start New with a worker that does not stop (killed after 15 s), Evaluate Model from a
 // Past Run..., a past run evaluated from its Runs row (header and try-it name it), the worker
-// killed during an evaluation, a reload mid-run (interrupted, every epoch, Resume offered), and
+// killed during an evaluation, a reload mid-run (interrupted, every epoch, Resume offered and completing the run), and
 // tfjs never loaded in the extension host.
 // Run through `npm run test:e2e` (test/e2e/run.mjs), which packages the .vsix and installs
 // code-server first. The paths behind these (and a crash during prediction) are also covered
 // against the real worker by test/host/lifecycle.test.ts.
+import { kerasNumber } from '../../src/shared/kerasLog';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,8 +130,10 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     const label = (await row.locator('th').innerText()).trim();
     assert.match(label, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'the default label ends with the start time');
     assert.equal((await row.locator('[data-testid=run-status]').innerText()).trim(), 'done');
+    // The finished runs' notifications would cover the row's buttons.
+    await vs.runCommand('Notifications: Clear All Notifications');
     await row.locator('[data-testid=run-evaluate]').click();
-    const expected = `${(100 * lastValAcc(oldest)).toFixed(1)}%`;
+    const expected = kerasNumber(lastValAcc(oldest));
     const toast = vs.notification(/^Test accuracy/);
     await toast.first().waitFor({ timeout: 60_000 });
     const note = (await toast.first().innerText()).trim();
@@ -237,9 +240,13 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
   });
 
   flow('the worker is killed during an evaluation: a clear error, nothing hangs, the next evaluation works', { timeout: 120_000 }, async () => {
+    // The idle worker (it evaluated the past run) is held still before the request, so the kill
+    // lands while the evaluation is open: 2,000 images can be evaluated faster than a poll.
+    const pid = workerPid();
+    process.kill(pid, 'SIGSTOP');
     await vs.runCommand('LeNet: Evaluate Model');
     await waitUntil('status "evaluating"', async () => /evaluat/i.test(await status()), 20_000, 50);
-    process.kill(workerPid(), 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
     await vs.notification('LeNet: the training worker was killed by SIGKILL.').first().waitFor({ timeout: 15_000 });
     // The evaluation failed, not the run: the header keeps the run's outcome and says what failed.
     await waitUntil('the failure in the header', async () => /^The evaluation of .+ failed: the training worker was killed by SIGKILL$/.test(await text('message')), 10_000);
@@ -253,7 +260,7 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     assert.ok(await panel().locator('[data-testid=confusion-cell]').first().isVisible(), 'the new result is shown');
   });
 
-  flow('reload mid-run: the panel lists every epoch the run folder holds, says interrupted and offers Resume', { timeout: 180_000 }, async () => {
+  flow('reload mid-run: the panel lists every epoch the run folder holds, says interrupted and offers Resume, which completes the run', { timeout: 420_000 }, async () => {
     await setSettings({ ...QUICK, 'lenet.epochs': 20 });
     await waitUntil('nothing evaluating', async () => !/evaluat/i.test(await status()), 60_000);
     const before = runNames().length;
@@ -276,6 +283,14 @@ describe('LeNet Lab run lifecycle in a real VS Code (code-server 4.96.4)', () =>
     await statusItem.first().waitFor({ timeout: 10_000 });
     assert.ok((await statusItem.first().innerText()).includes(`${n}/20`), 'the status bar says the same epochs');
     await vs.screenshot('reload-mid-run-interrupted');
+    // Resume (the header's button) completes the run in its own folder, every epoch once.
+    await resume.click();
+    await waitUntil('the resumed run done', async () => /done/i.test(await status()), 240_000);
+    await waitUntil('all 20 epochs listed', async () => (await panel().locator('[data-testid=val-acc-list] li').count()) === 20, 20_000);
+    const csvEpochs = readFileSync(join(runsDir(), name, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    assert.deepEqual(csvEpochs, Array.from({ length: 20 }, (_, i) => i), 'metrics.csv: every epoch once');
+    assert.equal(runNames().length, before + 1, 'resumed in its folder: no new run folder');
+    await vs.screenshot('reload-mid-run-resumed');
     await setSettings(QUICK);
   });
 
